@@ -1,0 +1,31 @@
+"""Source positions. Every loaded value carries a Span; every finding points at one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Span:
+    """A range in a file. Lines and columns are 1-based; the end is exclusive.
+
+    ``path`` is the path as it is displayed to the user (relative to the working
+    directory when the file lies below it, absolute otherwise).
+    """
+
+    path: str
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+
+    @classmethod
+    def point(cls, path: str, line: int, col: int = 1) -> Span:
+        return cls(path, line, col, line, col + 1)
+
+    @classmethod
+    def whole_file(cls, path: str) -> Span:
+        return cls(path, 1, 1, 1, 1)
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}"

@@ -1,0 +1,1 @@
+"""Built-in composelint rules: one module per rule, registered as entry points."""
