@@ -1,0 +1,5 @@
+"""``python -m composelint``."""
+
+from composelint.cli import main
+
+raise SystemExit(main())

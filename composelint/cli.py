@@ -1,0 +1,349 @@
+"""The ``composelint`` command.
+
+``composelint [PATHS...] [options]`` lints; ``composelint rule CODE_OR_NAME`` prints a
+rule's documentation; ``composelint config [options]`` prints the resolved project
+like ``docker compose config``. Subcommands are recognised only as the *first*
+argument, so ``composelint ./config`` or ``composelint -- config`` lints a path
+named ``config``.
+
+Exit status: 0 clean, 1 findings at or above ``--fail-on``, 2 usage error or
+something could not be linted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
+
+from composelint import __version__
+
+if TYPE_CHECKING:
+    from composelint.discover import ProjectSpec
+    from composelint.engine import Engine
+    from composelint.findings import Finding
+    from composelint.project import Problem, Project
+    from composelint.registry import Registry
+
+SEVERITIES = ("error", "warning", "info")
+# the rules whose errors make `docker compose` refuse the project (for `config`)
+COMPOSE_VALIDITY = ("CMP0", "env-file-missing")
+
+
+class UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(message)
+
+
+def _project_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="compose file, directory (searched recursively) or - for stdin",
+    )
+    p.add_argument(
+        "-f",
+        "--file",
+        dest="files",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="compose file; repeat to merge files into one project, as docker compose does",
+    )
+    p.add_argument(
+        "--project-directory",
+        metavar="DIR",
+        help="project directory (default: the first file's directory)",
+    )
+    p.add_argument(
+        "--env-file",
+        dest="env_files",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="interpolation env file instead of <project dir>/.env (repeatable)",
+    )
+    p.add_argument(
+        "--profile",
+        dest="profiles",
+        action="append",
+        default=[],
+        metavar="P",
+        help="active profile (repeatable; default: lint every service)",
+    )
+    p.add_argument("-p", "--project-name", metavar="NAME")
+    p.add_argument(
+        "--use-shell-env",
+        action="store_true",
+        help="let the shell environment feed interpolation, as docker compose does (default: off, for reproducible results)",
+    )
+    p.add_argument(
+        "--stdin-filename", metavar="PATH", help="the path to report for a file read from stdin"
+    )
+    p.add_argument("--debug", action="store_true", help="print tracebacks of internal errors")
+
+
+def _lint_parser() -> _Parser:
+    p = _Parser(
+        prog="composelint",
+        description="Lint Docker Compose projects and .env files.",
+        epilog="Subcommands (only as the first argument): 'rule CODE_OR_NAME', 'config'.",
+    )
+    _project_options(p)
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument(
+        "--select",
+        action="append",
+        default=[],
+        metavar="X,Y",
+        help="rules, codes or code prefixes to run",
+    )
+    p.add_argument(
+        "--ignore",
+        action="append",
+        default=[],
+        metavar="X,Y",
+        help="rules, codes or code prefixes to skip",
+    )
+    p.add_argument(
+        "--fail-on",
+        choices=SEVERITIES,
+        default="warning",
+        help="lowest severity that fails the run (default: warning)",
+    )
+    p.add_argument(
+        "--exit-zero",
+        action="store_true",
+        help="exit 0 even with findings (2 still means something could not be linted)",
+    )
+    p.add_argument("--no-color", action="store_true")
+    p.add_argument("--list-rules", action="store_true")
+    p.add_argument("--version", action="store_true")
+    return p
+
+
+def _split(values: Sequence[str]) -> list[str]:
+    return [v.strip() for value in values for v in value.split(",") if v.strip()]
+
+
+def _registry() -> Registry:
+    from composelint.registry import load_registry
+
+    return load_registry()
+
+
+def _use_color(no_color: bool) -> bool:
+    return not no_color and not os.environ.get("NO_COLOR") and sys.stdout.isatty()
+
+
+def _read_stdin() -> tuple[str | None, str | None]:
+    """The text on stdin, or the reason it is not text."""
+    from composelint.sources import UnreadableFile, decode_text
+
+    try:
+        return decode_text(sys.stdin.buffer.read()), None
+    except UnreadableFile as exc:
+        return None, str(exc)
+
+
+def _discover(args: argparse.Namespace) -> tuple[list[ProjectSpec], list[Problem]]:
+    from composelint.discover import discover
+    from composelint.project import Problem
+
+    problems: list[Problem] = []
+    stdin_text = None
+    if "-" in args.paths or "-" in args.files:
+        stdin_text, reason = _read_stdin()
+        if reason is not None:
+            problems.append(
+                Problem(
+                    "file-unreadable",
+                    f"{args.stdin_filename or '<stdin>'}: {reason}",
+                    None,
+                    fatal=True,
+                )
+            )
+            return [], problems
+    specs, found = discover(
+        args.paths,
+        files=args.files,
+        project_directory=args.project_directory,
+        env_files=args.env_files,
+        stdin_filename=args.stdin_filename,
+        cwd=Path.cwd(),
+        stdin_text=stdin_text,
+    )
+    return specs, problems + found
+
+
+def _resolve(spec: ProjectSpec, args: argparse.Namespace) -> Project:
+    from composelint.resolve import ResolveOptions, resolve
+
+    options = ResolveOptions(
+        profiles=tuple(args.profiles),
+        # lint every service by default; `config` shows what Compose would run
+        all_profiles=not getattr(args, "compose_profiles", False),
+        use_shell_env=args.use_shell_env,
+        shell_env=dict(os.environ) if args.use_shell_env else {},
+        project_name=args.project_name,
+    )
+    return resolve(spec, options)
+
+
+def _lint_all(
+    specs: list[ProjectSpec], args: argparse.Namespace, engine: Engine
+) -> tuple[list[Finding], list[Project], bool]:
+    """Findings of every project; the projects; whether something could not be linted."""
+    import traceback
+
+    from composelint.engine import internal_error, is_fatal
+
+    findings: list[Finding] = []
+    projects: list[Project] = []
+    fatal = False
+    for spec in specs:
+        try:
+            project = _resolve(spec, args)
+        except Exception as exc:  # the resolver must not raise; if it does, say so and go on
+            if args.debug:
+                traceback.print_exception(exc, file=sys.stderr)
+            findings.append(
+                internal_error(
+                    f"could not resolve the project in {spec.project_dir}: {type(exc).__name__}: {exc}"
+                )
+            )
+            fatal = True
+            continue
+        projects.append(project)
+        fatal = fatal or is_fatal(project.problems)
+        findings.extend(engine.check(project))
+    return findings, projects, fatal
+
+
+def _cmd_lint(argv: list[str]) -> int:
+    args = _lint_parser().parse_args(argv)
+    if args.version:
+        print(f"composelint {__version__}")
+        return 0
+    from composelint.engine import Engine, exit_code, finalize, is_fatal, registry_findings
+    from composelint.findings import Severity
+    from composelint.registry import UnknownSelector
+
+    registry = _registry()
+    if args.list_rules:
+        width = max((len(r.name) for r in registry), default=0)
+        for r in registry:
+            print(f"{r.code}  {r.name:<{width}}  {r.severity.value:<7}  {r.summary}")
+        for p in registry.problems:
+            print(f"composelint: {p.message}", file=sys.stderr)
+        return 2 if registry.problems else 0
+    try:
+        rules = registry.select(_split(args.select), _split(args.ignore))
+    except UnknownSelector as exc:
+        raise UsageError(str(exc)) from None
+    engine = Engine(registry, rules, debug=args.debug)
+    specs, problems = _discover(args)
+    findings, projects, fatal = _lint_all(specs, args, engine)
+    findings += engine.problem_findings(problems, orphans=True) + registry_findings(
+        registry.problems
+    )
+    fatal = fatal or is_fatal(problems) or bool(registry.problems)
+    findings = finalize(findings)
+
+    from composelint.reporters import Report, render
+
+    sources = {d: s for project in projects for d, s in project.sources.items()}
+    files = sorted(d for d, s in sources.items() if s.text is not None)
+    color = args.format == "text" and _use_color(args.no_color)
+    sys.stdout.write(render(args.format, Report(findings, files, sources, color)))
+    return exit_code(
+        findings, fatal=fatal, fail_on=Severity(args.fail_on), exit_zero=args.exit_zero
+    )
+
+
+def _cmd_rule(argv: list[str]) -> int:
+    p = _Parser(prog="composelint rule", description="Print a rule's documentation.")
+    p.add_argument("rule", metavar="CODE_OR_NAME")
+    args = p.parse_args(argv)
+    registry = _registry()
+    rule = registry.get(args.rule)
+    if rule is None:
+        raise UsageError(f"unknown rule: {args.rule!r} (see composelint --list-rules)")
+    import inspect
+
+    print(f"{rule.code} {rule.name} [{rule.severity.value}]\n")
+    print(inspect.cleandoc(rule.doc))
+    return 0
+
+
+def _cmd_config(argv: list[str]) -> int:
+    p = _Parser(
+        prog="composelint config",
+        description="Print the resolved project like docker compose config.",
+    )
+    _project_options(p)
+    p.add_argument("--format", choices=("yaml", "json"), default="yaml")
+    p.add_argument(
+        "--show-secrets", action="store_true", help="print secret values instead of ****"
+    )
+    args = p.parse_args(argv)
+    args.compose_profiles = True
+    from composelint.engine import Engine, finalize, is_fatal, registry_findings
+    from composelint.findings import Severity
+
+    registry = _registry()
+    engine = Engine(registry, registry.select(COMPOSE_VALIDITY), debug=args.debug)
+    specs, problems = _discover(args)
+    if len(specs) > 1:
+        raise UsageError(
+            f"config needs exactly one project, found {len(specs)}; name its files with -f"
+        )
+    findings, projects, fatal = _lint_all(specs, args, engine)
+    findings = finalize(
+        findings
+        + engine.problem_findings(problems, orphans=True)
+        + registry_findings(registry.problems)
+    )
+    fatal = fatal or is_fatal(problems) or not projects
+    refused = [f for f in findings if f.severity is Severity.ERROR]
+    if refused or fatal:
+        from composelint.reporters import Report, render
+
+        sources = {d: s for project in projects for d, s in project.sources.items()}
+        sys.stderr.write(render("text", Report(refused or findings, [], sources)))
+        return 2 if fatal else 1
+    from composelint.configout import render_config
+
+    sys.stdout.write(
+        render_config(projects[0].model.to_plain(), args.format, show_secrets=args.show_secrets)
+    )
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if args and args[0] == "rule":
+            return _cmd_rule(args[1:])
+        if args and args[0] == "config":
+            return _cmd_config(args[1:])
+        return _cmd_lint(args)
+    except UsageError as exc:
+        print(f"composelint: error: {exc}", file=sys.stderr)
+        return 2
+    except SystemExit as exc:  # --help
+        return exc.code if isinstance(exc.code, int) else 0
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # the reader went away (composelint | head): not an error of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
