@@ -28,8 +28,22 @@ OVERRIDE_NAMES = (
 COMPOSE_FILE_RE = re.compile(r"^(?:docker-)?compose(?:[.-][^/]+)?\.ya?ml$", re.IGNORECASE)
 ENV_FILE_RE = re.compile(r"^(?:\.env(?:\..+)?|.+\.env)$")
 SKIP_DIRS = frozenset(
-    {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "env", ".tox", ".nox",
-     "__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache", "site-packages"}
+    {
+        ".git",
+        ".hg",
+        ".svn",
+        "node_modules",
+        ".venv",
+        "venv",
+        "env",
+        ".tox",
+        ".nox",
+        "__pycache__",
+        ".mypy_cache",
+        ".ruff_cache",
+        ".pytest_cache",
+        "site-packages",
+    }
 )
 
 
@@ -39,7 +53,9 @@ class ProjectSpec:
     project_dir: Path
     env_files: list[Path] | None = None  # None: the default <project_dir>/.env
     stdin_text: str | None = None  # content of compose_files[0] when read from stdin
-    explicit_files: bool = False  # files were named (-f or a file argument): COMPOSE_FILE is ignored
+    explicit_files: bool = (
+        False  # files were named (-f or a file argument): COMPOSE_FILE is ignored
+    )
     # with no -f, compose also reads the working directory's .env when the project
     # was found in a parent directory (compose-facts §2.1)
     cwd_env_file: Path | None = None
@@ -77,9 +93,9 @@ def _looks_like_override(variant: Path, main: Path) -> bool:
         mdocs = load_yaml(read_text(main), str(main)).documents
     except UnreadableFile:
         return False
-    from composelint.nodes import Mapping
+    from composelint.nodes import Mapping, Node
 
-    def services(docs: list) -> dict[str, Mapping]:  # type: ignore[type-arg]
+    def services(docs: list[Node]) -> dict[str, Mapping]:
         out: dict[str, Mapping] = {}
         for d in docs:
             s = d.get("services") if isinstance(d, Mapping) else None
@@ -89,17 +105,20 @@ def _looks_like_override(variant: Path, main: Path) -> bool:
 
     vs, ms = services(vdocs), services(mdocs)
     return any(
-        name in ms and not ({"image", "build", "extends"} & set(svc.items)) for name, svc in vs.items()
+        name in ms and not ({"image", "build", "extends"} & set(svc.items))
+        for name, svc in vs.items()
     )
 
 
-def projects_in_directory(root: Path) -> list[ProjectSpec]:
-    """Every project below ``root``: one per main file, one per variant file."""
+def projects_in_directory(root: Path, *, recursive: bool = True) -> list[ProjectSpec]:
+    """Every project in (and below) ``root``: one per main file, one per variant file."""
     specs: list[ProjectSpec] = []
     for dirpath, dirnames, filenames in os.walk(root):
         here = Path(dirpath)
-        dirnames[:] = sorted(
-            d for d in dirnames if d not in SKIP_DIRS and not _is_venv(here / d)
+        dirnames[:] = (
+            sorted(d for d in dirnames if d not in SKIP_DIRS and not _is_venv(here / d))
+            if recursive
+            else []
         )
         main, override = find_default_files(here)
         if main is not None:
@@ -136,15 +155,22 @@ def discover(
         problems.append(Problem("file-unreadable", f"{shown}: {reason}", None, fatal=True))
 
     if files:
-        resolved = [(cwd / f).resolve() if f != "-" else _stdin_path(stdin_filename, cwd) for f in files]
-        for f, p in zip(files, resolved):
+        resolved = [
+            (cwd / f).resolve() if f != "-" else _stdin_path(stdin_filename, cwd) for f in files
+        ]
+        for f, p in zip(files, resolved, strict=True):
             if f != "-" and not p.exists():
                 unreadable(p, "no such file")
-        if any(f != "-" and not p.exists() for f, p in zip(files, resolved)):
+        if any(f != "-" and not p.exists() for f, p in zip(files, resolved, strict=True)):
             return specs, problems
         specs.append(
-            ProjectSpec(resolved, pdir or resolved[0].parent, envs,
-                        stdin_text if "-" in files else None, explicit_files=True)
+            ProjectSpec(
+                resolved,
+                pdir or resolved[0].parent,
+                envs,
+                stdin_text if "-" in files else None,
+                explicit_files=True,
+            )
         )
     for arg in paths:
         if arg == "-":
@@ -156,7 +182,12 @@ def discover(
             found = projects_in_directory(path)
             if not found:
                 problems.append(
-                    Problem("file-unreadable", f"{display_path(path, cwd) or '.'}: no Compose file found", None, fatal=True)
+                    Problem(
+                        "file-unreadable",
+                        f"{display_path(path, cwd) or '.'}: no Compose file found",
+                        None,
+                        fatal=True,
+                    )
                 )
             for spec in found:
                 spec.env_files = envs
@@ -166,17 +197,20 @@ def discover(
         elif not path.exists() and not path.is_symlink():
             unreadable(path, "no such file or directory")
         elif ENV_FILE_RE.match(path.name) and not COMPOSE_FILE_RE.match(path.name):
-            # an env file: lint the project it belongs to
-            main, override = find_default_files(path.parent)
-            if main is None:
+            # an env file: lint the project(s) of its directory
+            here = projects_in_directory(path.parent, recursive=False)
+            if not here:
                 unreadable(path, "no Compose project in this env file's directory")
-            else:
-                specs.append(ProjectSpec([main, *([override] if override else [])], pdir or path.parent, envs))
+            for spec in here:
+                spec.env_files = envs
+                if pdir:
+                    spec.project_dir = pdir
+            specs.extend(here)
         else:
             specs.append(ProjectSpec([path], pdir or path.parent, envs, explicit_files=True))
     if not files and not paths:
-        spec = _default_project(cwd, pdir, envs)
-        if spec is None:
+        default = _default_project(cwd, pdir, envs)
+        if default is None:
             problems.append(
                 Problem(
                     "file-unreadable",
@@ -187,7 +221,7 @@ def discover(
                 )
             )
         else:
-            specs.append(spec)
+            specs.append(default)
     unique: dict[tuple[tuple[str, ...], str], ProjectSpec] = {}
     for s in specs:
         unique.setdefault(s.key(), s)

@@ -20,9 +20,22 @@ REPLACED = frozenset({"command", "entrypoint", "test"})
 # sequences appended with exact duplicates removed
 UNIQUE_VALUES = frozenset(
     {
-        "expose", "dns", "dns_search", "dns_opt", "cap_add", "cap_drop", "profiles", "tmpfs",
-        "links", "external_links", "aliases", "extra_hosts", "group_add", "security_opt",
-        "volumes_from", "device_cgroup_rules",
+        "expose",
+        "dns",
+        "dns_search",
+        "dns_opt",
+        "cap_add",
+        "cap_drop",
+        "profiles",
+        "tmpfs",
+        "links",
+        "external_links",
+        "aliases",
+        "extra_hosts",
+        "group_add",
+        "security_opt",
+        "volumes_from",
+        "device_cgroup_rules",
     }
 )
 
@@ -46,6 +59,15 @@ def _target_key(node: Node) -> Hashable:
     return repr(node.to_plain())
 
 
+def _secret_key(node: Node) -> Hashable:
+    """Secrets are unique by target; with none given the target is /run/secrets/<source>."""
+    if isinstance(node, Mapping) and _scalar(node.get("target")) is None:
+        return f"/run/secrets/{_scalar(node.get('source'))}"
+    if isinstance(node, Scalar):
+        return f"/run/secrets/{node.value}"
+    return _target_key(node)
+
+
 def _path_key(node: Node) -> Hashable:
     if isinstance(node, Mapping):
         return _scalar(node.get("path"))
@@ -59,7 +81,7 @@ def _exact(node: Node) -> Hashable:
 KEYED: dict[str, Callable[[Node], Hashable]] = {
     "ports": _port_key,
     "volumes": _target_key,
-    "secrets": _target_key,
+    "secrets": _secret_key,
     "configs": _target_key,
     "env_file": _path_key,
 }

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Literal, Union
+from typing import Any, Literal
 
 from composelint.span import Span
 
-ScalarValue = Union[str, int, float, bool, None]
+ScalarValue = str | int | float | bool | None
 
 # Where the value of a substituted variable came from.
 SubstitutionSource = Literal[
@@ -165,7 +165,7 @@ class Sequence(Node):
         return f"Sequence(len={len(self.items)})"
 
 
-PathElement = Union[str, int]
+PathElement = str | int
 
 
 def node_at(root: Node | None, path: tuple[PathElement, ...]) -> Node | None:
@@ -174,7 +174,11 @@ def node_at(root: Node | None, path: tuple[PathElement, ...]) -> Node | None:
     for part in path:
         if isinstance(node, Mapping) and isinstance(part, str):
             node = node.items.get(part)
-        elif isinstance(node, Sequence) and isinstance(part, int) and -len(node.items) <= part < len(node.items):
+        elif (
+            isinstance(node, Sequence)
+            and isinstance(part, int)
+            and -len(node.items) <= part < len(node.items)
+        ):
             node = node.items[part]
         else:
             return None
@@ -210,7 +214,9 @@ def from_plain(value: Any, span: Span | None) -> Node:
     return Scalar(value, span)
 
 
-def walk(node: Node, path: tuple[PathElement, ...] = ()) -> Iterator[tuple[tuple[PathElement, ...], Node]]:
+def walk(
+    node: Node, path: tuple[PathElement, ...] = ()
+) -> Iterator[tuple[tuple[PathElement, ...], Node]]:
     """Every node below (and including) ``node`` with its path, depth first."""
     stack: list[tuple[tuple[PathElement, ...], Node]] = [(path, node)]
     while stack:

@@ -74,6 +74,8 @@ class Project:
     disabled_services: dict[str, Mapping] = field(default_factory=dict)
     active_profiles: tuple[str, ...] = ()
     problems: list[Problem] = field(default_factory=list)
+    # (service, variable) -> span of the `env_file` entry that supplied the variable
+    env_file_origins: dict[tuple[str, str], Span] = field(default_factory=dict)
     # env files that fed interpolation (.env or --env-file), absolute paths
     env_files: list[Path] = field(default_factory=list)
     _views: dict[Any, Any] = field(default_factory=dict, repr=False)

@@ -30,19 +30,22 @@ from composelint.discover import ProjectSpec
 from composelint.dotenv import parse_env
 from composelint.findings import Related, Severity
 from composelint.interpolate import InterpolationSyntaxError, interpolate_scalar, required_message
-from composelint.merge import merge_service, merge_mappings
+from composelint.merge import merge_mappings, merge_service
 from composelint.nodes import Mapping, Node, Scalar, Sequence, Substitution
 from composelint.project import EnvVar, Problem, Project, SourceFile
 from composelint.sources import UnreadableFile, display_path, read_text
 from composelint.span import Span
-from composelint.yamlload import load_yaml
+from composelint.yamlload import YamlTimestamp, load_yaml
 
 RESOURCE_KINDS = ("networks", "volumes", "secrets", "configs", "models")
 
 
 @dataclass(frozen=True)
 class ResolveOptions:
-    profiles: tuple[str, ...] = ()  # empty: lint every service
+    profiles: tuple[str, ...] = ()
+    # with no profiles given: True lints every service; False behaves like Compose
+    # (only services without profiles, plus COMPOSE_PROFILES from the environment)
+    all_profiles: bool = True
     use_shell_env: bool = False
     shell_env: AbcMapping[str, str] = field(default_factory=dict)
     project_name: str | None = None
@@ -70,6 +73,7 @@ class _Resolver:
         self.env: dict[str, EnvVar] = {}
         self.env_files: list[Path] = []
         self._file_cache: dict[Path, list[Node] | None] = {}
+        self.env_file_origins: dict[tuple[str, str], Span] = {}
 
     # -- helpers -----------------------------------------------------------
     def show(self, path: Path) -> str:
@@ -87,7 +91,9 @@ class _Resolver:
     ) -> None:
         self.problems.append(Problem(rule, message, span, related, fatal, severity))
 
-    def read(self, path: Path, kind: str, *, origin: Span | None = None, rule: str = "file-unreadable") -> str | None:
+    def read(
+        self, path: Path, kind: str, *, origin: Span | None = None, rule: str = "file-unreadable"
+    ) -> str | None:
         """The text of ``path``, or None after reporting why it cannot be read."""
         shown = self.show(path)
         if self.spec.stdin_text is not None and path == self.spec.compose_files[0]:
@@ -98,10 +104,14 @@ class _Resolver:
             except UnreadableFile as exc:
                 self.problem(rule, f"{shown}: {exc}", origin or Span.whole_file(shown), fatal=True)
                 text = None
-        self.sources.setdefault(shown, SourceFile(path, shown, "compose" if kind == "compose" else "env", text))
+        self.sources.setdefault(
+            shown, SourceFile(path, shown, "compose" if kind == "compose" else "env", text)
+        )
         return text
 
-    def load_documents(self, path: Path, *, origin: Span | None = None, rule: str = "file-unreadable") -> list[Node] | None:
+    def load_documents(
+        self, path: Path, *, origin: Span | None = None, rule: str = "file-unreadable"
+    ) -> list[Node] | None:
         """Parse a compose file once (cached); yaml problems are recorded on first load."""
         if path in self._file_cache:
             return self._file_cache[path]
@@ -114,7 +124,9 @@ class _Resolver:
         for yp in result.problems:
             self.problem(yp.rule, yp.message, yp.span, related=yp.related, fatal=yp.fatal)
         if not result.documents and not any(yp.fatal for yp in result.problems):
-            self.problem("yaml-syntax", f"{shown}: empty compose file", Span.whole_file(shown), fatal=True)
+            self.problem(
+                "yaml-syntax", f"{shown}: empty compose file", Span.whole_file(shown), fatal=True
+            )
         docs: list[Node] = []
         for doc in result.documents:
             self.documents.append((shown, doc))
@@ -146,10 +158,14 @@ class _Resolver:
             for f in files:
                 if not f.is_file():
                     shown = self.show(f)
-                    self.problem("file-unreadable", f"couldn't find env file: {shown}", None, fatal=True)
+                    self.problem(
+                        "file-unreadable", f"couldn't find env file: {shown}", None, fatal=True
+                    )
             files = [f for f in files if f.is_file()]
         else:
-            disabled = opts.use_shell_env and opts.shell_env.get("COMPOSE_DISABLE_ENV_FILE", "") not in ("", "0", "false")
+            disabled = opts.use_shell_env and opts.shell_env.get(
+                "COMPOSE_DISABLE_ENV_FILE", ""
+            ) not in ("", "0", "false")
             default = spec.project_dir / ".env"
             files = [] if disabled or not default.is_file() else [default]
             if spec.cwd_env_file is not None and spec.cwd_env_file != default:
@@ -169,35 +185,54 @@ class _Resolver:
                 self.env[key] = EnvVar(key, entry.value, "env", entry.value_span)
 
     # -- interpolation -----------------------------------------------------
-    def interpolate(self, node: Node) -> Node:
+    def interpolate(self, node: Node, *, in_extension: bool = False) -> Node:
         """A copy of ``node`` with every string value interpolated (keys never are)."""
         if isinstance(node, Scalar):
+            if isinstance(node.value, YamlTimestamp) and not in_extension:
+                self.problem(
+                    "project-invalid",
+                    f"unquoted date {node.value!r} is a YAML timestamp, which Compose rejects "
+                    f'(invalid jsonType time.Time): quote it, "{node.value}"',
+                    node.span,
+                )
+                return node
             if not isinstance(node.value, str) or "$" not in node.value:
                 return node
             try:
                 result = interpolate_scalar(node, self.lookup)
             except InterpolationSyntaxError as exc:
-                self.problem("interpolation-syntax", exc.message, _offset_span(node, exc.offset, exc.length))
+                self.problem(
+                    "interpolation-syntax", exc.message, _offset_span(node, exc.offset, exc.length)
+                )
                 return node
             for sub in result.subs:
                 self.report_substitution(sub, node)
             return result
         if isinstance(node, Mapping):
             return Mapping(
-                {k: self.interpolate(v) for k, v in node.items.items()},
+                {
+                    k: self.interpolate(v, in_extension=in_extension or k.startswith("x-"))
+                    for k, v in node.items.items()
+                },
                 node.span,
                 key_spans=node.key_spans,
                 tag=node.tag,
             )
         if isinstance(node, Sequence):
-            return Sequence([self.interpolate(v) for v in node.items], node.span, tag=node.tag)
+            return Sequence(
+                [self.interpolate(v, in_extension=in_extension) for v in node.items],
+                node.span,
+                tag=node.tag,
+            )
         return node
 
     def report_substitution(self, sub: Substitution, node: Scalar) -> None:
         """Unset variables: Compose warns (blank string) or refuses (``${VAR:?}``)."""
         where = sub.expr_span or node.span
         if sub.source == "error":
-            self.problem("var-undefined", required_message(sub, self.lookup), where, severity=Severity.ERROR)
+            self.problem(
+                "var-undefined", required_message(sub, self.lookup), where, severity=Severity.ERROR
+            )
         elif sub.source == "unset":
             self.problem(
                 "var-undefined",
@@ -217,7 +252,11 @@ class _Resolver:
         files = list(spec.compose_files)
         compose_file = self.env.get("COMPOSE_FILE")
         if compose_file and not spec.explicit_files:
-            sep = self.env["COMPOSE_PATH_SEPARATOR"].value if "COMPOSE_PATH_SEPARATOR" in self.env else ":"
+            sep = (
+                self.env["COMPOSE_PATH_SEPARATOR"].value
+                if "COMPOSE_PATH_SEPARATOR" in self.env
+                else ":"
+            )
             files = [(spec.project_dir / f).resolve() for f in compose_file.value.split(sep) if f]
 
         raw_docs: list[tuple[Path, list[Node]]] = []
@@ -227,7 +266,9 @@ class _Resolver:
                 raw_docs.append((f, docs))
 
         name = self.project_name(raw_docs)
-        self.env.setdefault("COMPOSE_PROJECT_NAME", EnvVar("COMPOSE_PROJECT_NAME", name, "injected"))
+        self.env.setdefault(
+            "COMPOSE_PROJECT_NAME", EnvVar("COMPOSE_PROJECT_NAME", name, "injected")
+        )
         self.env.setdefault("PWD", EnvVar("PWD", str(self.cwd), "injected"))
 
         model = Mapping()
@@ -279,7 +320,9 @@ class _Resolver:
                 part.set(key, services, doc.root.key_spans.get(key))
             elif key in RESOURCE_KINDS:
                 if isinstance(value, Mapping):
-                    part.set(key, _with_working_dir(value, doc.working_dir), doc.root.key_spans.get(key))
+                    part.set(
+                        key, _with_working_dir(value, doc.working_dir), doc.root.key_spans.get(key)
+                    )
             elif key.startswith("x-") or key == "name":
                 part.set(key, value, doc.root.key_spans.get(key))
         include = doc.root.get("include")
@@ -298,13 +341,13 @@ class _Resolver:
             name, svc, working_dir=working_dir, env=self._env_value, errors=errors, final=False
         )
         self.report_canonical(errors)
-        build = result.get("build")
-        if isinstance(build, Mapping) and "context" not in build.items:
-            # the default context "." is the directory of the file that declares the build
-            build.set("context", Scalar(str(working_dir), build.span))
         env_file = svc.get("env_file")
         if env_file is not None:
-            result.set("env_file", _absolute_env_files(env_file, working_dir), svc.key_spans.get("env_file"))
+            result.set(
+                "env_file",
+                _absolute_env_files(env_file, working_dir),
+                svc.key_spans.get("env_file"),
+            )
         result.span = svc.span
         return result
 
@@ -338,7 +381,7 @@ class _Resolver:
             self.problem("extends-failed", f"circular extends: {cycle}", ext.span, fatal=True)
             return local
         if base_file is None:
-            base_doc: _Doc | None = doc
+            base_doc = doc
         else:
             path = (doc.path.parent / base_file).resolve()
             docs = self.load_documents(path, origin=ext.span, rule="extends-failed")
@@ -360,14 +403,18 @@ class _Resolver:
                 fatal=True,
             )
             return local
-        resolved_base = self.service_with_extends(base_name, base, base_doc, (*chain, here), include_stack)
-        result = _deep_copy(resolved_base)
+        resolved_base = self.service_with_extends(
+            base_name, base, base_doc, (*chain, here), include_stack
+        )
+        result = _copy_mapping(resolved_base)
         merge_service(result, local)
         result.span = local.span
         return result
 
     # -- include -------------------------------------------------------------
-    def load_include(self, entry: Node, doc: _Doc, include_stack: tuple[Path, ...]) -> Mapping | None:
+    def load_include(
+        self, entry: Node, doc: _Doc, include_stack: tuple[Path, ...]
+    ) -> Mapping | None:
         paths: list[Scalar] = []
         project_dir: Path | None = None
         env_files: list[Scalar] = []
@@ -392,28 +439,39 @@ class _Resolver:
                 )
                 return None
         files = [(doc.working_dir / str(p.value)).resolve() for p in paths]
-        for f, p in zip(files, paths):
+        for f, p in zip(files, paths, strict=True):
             if f in include_stack:
                 chain = " -> ".join(self.show(x) for x in (*include_stack, f))
-                self.problem("include-failed", f"include cycle detected: {chain}", p.span, fatal=True)
+                self.problem(
+                    "include-failed", f"include cycle detected: {chain}", p.span, fatal=True
+                )
                 return None
             if not f.exists():
-                self.problem("include-failed", f"included file {self.show(f)} not found", p.span, fatal=True)
+                self.problem(
+                    "include-failed", f"included file {self.show(f)} not found", p.span, fatal=True
+                )
                 return None
         pdir = project_dir or files[0].parent
         # the included project's environment: its env file, with the parent's on top
         saved = self.env
         self.env = dict(saved)
-        env_paths = [(doc.working_dir / str(e.value)).resolve() for e in env_files] or [pdir / ".env"]
+        env_paths = [(doc.working_dir / str(e.value)).resolve() for e in env_files] or [
+            pdir / ".env"
+        ]
         for ef in env_paths:
             if not ef.is_file():
                 if env_files:
-                    self.problem("include-failed", f"env file {self.show(ef)} not found", entry.span, fatal=True)
+                    self.problem(
+                        "include-failed",
+                        f"env file {self.show(ef)} not found",
+                        entry.span,
+                        fatal=True,
+                    )
                 continue
-            text = self.read(ef, "env")
-            if text is None:
+            env_text = self.read(ef, "env")
+            if env_text is None:
                 continue
-            result = parse_env(text, self.show(ef), self.lookup)
+            result = parse_env(env_text, self.show(ef), self.lookup)
             for key, e in result.values().items():
                 if key not in saved and e.value is not None:
                     self.env[key] = EnvVar(key, e.value, "env", e.value_span)
@@ -428,6 +486,13 @@ class _Resolver:
         finally:
             self.env = saved
         model.pop("name")
+        services = model.get("services")
+        for svc in services.items.values() if isinstance(services, Mapping) else ():
+            build = svc.get("build") if isinstance(svc, Mapping) else None
+            if isinstance(build, Mapping) and "context" not in build.items:
+                # an included project is complete before it is merged: its default
+                # build context "." is its own project directory
+                build.set("context", Scalar(str(pdir), build.span))
         return model
 
     def merge_include(self, part: Mapping, included: Mapping) -> None:
@@ -443,9 +508,11 @@ class _Resolver:
                     if target.items[name].to_plain() != value.to_plain():
                         self.problem(
                             "include-failed",
-                            f'{kind}.{name} conflicts with imported resource',
+                            f"{kind}.{name} conflicts with imported resource",
                             target.key_span(name),
-                            related=(Related(value.span, "imported definition"),) if value.span else (),
+                            related=(Related(value.span, "imported definition"),)
+                            if value.span
+                            else (),
                         )
                     continue
                 target.set(name, value, section.key_spans.get(name))
@@ -461,8 +528,8 @@ class _Resolver:
                 for sname, snode in value.items.items():
                     existing = services.get(sname)
                     if isinstance(existing, Mapping) and isinstance(snode, Mapping):
-                        merged = _deep_copy(existing)
-                        errs = merge_service(merged, snode)
+                        merged = _copy_mapping(existing)
+                        errs = merge_service(merged, snode, sname)
                         for message, span in errs:
                             self.problem("project-invalid", message, span)
                         services.set(sname, merged)
@@ -492,30 +559,34 @@ class _Resolver:
             self.report_canonical(errors)
             final.span = svc.span
             self.check_service(sname, final)
-            _drop_optional_disabled_deps(final, disabled)
             active.set(sname, final)
         self.check_dependency_cycles(active)
         self.check_container_names(active)
         out = Mapping(span=model.span)
         out.set("name", Scalar(name, _span_of(model, "name")))
         resources = {kind: model.get(kind) for kind in RESOURCE_KINDS}
-        networks = resources["networks"] if isinstance(resources["networks"], Mapping) else Mapping()
+        networks = (
+            resources["networks"] if isinstance(resources["networks"], Mapping) else Mapping()
+        )
         service_nodes = [s for s in active.items.values() if isinstance(s, Mapping)]
         used_nets = used_networks(service_nodes)
         if "default" in used_nets and "default" not in networks.items:
             networks.set("default", Mapping())
         resources["networks"] = networks
-        used_vols = used_volumes(service_nodes)
+        used = {
+            "networks": used_nets,
+            "volumes": used_volumes(service_nodes),
+            "secrets": _used_sources(service_nodes, "secrets"),
+            "configs": _used_sources(service_nodes, "configs"),
+        }
         for kind in RESOURCE_KINDS:
             section = resources[kind]
             if not isinstance(section, Mapping):
                 continue
             canon = Mapping(span=section.span, key_spans=dict(section.key_spans))
             for rname, rnode in section.items.items():
-                if kind == "networks" and rname not in used_nets:
-                    continue
-                if kind == "volumes" and rname not in used_vols:
-                    continue
+                if kind in used and rname not in used[kind]:
+                    continue  # `config` leaves out what no service uses
                 res_errors: list[CanonicalError] = []
                 canon.set(
                     rname,
@@ -548,17 +619,28 @@ class _Resolver:
             active_profiles=self.options.profiles,
             problems=self.problems,
             env_files=self.env_files,
+            env_file_origins=self.env_file_origins,
         )
 
     def apply_profiles(self, services: Mapping) -> tuple[Mapping, dict[str, Mapping]]:
         wanted = set(self.options.profiles)
+        if not wanted and not self.options.all_profiles:
+            from_env = self.env.get("COMPOSE_PROFILES")
+            wanted = (
+                {p.strip() for p in from_env.value.split(",") if p.strip()} if from_env else set()
+            )
+            wanted.add("")  # a marker: narrow even when no profile is active
         active = Mapping(span=services.span, key_spans=dict(services.key_spans))
         disabled: dict[str, Mapping] = {}
         for sname, svc in services.items.items():
             if not isinstance(svc, Mapping):
                 continue
             profiles = svc.get("profiles")
-            names = {str(p.value) for p in profiles.items if isinstance(p, Scalar)} if isinstance(profiles, Sequence) else set()
+            names = (
+                {str(p.value) for p in profiles.items if isinstance(p, Scalar)}
+                if isinstance(profiles, Sequence)
+                else set()
+            )
             if not wanted or "*" in wanted or not names or names & wanted:
                 active.set(sname, svc)
             else:
@@ -586,10 +668,26 @@ class _Resolver:
             fmt = item.get("format")
             raw = isinstance(fmt, Scalar) and fmt.value == "raw"
             if isinstance(fmt, Scalar) and fmt.value not in (None, "", ".env", "raw"):
-                self.problem("project-invalid", f'unsupported env_file format "{fmt.value}"', fmt.span)
+                self.problem(
+                    "project-invalid", f'unsupported env_file format "{fmt.value}"', fmt.span
+                )
             if not path.is_file():
                 if path.exists():
-                    self.problem("env-file-missing", f"env file {self.show(path)} is not a regular file", path_node.span, fatal=True)
+                    self.problem(
+                        "env-file-missing",
+                        f"env file {self.show(path)} is not a regular file",
+                        path_node.span,
+                        fatal=True,
+                    )
+                elif is_required and (gate := self.profile_gate(svc)):
+                    # Compose only reads it when the profile is active: a warning, not a refusal
+                    self.problem(
+                        "env-file-missing",
+                        f'env file {self.show(path)} not found (service "{sname}" '
+                        f"only runs with profile {gate}, when Compose will refuse the project)",
+                        path_node.span,
+                        severity=Severity.WARNING,
+                    )
                 elif is_required:
                     self.problem(
                         "env-file-missing",
@@ -624,14 +722,33 @@ class _Resolver:
             for key, entry in result.values().items():
                 if entry.value is None:
                     continue
-                from_files[key] = Scalar(entry.value, entry.value_span, raw=entry.raw_value, subs=entry.subs)
+                from_files[key] = Scalar(
+                    entry.value, entry.value_span, raw=entry.raw_value, subs=entry.subs
+                )
+                if path_node.span is not None:
+                    self.env_file_origins[(sname, key)] = path_node.span
         if not from_files:
             return
         for key, value in from_files.items():
             if key not in environment.items:
                 environment.set(key, value)
+            else:
+                self.env_file_origins.pop((sname, key), None)
         if "environment" not in svc.items:
             svc.set("environment", environment)
+
+    def profile_gate(self, svc: Mapping) -> str | None:
+        """The service's profiles (``"a" or "b"``) when it only runs under a profile
+        that was not asked for: composelint lints it, Compose would not load it."""
+        if self.options.profiles:
+            return None
+        profiles = svc.get("profiles")
+        names = (
+            [str(p.value) for p in profiles.items if isinstance(p, Scalar)]
+            if isinstance(profiles, Sequence)
+            else []
+        )
+        return " or ".join(f'"{n}"' for n in names) or None
 
     def check_service(self, sname: str, svc: Mapping) -> None:
         if "image" not in svc.items and "build" not in svc.items and "provider" not in svc.items:
@@ -683,13 +800,17 @@ class _Resolver:
                     stack.append((node, idx + 1))
                     child = children[idx]
                     if state.get(child) == 1 and child in path:
-                        cycle = [*path[path.index(child):], child]
+                        cycle = [*path[path.index(child) :], child]
                         key = frozenset(cycle)
                         if key not in reported:
                             reported.add(key)
                             svc = services.get(cycle[0])
                             span = _span_of(svc, "depends_on") if isinstance(svc, Mapping) else None
-                            self.problem("project-invalid", f"dependency cycle detected: {' -> '.join(cycle)}", span)
+                            self.problem(
+                                "project-invalid",
+                                f"dependency cycle detected: {' -> '.join(cycle)}",
+                                span,
+                            )
                     elif state.get(child) is None and child in graph:
                         stack.append((child, 0))
                 else:
@@ -711,14 +832,25 @@ def normalize_project_name(name: str) -> str:
 
 
 def _kind(node: Node) -> str:
-    return "a mapping" if isinstance(node, Mapping) else "a list" if isinstance(node, Sequence) else "a scalar"
+    return (
+        "a mapping"
+        if isinstance(node, Mapping)
+        else "a list"
+        if isinstance(node, Sequence)
+        else "a scalar"
+    )
 
 
 def _offset_span(node: Scalar, offset: int, length: int) -> Span | None:
     span = node.span
     if span is None:
         return None
-    exact = node.style in ("", "'", '"') and span.line == span.end_line and node.raw is not None and "\\" not in node.raw
+    exact = (
+        node.style in ("", "'", '"')
+        and span.line == span.end_line
+        and node.raw is not None
+        and "\\" not in node.raw
+    )
     if not exact:
         return span
     start = span.col + (1 if node.style else 0) + offset
@@ -773,10 +905,16 @@ def _with_working_dir(section: Mapping, working_dir: Path) -> Mapping:
     out = Mapping(span=section.span, key_spans=dict(section.key_spans), tag=section.tag)
     for name, node in section.items.items():
         if isinstance(node, Mapping) and "file" in node.items:
-            copy = Mapping(dict(node.items), node.span, key_spans=dict(node.key_spans), tag=node.tag)
+            copy = Mapping(
+                dict(node.items), node.span, key_spans=dict(node.key_spans), tag=node.tag
+            )
             f = node.get("file")
             if isinstance(f, Scalar) and f.value is not None:
-                copy.set("file", f.derive(str((working_dir / str(f.value)).resolve())), node.key_spans.get("file"))
+                copy.set(
+                    "file",
+                    f.derive(str((working_dir / str(f.value)).resolve())),
+                    node.key_spans.get("file"),
+                )
             out.set(name, copy)
         else:
             out.set(name, node)
@@ -794,24 +932,35 @@ def _deep_copy(node: Node) -> Node:
     if isinstance(node, Sequence):
         return Sequence([_deep_copy(v) for v in node.items], node.span, tag=node.tag)
     if isinstance(node, Scalar):
-        return Scalar(node.value, node.span, raw=node.raw, style=node.style, subs=node.subs, tag=node.tag)
+        return Scalar(
+            node.value, node.span, raw=node.raw, style=node.style, subs=node.subs, tag=node.tag
+        )
     return node
 
 
-def _drop_optional_disabled_deps(svc: Mapping, disabled: dict[str, Mapping]) -> None:
-    """A dependency on a profile-disabled service with ``required: false`` is dropped."""
-    deps = svc.get("depends_on")
-    if not isinstance(deps, Mapping):
-        return
-    for target in list(deps.items):
-        entry = deps.items[target]
-        if target in disabled and isinstance(entry, Mapping):
-            req = entry.get("required")
-            if isinstance(req, Scalar) and req.value is False:
-                deps.pop(target)
+def _copy_mapping(node: Mapping) -> Mapping:
+    copy = _deep_copy(node)
+    assert isinstance(copy, Mapping)
+    return copy
 
 
-def resolve(spec: ProjectSpec, options: ResolveOptions | None = None, *, cwd: Path | None = None) -> Project:
+def _used_sources(services: list[Mapping], kind: str) -> set[str]:
+    """Top-level secrets or configs that a service (or its build) refers to."""
+    used: set[str] = set()
+    for svc in services:
+        build = svc.get("build")
+        for holder in (svc, build if isinstance(build, Mapping) else None):
+            refs = holder.get(kind) if holder is not None else None
+            for ref in refs.items if isinstance(refs, Sequence) else ():
+                source = ref.get("source") if isinstance(ref, Mapping) else ref
+                if isinstance(source, Scalar) and source.value is not None:
+                    used.add(str(source.value))
+    return used
+
+
+def resolve(
+    spec: ProjectSpec, options: ResolveOptions | None = None, *, cwd: Path | None = None
+) -> Project:
     """Resolve ``spec`` into a Project; never raises for bad input."""
     return _Resolver(spec, options or ResolveOptions(), cwd or Path.cwd()).run()
 

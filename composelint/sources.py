@@ -35,7 +35,13 @@ def read_text(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> str:
     if stat.S_ISDIR(mode):
         raise UnreadableFile("is a directory, expected a file")
     if not stat.S_ISREG(mode):
-        kind = "FIFO" if stat.S_ISFIFO(mode) else "device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "special file"
+        kind = (
+            "FIFO"
+            if stat.S_ISFIFO(mode)
+            else "device"
+            if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+            else "special file"
+        )
         raise UnreadableFile(f"is a {kind}, not a regular file")
     if st.st_size > max_bytes:
         raise UnreadableFile(f"file is too large ({st.st_size} bytes; the limit is {max_bytes})")
@@ -59,4 +65,6 @@ def decode_text(data: bytes) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise UnreadableFile(f"not valid UTF-8 (byte 0x{data[exc.start]:02x} on line {line})") from None
+        raise UnreadableFile(
+            f"not valid UTF-8 (byte 0x{data[exc.start]:02x} on line {line})"
+        ) from None

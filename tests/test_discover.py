@@ -59,7 +59,11 @@ def test_explicit_files_disable_override_and_set_project_dir(tmp_path: Path) -> 
 def test_missing_f_file_is_a_fatal_problem(tmp_path: Path) -> None:
     specs, (problem,) = run(tmp_path, files=["nope.yaml"])
     assert specs == []
-    assert (problem.rule, problem.fatal, problem.message) == ("file-unreadable", True, "nope.yaml: no such file")
+    assert (problem.rule, problem.fatal, problem.message) == (
+        "file-unreadable",
+        True,
+        "nope.yaml: no such file",
+    )
 
 
 def test_directory_scan_finds_variants_and_skips_vendor_dirs(tmp_path: Path) -> None:
@@ -68,7 +72,10 @@ def test_directory_scan_finds_variants_and_skips_vendor_dirs(tmp_path: Path) -> 
     (tmp_path / "venv" / "pyvenv.cfg").write_text("")
     specs, problems = run(tmp_path, ["."])
     assert problems == []
-    assert sorted(tuple(names(s)) for s in specs) == [("docker-compose.test.yml",), ("docker-compose.yml",)]
+    assert sorted(tuple(names(s)) for s in specs) == [
+        ("docker-compose.test.yml",),
+        ("docker-compose.yml",),
+    ]
 
 
 def test_variant_that_only_overrides_is_merged_with_main(tmp_path: Path) -> None:

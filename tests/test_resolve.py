@@ -42,7 +42,11 @@ def test_env_value_remembers_env_line(tmp_path: Path) -> None:
     value = project.scalar("services", "app", "environment", "DATABASE_URL")
     assert value is not None
     assert value.value == "postgresql://u@ventanas-test-db:5432/app"
-    assert value.span is not None and (value.span.path, value.span.line, value.span.col) == ("compose.yaml", 5, 21)
+    assert value.span is not None and (value.span.path, value.span.line, value.span.col) == (
+        "compose.yaml",
+        5,
+        21,
+    )
     (sub,) = value.subs
     assert (sub.name, sub.source, sub.value) == ("DB_HOST", "env", "ventanas-test-db")
     assert sub.span is not None and (sub.span.path, sub.span.line) == (".env", 2)
@@ -50,7 +54,12 @@ def test_env_value_remembers_env_line(tmp_path: Path) -> None:
 
 
 def test_unset_and_default_substitutions(tmp_path: Path) -> None:
-    write(tmp_path, {"compose.yaml": "services:\n  a:\n    image: 'x:${TAG:-1.0}'\n    command: echo $UNSET_ONE\n"})
+    write(
+        tmp_path,
+        {
+            "compose.yaml": "services:\n  a:\n    image: 'x:${TAG:-1.0}'\n    command: echo $UNSET_ONE\n"
+        },
+    )
     project = project_of(tmp_path)
     image = project.scalar("services", "a", "image")
     assert image is not None and image.value == "x:1.0"
@@ -60,7 +69,10 @@ def test_unset_and_default_substitutions(tmp_path: Path) -> None:
 
 
 def test_shell_env_is_ignored_by_default(tmp_path: Path) -> None:
-    write(tmp_path, {".env": "TAG=fromfile\n", "compose.yaml": "services:\n  a:\n    image: x:${TAG}\n"})
+    write(
+        tmp_path,
+        {".env": "TAG=fromfile\n", "compose.yaml": "services:\n  a:\n    image: x:${TAG}\n"},
+    )
     quiet = project_of(tmp_path, shell_env={"TAG": "fromshell"})
     assert quiet.model.to_plain()["services"]["a"]["image"] == "x:fromfile"
     loud = project_of(tmp_path, use_shell_env=True, shell_env={"TAG": "fromshell"})
@@ -77,14 +89,23 @@ def test_override_file_merges_and_keeps_spans(tmp_path: Path) -> None:
             "compose.override.yaml": "services:\n  a:\n    environment: [B=over, C=new]\n    ports: ['8080:80', '8443:443']\n",
         },
     )
-    (spec,), problems = discover([], files=[], project_directory=None, env_files=[], stdin_filename=None, cwd=tmp_path)
-    assert problems == [] and [p.name for p in spec.compose_files] == ["compose.yaml", "compose.override.yaml"]
+    (spec,), problems = discover(
+        [], files=[], project_directory=None, env_files=[], stdin_filename=None, cwd=tmp_path
+    )
+    assert problems == [] and [p.name for p in spec.compose_files] == [
+        "compose.yaml",
+        "compose.override.yaml",
+    ]
     project = resolve(spec, ResolveOptions(), cwd=tmp_path)
     svc = project.model.to_plain()["services"]["a"]
     assert svc["environment"] == {"A": "base", "B": "over", "C": "new"}
     assert [(p["published"], p["target"]) for p in svc["ports"]] == [("8080", 80), ("8443", 443)]
     b = project.scalar("services", "a", "environment", "B")
-    assert b is not None and b.span is not None and (b.span.path, b.span.line, b.span.col) == ("compose.override.yaml", 3, 19)
+    assert (
+        b is not None
+        and b.span is not None
+        and (b.span.path, b.span.line, b.span.col) == ("compose.override.yaml", 3, 19)
+    )
 
 
 def test_reset_and_override_tags(tmp_path: Path) -> None:
@@ -117,7 +138,12 @@ def test_extends_from_other_file_resolves_paths_against_base(tmp_path: Path) -> 
 
 
 def test_extends_cycle_is_fatal(tmp_path: Path) -> None:
-    write(tmp_path, {"compose.yaml": "services:\n  a:\n    image: x\n    extends: b\n  b:\n    image: x\n    extends: a\n"})
+    write(
+        tmp_path,
+        {
+            "compose.yaml": "services:\n  a:\n    image: x\n    extends: b\n  b:\n    image: x\n    extends: a\n"
+        },
+    )
     project = project_of(tmp_path)
     fatal = [p for p in project.problems if p.fatal]
     assert [p.rule for p in fatal] == ["extends-failed"] * len(fatal) and fatal
@@ -157,7 +183,12 @@ def test_include_cycle_and_missing_file(tmp_path: Path) -> None:
 
 
 def test_remote_include_is_info_not_fetched(tmp_path: Path) -> None:
-    write(tmp_path, {"compose.yaml": "include:\n  - oci://docker.io/x/y:latest\nservices:\n  app: {image: x}\n"})
+    write(
+        tmp_path,
+        {
+            "compose.yaml": "include:\n  - oci://docker.io/x/y:latest\nservices:\n  app: {image: x}\n"
+        },
+    )
     project = project_of(tmp_path)
     (problem,) = project.problems
     assert problem.rule == "remote-include" and not problem.fatal
@@ -205,18 +236,25 @@ def test_profiles_default_all_and_narrowing(tmp_path: Path) -> None:
 def test_implicit_dependencies_and_default_network(tmp_path: Path) -> None:
     write(
         tmp_path,
-        {"compose.yaml": "services:\n  a:\n    image: x\n    links: ['b:database']\n    volumes_from: [c]\n  b: {image: x}\n  c: {image: x}\n"},
+        {
+            "compose.yaml": "services:\n  a:\n    image: x\n    links: ['b:database']\n    volumes_from: [c]\n  b: {image: x}\n  c: {image: x}\n"
+        },
     )
     plain = project_of(tmp_path).model.to_plain()
     assert plain["services"]["a"]["depends_on"] == {
         "b": {"condition": "service_started", "restart": True, "required": True},
         "c": {"condition": "service_started", "required": True},
     }
-    assert plain["networks"] == {"default": {"name": f"{normalize_project_name(tmp_path.name)}_default", "ipam": {}}}
+    assert plain["networks"] == {
+        "default": {"name": f"{normalize_project_name(tmp_path.name)}_default", "ipam": {}}
+    }
 
 
 def test_yaml_error_in_one_file_keeps_the_others(tmp_path: Path) -> None:
-    write(tmp_path, {"a.yaml": "services:\n  a:\n\timage: x\n", "b.yaml": "services:\n  b: {image: y}\n"})
+    write(
+        tmp_path,
+        {"a.yaml": "services:\n  a:\n\timage: x\n", "b.yaml": "services:\n  b: {image: y}\n"},
+    )
     project = project_of(tmp_path, "a.yaml", "b.yaml")
     (problem,) = [p for p in project.problems if p.rule == "yaml-syntax"]
     assert problem.fatal and problem.span is not None and problem.span.path == "a.yaml"
