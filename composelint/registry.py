@@ -18,12 +18,13 @@ import re
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING
 
 from composelint.findings import Severity, Violation
+from composelint.plugins import PluginRef as EntryPoint
+from composelint.plugins import entry_points
 
 if TYPE_CHECKING:
     from composelint.project import Project

@@ -102,7 +102,12 @@ class _Resolver:
             try:
                 text = read_text(path)
             except UnreadableFile as exc:
-                self.problem(rule, f"{shown}: {exc}", origin or Span.whole_file(shown), fatal=True)
+                if origin is None:  # the finding is located in the file itself
+                    self.problem(
+                        rule, f"cannot read file: {exc}", Span.whole_file(shown), fatal=True
+                    )
+                else:
+                    self.problem(rule, f"cannot read {shown}: {exc}", origin, fatal=True)
                 text = None
         self.sources.setdefault(
             shown, SourceFile(path, shown, "compose" if kind == "compose" else "env", text)

@@ -21,8 +21,10 @@ def display_path(path: Path, cwd: Path) -> str:
         return path.as_posix()
 
 
-def read_text(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> str:
+def read_text(path: Path, *, max_bytes: int | None = None) -> str:
     """Read a UTF-8 text file (BOM stripped), refusing what is not a regular text file."""
+    if max_bytes is None:
+        max_bytes = MAX_FILE_BYTES
     try:
         st = os.stat(path)
     except FileNotFoundError:
