@@ -13,6 +13,7 @@ something could not be linted.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from collections.abc import Sequence
@@ -330,6 +331,11 @@ def _cmd_config(argv: list[str]) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
+    if argv is None and (not args or args[0] != "server"):
+        # A one-shot run builds a large, acyclic tree of nodes; the cyclic collector
+        # would traverse it again and again (half the time of a 2000-service lint).
+        # Only for the process entry point: library callers and the server keep it.
+        gc.disable()
     try:
         if args and args[0] == "rule":
             return _cmd_rule(args[1:])
