@@ -24,6 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
+from composelint.config import connection_variables, host_allowed, image_ports
 from composelint.connstrings import (
     Destination,
     ValueProblem,
@@ -366,6 +367,9 @@ def reachability(project: Project) -> Reachability:
 def _compute_reachability(project: Project) -> Reachability:
     services = {n: _service_net(n, s) for n, s in project.services.items()}
     disabled = {n: _service_net(n, s) for n, s in project.disabled_services.items()}
+    for net in (*services.values(), *disabled.values()):  # `image-ports` in the configuration
+        if net.image and (extra := image_ports(project, net.image)):
+            net.listen_ports |= frozenset(extra)
     external, internal = set(), set()
     subnets: dict[str, tuple[str, ...]] = {}
     for key, conf in project.section("networks").items.items():
@@ -437,6 +441,7 @@ def is_unspecified(host: str) -> bool:
 
 def _compute_connections(project: Project) -> list[Connection]:
     found: list[Connection] = []
+    names = connection_variables(project)  # `connection-variables` in the configuration
     for sname, svc in project.services.items():
         env = svc.get("environment")
         if isinstance(env, Mapping):
@@ -446,18 +451,19 @@ def _compute_connections(project: Project) -> list[Connection]:
                     extra = (
                         (Related(origin, f"{var} is loaded by this env_file"),) if origin else ()
                     )
-                    found.extend(_from_value(sname, var, "environment", node, extra))
+                    found.extend(_from_value(sname, var, "environment", node, extra, names))
         build = svc.get("build")
         args = build.get("args") if isinstance(build, Mapping) else None
         if isinstance(args, Mapping):
             for var, node in args.items.items():
                 if isinstance(node, Scalar) and isinstance(node.value, str) and node.value:
-                    found.extend(_from_value(sname, var, "build-arg", node))
+                    found.extend(_from_value(sname, var, "build-arg", node, (), names))
         found.extend(_from_words(sname, "command", svc.get("command")))
         hc = svc.get("healthcheck")
         if isinstance(hc, Mapping):
             found.extend(_from_words(sname, "healthcheck", hc.get("test")))
-    return found
+    # `allowed-hosts` in the configuration: destinations the user vouches for
+    return [c for c in found if not host_allowed(project, c.host)]
 
 
 _URL_IN_TEXT = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://[^\s'\"]+")
@@ -493,18 +499,40 @@ def _from_words(client: str, where: Where, node: Node | None) -> Iterable[Connec
 
 
 def _from_value(
-    client: str, var: str, where: Where, node: Scalar, extra: tuple[Related, ...] = ()
+    client: str,
+    var: str,
+    where: Where,
+    node: Scalar,
+    extra: tuple[Related, ...] = (),
+    names: tuple[str, ...] = (),
 ) -> Iterable[Connection]:
     value = str(node.value)
-    role = classify_variable(var)
+    role = classify_variable(var, extra_destination_names=names)
     if role in (VarRole.CREDENTIAL, VarRole.DESTINATION_PORT):
         return
     parsed = parse_value(value, var)
     for dest in parsed.destinations:
+        if not _plausible_host(value, dest):
+            continue
         span, value_span, related = _locate(node, dest, where)
         yield Connection(
             client, var, where, role, dest, value, span, value_span, related + extra, node
         )
+
+
+_WILDCARD_HOSTS = frozenset({"*", "+"})
+
+
+def _plausible_host(value: str, dest: Destination) -> bool:
+    """Drop what a lenient host-list parse takes for a host but is not one: a scheme
+    (``SASL_PLAINTEXT://broker:9095`` in a bootstrap list, ``file:./dev.db``) or the
+    ``*`` / ``+`` wildcard of listen URLs (``ASPNETCORE_URLS=http://*:8080``)."""
+    if dest.host in _WILDCARD_HOSTS:
+        return False
+    if dest.kind not in ("host", "hostport") or dest.port is not None:
+        return True
+    after = value[dest.host_offset + dest.host_length :]
+    return not (after.startswith(":") and after[1:2] not in ("", "$") and not after[1].isdigit())
 
 
 def _locate(
@@ -621,7 +649,7 @@ def _compute_value_issues(project: Project) -> list[ValueIssue]:
             for var, node in section.items.items():
                 if not (isinstance(node, Scalar) and isinstance(node.value, str) and node.value):
                     continue
-                role = classify_variable(var)
+                role = classify_variable(var, extra_destination_names=connection_variables(project))
                 if role in (VarRole.CREDENTIAL, VarRole.OTHER, VarRole.PUBLIC, VarRole.BROWSER):
                     continue
                 problems = parse_value(node.value, var).problems
@@ -644,7 +672,12 @@ def _problem_span(node: Scalar, offset: int, length: int) -> Span | None:
         return _text_span(node, offset, length)
     if len(node.subs) == 1:  # DB_HOST=${DB_HOST}: the whole value came from one variable
         sub = node.subs[0]
-        if sub.value == node.value and sub.span is not None and sub.source == "env":
+        if (
+            sub.value is not None
+            and sub.value == node.value
+            and sub.span is not None
+            and sub.source == "env"
+        ):
             return _offset_in(sub.span, sub.value, offset, length)
     return node.span
 

@@ -1,0 +1,381 @@
+"""The host rules (CMP101-CMP110), end to end through the real loader and resolver:
+each fires at the exact file:line:col and stays silent on a correct project."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from composelint.discover import discover
+from composelint.engine import Engine
+from composelint.findings import Finding, Related, Severity
+from composelint.registry import Registry
+from composelint.resolve import ResolveOptions, resolve
+from composelint.span import Span
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+def lint(
+    registry: Registry, directory: Path, files: dict[str, str], *codes: str, **options: object
+) -> list[Finding]:
+    for name, text in files.items():
+        (directory / name).parent.mkdir(parents=True, exist_ok=True)
+        (directory / name).write_text(text)
+    specs, problems = discover(
+        [], files=[], project_directory=None, env_files=[], stdin_filename=None, cwd=directory
+    )
+    assert problems == []
+    (spec,) = specs
+    project = resolve(spec, ResolveOptions(**options))  # type: ignore[arg-type]
+    rules = registry.select(list(codes or ("CMP1",)))
+    return [f for f in Engine(registry, rules).check(project) if f.code.startswith("CMP1")]
+
+
+def at(findings: list[Finding]) -> list[tuple[str, int, int, str]]:
+    return [
+        (f.code, f.span.line, f.span.col, f.severity.value) for f in findings if f.span is not None
+    ]
+
+
+def compose(services: str, extra: str = "") -> dict[str, str]:
+    return {"compose.yaml": "services:\n" + services + extra}
+
+
+# -- CMP101 host-loopback -------------------------------------------------------------
+
+POSTGRES = "  postgres:\n    image: postgres:16\n"
+
+
+def test_loopback_names_the_service_that_serves_the_port(
+    registry: Registry, tmp_path: Path
+) -> None:
+    files = compose(
+        "  app:\n    image: acme/app\n    environment:\n"
+        "      DATABASE_URL: postgresql://u:secret@localhost:5432/app\n" + POSTGRES
+    )
+    (f,) = lint(registry, tmp_path, files, "CMP101")
+    assert (f.code, f.span.line, f.span.col, f.span.end_col, f.severity) == (
+        "CMP101",
+        5,
+        43,
+        52,
+        Severity.ERROR,
+    )
+    assert f.message == (
+        'DATABASE_URL in service "app" points at "localhost" port 5432, which inside a '
+        'container is the container itself, not the "postgres" service: the connection is '
+        'refused at runtime ("Connection refused"); use `postgres:5432`'
+    )
+    assert "secret" not in f.message
+
+
+def test_loopback_without_a_server_in_the_project_is_a_warning(
+    registry: Registry, tmp_path: Path
+) -> None:
+    files = compose("  app:\n    image: acme/app\n    environment:\n      - REDIS_HOST=127.0.0.1\n")
+    assert at(lint(registry, tmp_path, files, "CMP101")) == [("CMP101", 5, 20, "warning")]
+
+
+@pytest.mark.parametrize(
+    "app",
+    [
+        # a healthcheck runs in the container itself
+        "    healthcheck:\n      test: [CMD, curl, -f, http://localhost:8000/health]\n",
+        # bind address and the app's own public URL
+        "    environment:\n      HOST: 127.0.0.1\n      APP_URL: http://localhost:8000\n",
+        # browser-facing
+        "    environment:\n      NEXT_PUBLIC_API_URL: http://localhost:5432\n",
+        # host networking: localhost is the Docker host
+        "    network_mode: host\n    environment:\n      DB_HOST: localhost\n",
+        # the app calls itself on its own port
+        "    expose: ['8000']\n    environment:\n      SELF_URL: http://localhost:8000/api\n",
+    ],
+)
+def test_loopback_silent(registry: Registry, tmp_path: Path, app: str) -> None:
+    files = compose("  app:\n    image: acme/app\n" + app + POSTGRES)
+    assert lint(registry, tmp_path, files, "CMP101") == []
+
+
+def test_loopback_in_a_shared_network_stack(registry: Registry, tmp_path: Path) -> None:
+    files = compose(
+        "  vpn:\n    image: acme/vpn\n    ports: ['8080:8080']\n"
+        "  client:\n    image: acme/client\n    network_mode: service:vpn\n"
+        "    environment:\n      PROXY_URL: http://localhost:8080\n"
+    )
+    assert lint(registry, tmp_path, files, "CMP101") == []
+
+
+# -- CMP102 host-unspecified-address ----------------------------------------------------
+
+
+def test_unspecified_address_as_destination(registry: Registry, tmp_path: Path) -> None:
+    files = compose(
+        "  worker:\n    image: acme/worker\n    environment:\n      API_URL: http://0.0.0.0:8000\n"
+        "  api:\n    image: acme/api\n    expose: ['8000']\n    environment:\n      HOST: 0.0.0.0\n"
+    )
+    (f,) = lint(registry, tmp_path, files, "CMP102")
+    assert (f.span.line, f.span.col, f.severity) == (5, 23, Severity.ERROR)
+    assert f.message.endswith("use `api:8000`")
+
+
+# -- CMP103 host-ip-literal -------------------------------------------------------------
+
+IPAM = """networks:
+  back:
+    ipam:
+      config:
+        - subnet: 172.28.0.0/16
+"""
+
+
+def test_ip_literal(registry: Registry, tmp_path: Path) -> None:
+    files = compose(
+        "  app:\n    image: acme/app\n    networks: [back]\n    environment:\n"
+        "      DATABASE_URL: postgresql://u:p@172.28.0.3:5432/app\n"  # a dynamic container IP
+        "      CACHE_HOST: 172.28.0.9\n"  # the static address below: fine
+        "      NAS_HOST: 192.168.1.10\n"  # LAN machine or container: info
+        "      METRICS_URL: http://8.8.8.8:9100\n"  # public: fine
+        "  cache:\n    image: redis:7\n    networks:\n      back:\n        ipv4_address: 172.28.0.9\n"
+        "  postgres:\n    image: postgres:16\n    networks: [back]\n",
+        IPAM,
+    )
+    findings = lint(registry, tmp_path, files, "CMP103")
+    assert at(findings) == [("CMP103", 6, 38, "warning"), ("CMP103", 8, 17, "info")]
+    assert 'network "back"' in findings[0].message
+    assert findings[0].message.endswith("use `postgres:5432`")
+
+
+# -- CMP104-CMP106 names that are not service names ----------------------------------------
+
+
+def test_container_name_generated_name_and_hostname(registry: Registry, tmp_path: Path) -> None:
+    files = compose(
+        "  app:\n    image: acme/app\n    environment:\n"
+        "      DB_HOST: ventanas-db\n"
+        "      REDIS_URL: redis://shop-redis-1:6379/0\n"
+        "      SEARCH_URL: http://search.internal:9200\n"
+        "  postgres:\n    image: postgres:16\n    container_name: ventanas-db\n"
+        "  redis:\n    image: redis:7\n"
+        "  es:\n    image: elasticsearch:8.15.0\n    hostname: search.internal\n",
+        "name: shop\n",
+    )
+    findings = lint(registry, tmp_path, files, "CMP104", "CMP105", "CMP106")
+    assert at(findings) == [
+        ("CMP104", 5, 16, "warning"),
+        ("CMP105", 6, 26, "warning"),
+        ("CMP106", 7, 26, "warning"),
+    ]
+    assert [f.message.rsplit("; ", 1)[1] for f in findings] == [
+        'use "postgres"',
+        'use "redis"',
+        'use "es", or add "search.internal" to its network aliases',
+    ]
+
+
+def test_service_names_and_aliases_are_silent(registry: Registry, tmp_path: Path) -> None:
+    files = compose(
+        "  app:\n    image: acme/app\n    hostname: app.local\n    environment:\n"
+        "      DB_HOST: postgres\n      SEARCH_URL: http://search:9200\n"
+        "      SELF_URL: http://app.local:8000\n"
+        "  postgres:\n    image: postgres:16\n    container_name: pg\n"
+        "  es:\n    image: elasticsearch:8.15.0\n    hostname: es.internal\n"
+        "    networks:\n      default:\n        aliases: [search]\n"
+    )
+    assert lint(registry, tmp_path, files) == []
+
+
+# -- CMP107 host-unknown ---------------------------------------------------------------------
+
+
+def test_the_seed_test_environment_reports_host_unknown_in_the_env_file(
+    registry: Registry, tmp_path: Path
+) -> None:
+    shutil.copytree(EXAMPLES / "ventanas-test", tmp_path / "p")
+    specs, _ = discover(
+        [],
+        files=[str(tmp_path / "p" / "docker-compose.test.yml")],
+        project_directory=None,
+        env_files=[],
+        stdin_filename=None,
+        cwd=tmp_path,
+    )
+    project = resolve(specs[0], ResolveOptions())
+    findings = Engine(registry, registry.select(["CMP1"])).check(project)
+    env = str(tmp_path / "p" / ".env")
+    assert [(f.code, f.span) for f in findings] == [
+        ("CMP107", Span(env, 7, 65, 7, 81)),
+        ("CMP107", Span(env, 8, 19, 8, 38)),
+    ]
+    first = findings[0]
+    assert first.severity is Severity.ERROR
+    assert first.related == (
+        Related(
+            Span(str(tmp_path / "p" / "docker-compose.test.yml"), 16, 15, 16, 19),
+            "DATABASE_URL is loaded by this env_file",
+        ),
+    )
+    assert first.message.startswith(
+        'DATABASE_URL in service "app" points at "ventanas-test-db", which is not a service '
+        'of this project (app joins only network "default")'
+    )
+    assert first.message.endswith("add the database as a service or join its network as external")
+    assert "change-me" not in first.message
+
+
+def test_the_seed_production_environment_is_clean(registry: Registry, tmp_path: Path) -> None:
+    shutil.copytree(EXAMPLES / "ventanas-prod", tmp_path / "p")
+    specs, _ = discover(
+        [],
+        files=[str(tmp_path / "p" / "docker-compose.beta.yml")],
+        project_directory=None,
+        env_files=[],
+        stdin_filename=None,
+        cwd=tmp_path,
+    )
+    project = resolve(specs[0], ResolveOptions())
+    assert Engine(registry, registry.select(["CMP1"])).check(project) == []
+
+
+def test_unknown_host_suggests_a_close_name(registry: Registry, tmp_path: Path) -> None:
+    files = compose(
+        "  app:\n    image: acme/app\n    environment:\n      DB_HOST: postgress\n" + POSTGRES
+    )
+    (f,) = lint(registry, tmp_path, files, "CMP107")
+    assert (f.span.line, f.span.col, f.severity) == (5, 16, Severity.ERROR)
+    assert 'did you mean "postgres"?' in f.message
+
+
+def test_unknown_host_on_an_external_network_is_a_warning(
+    registry: Registry, tmp_path: Path
+) -> None:
+    files = compose(
+        "  app:\n    image: acme/app\n    networks: [shared]\n    environment:\n"
+        "      REDIS_URL: redis://cache:6379\n",
+        "networks:\n  shared:\n    external: true\n",
+    )
+    (f,) = lint(registry, tmp_path, files, "CMP107")
+    assert (f.span.line, f.span.col, f.severity) == (6, 26, Severity.WARNING)
+    assert 'external network "shared"' in f.message
+
+
+def test_unknown_host_disabled_by_profile(registry: Registry, tmp_path: Path) -> None:
+    files = compose(
+        "  app:\n    image: acme/app\n    environment:\n      DB_HOST: db\n"
+        "  db:\n    image: postgres:16\n    profiles: [db]\n"
+    )
+    (f,) = lint(registry, tmp_path, files, "CMP107", profiles=("other",))
+    assert (f.span.line, f.span.col, f.severity) == (5, 16, Severity.WARNING)
+    assert "disabled by the active profiles" in f.message
+
+
+def test_unknown_host_defined_in_a_sibling_file_is_a_warning(
+    registry: Registry, tmp_path: Path
+) -> None:
+    files = compose(
+        "  app:\n    image: acme/app\n    environment:\n      MONGO_URL: mongodb://mongo/db\n"
+    )
+    files["compose.database.yml"] = "services:\n  mongo:\n    image: mongo:7\n"
+    (f,) = lint(registry, tmp_path, files, "CMP107")
+    assert f.severity is Severity.WARNING
+    assert "it is defined in compose.database.yml" in f.message
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        "CACHE_DRIVER: redis",  # a driver name, not a host
+        "SESSION_DRIVER: redis",
+        "API_URL: https://api.example.com/v1",  # dotted public name
+        "VIRTUAL_HOST: shop",  # the app's own name (nginx-proxy)
+        "NEXT_PUBLIC_API_URL: http://backend:8000",  # browser-facing
+        "DATABASE_URL: postgresql://${DB_USER}@${DB_HOST}/app",  # templated host
+        "DATABASE_URL: file:./dev.db",  # Prisma SQLite
+        "ASPNETCORE_URLS: http://*:8080",  # listen URL wildcard
+        "DB_HOST: db",
+        "DB_HOST: database",  # a network alias
+    ],
+)
+def test_unknown_host_silent(registry: Registry, tmp_path: Path, env: str) -> None:
+    files = compose(
+        f"  app:\n    image: acme/app\n    environment:\n      {env}\n"
+        "  db:\n    image: postgres:16\n    networks:\n      default:\n        aliases: [database]\n"
+    )
+    assert lint(registry, tmp_path, files, "CMP107") == []
+
+
+# -- CMP108 host-docker-internal ------------------------------------------------------------
+
+
+def test_host_docker_internal(registry: Registry, tmp_path: Path) -> None:
+    files = compose(
+        "  app:\n    image: acme/app\n    environment:\n"
+        "      DATABASE_URL: postgresql://u:p@host.docker.internal:5433/app\n"
+        "      METRICS_URL: http://host.docker.internal:9100\n"
+        "  db:\n    image: postgres:16\n    ports: ['5433:5432']\n"
+        "  worker:\n    image: acme/worker\n    extra_hosts: ['host.docker.internal:host-gateway']\n"
+        "    environment:\n      METRICS_URL: http://host.docker.internal:9100\n"
+    )
+    findings = lint(registry, tmp_path, files, "CMP108")
+    assert at(findings) == [("CMP108", 5, 38, "warning"), ("CMP108", 6, 27, "warning")]
+    assert findings[0].message.endswith("use `db:5432`")
+    assert 'extra_hosts: ["host.docker.internal:host-gateway"]' in findings[1].message
+
+
+# -- CMP109 host-invalid --------------------------------------------------------------------
+
+
+def test_host_invalid(registry: Registry, tmp_path: Path) -> None:
+    files = compose(
+        "  app:\n    image: acme/app\n    environment:\n"
+        "      PGHOST: db:5432\n"  # libpq takes the port in PGPORT
+        "      DB_HOST: 'db '\n"
+        "      WORDPRESS_DB_HOST: db:3306\n"  # documented host:port: fine
+        "      SPRING_BOOT_ADMIN_URL: http://admin_server:8080\n"
+        "  db:\n    image: postgres:16\n  admin_server:\n    image: acme/admin\n"
+    )
+    assert at(lint(registry, tmp_path, files, "CMP109")) == [
+        ("CMP109", 5, 17, "warning"),
+        ("CMP109", 6, 19, "error"),
+        ("CMP109", 8, 42, "warning"),
+    ]
+
+
+def test_host_invalid_silent(registry: Registry, tmp_path: Path) -> None:
+    files = compose(
+        "  app:\n    image: acme/app\n    environment:\n      PGHOST: db\n      PGPORT: '5432'\n"
+        "  db:\n    image: postgres:16\n"
+    )
+    assert lint(registry, tmp_path, files, "CMP109") == []
+
+
+# -- CMP110 host-reserved-alias -------------------------------------------------------------
+
+
+def test_reserved_alias(registry: Registry, tmp_path: Path) -> None:
+    files = compose(
+        "  localhost:\n    image: acme/app\n"
+        "  db:\n    image: postgres:16\n    networks:\n      default:\n        aliases: [localhost]\n"
+    )
+    findings = lint(registry, tmp_path, files, "CMP110")
+    assert at(findings) == [("CMP110", 2, 3, "error"), ("CMP110", 8, 19, "error")]
+    assert 'alias "localhost" on network "default"' in findings[1].message
+
+
+# -- the documentation's examples tell the truth ------------------------------------------
+
+CODES = [f"CMP1{n:02d}" for n in range(1, 11)]
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_doc_examples(registry: Registry, tmp_path: Path, code: str) -> None:
+    rule = registry.get(code)
+    assert rule is not None
+    bad = rule.doc.split("## Bad\n", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
+    good = rule.doc.split("## Good\n", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
+    (tmp_path / "bad").mkdir()
+    (tmp_path / "good").mkdir()
+    assert [f.code for f in lint(registry, tmp_path / "bad", {"compose.yaml": bad}, code)] == [code]
+    assert lint(registry, tmp_path / "good", {"compose.yaml": good}, code) == []

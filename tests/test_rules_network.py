@@ -1,0 +1,435 @@
+"""CMP2xx network/port/depends_on rules, end to end through the loader and resolver."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from composelint.engine import Engine
+from composelint.findings import Finding, Severity
+from composelint.registry import Registry
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def lint(registry: Registry, directory: Path, files: dict[str, str], *codes: str) -> list[Finding]:
+    from composelint.discover import discover
+    from composelint.resolve import ResolveOptions, resolve
+
+    for name, text in files.items():
+        (directory / name).write_text(text)
+    specs, problems = discover(
+        [], files=[], project_directory=None, env_files=[], stdin_filename=None, cwd=directory
+    )
+    assert problems == []
+    (spec,) = specs
+    project = resolve(spec, ResolveOptions())
+    findings = Engine(registry, registry.select(list(codes))).check(project)
+    return [f for f in findings if f.code in codes]
+
+
+def at(findings: list[Finding]) -> list[tuple[str, int, int]]:
+    return [(f.code, f.span.line, f.span.col) for f in findings if f.span is not None]
+
+
+SPLIT = """\
+services:
+  app:
+    image: acme/app
+    environment:
+      DATABASE_URL: postgresql://app:secret@db:5432/app
+    depends_on: [db]
+    networks: [front]
+  db:
+    image: postgres:16
+    networks: [back]
+networks:
+  front: {}
+  back: {}
+"""
+
+
+def test_no_shared_network_points_at_the_host(registry: Registry, tmp_path: Path) -> None:
+    (f,) = lint(registry, tmp_path, {"compose.yaml": SPLIT}, "CMP201")
+    assert at([f]) == [("CMP201", 5, 45)]
+    assert f.severity is Severity.ERROR
+    assert "app is on front, db only on back" in f.message
+    assert "could not translate host name" in f.message
+    assert "add a common network" in f.message
+
+
+def test_no_shared_network_via_env_file_points_into_the_env_file(
+    registry: Registry, tmp_path: Path
+) -> None:
+    compose = SPLIT.replace(
+        "    environment:\n      DATABASE_URL: postgresql://app:secret@db:5432/app\n",
+        "    env_file: [app.env]\n",
+    )
+    files = {"compose.yaml": compose, "app.env": "X=1\nDATABASE_URL=postgresql://u:p@db/app\n"}
+    (f,) = lint(registry, tmp_path, files, "CMP201")
+    assert f.span is not None and f.span.path.endswith("app.env")
+    assert (f.span.line, f.span.col) == (2, 31)
+
+
+def test_network_mode_none_and_bridge_clients(registry: Registry, tmp_path: Path) -> None:
+    text = """\
+services:
+  a:
+    image: acme/a
+    network_mode: none
+    environment: {DB_HOST: db}
+  b:
+    image: acme/b
+    network_mode: bridge
+    environment: {DB_HOST: db}
+  db:
+    image: postgres:16
+"""
+    findings = lint(registry, tmp_path, {"compose.yaml": text}, "CMP201")
+    assert at(findings) == [("CMP201", 5, 28), ("CMP201", 9, 28)]
+    assert "network_mode: none" in findings[0].message
+    assert "network_mode: bridge" in findings[1].message
+
+
+def test_alias_only_on_another_network(registry: Registry, tmp_path: Path) -> None:
+    text = """\
+services:
+  app:
+    image: acme/app
+    environment: {REDIS_URL: "redis://cache:6379"}
+    networks: [front, back]
+  redis:
+    image: redis:7
+    networks:
+      front: {}
+      back: {aliases: [cache]}
+  other:
+    image: acme/o
+    environment: {REDIS_URL: "redis://cache:6379"}
+    networks: [front]
+networks:
+  front: {}
+  back: {}
+"""
+    findings = lint(registry, tmp_path, {"compose.yaml": text}, "CMP201")
+    assert at(findings) == [("CMP201", 13, 39)]
+    assert "alias 'cache' of redis only exists on back" in findings[0].message
+
+
+def test_shared_network_is_silent(registry: Registry, tmp_path: Path) -> None:
+    text = SPLIT.replace("networks: [front]", "networks: [front, back]")
+    assert lint(registry, tmp_path, {"compose.yaml": text}, "CMP201", "CMP202") == []
+
+
+HOST_MODE = """\
+services:
+  app:
+    image: acme/app
+    network_mode: host
+    ports: ["8080:80"]
+    environment:
+      DB_HOST: db
+  db:
+    image: postgres:16
+    ports: ["5433:5432"]
+"""
+
+
+def test_host_mode_ports_and_service_names(registry: Registry, tmp_path: Path) -> None:
+    findings = lint(registry, tmp_path, {"compose.yaml": HOST_MODE}, "CMP202", "CMP201")
+    assert at(findings) == [("CMP202", 5, 5), ("CMP202", 7, 16)]
+    ports, name = findings
+    assert ports.severity is Severity.WARNING and "ports: mapping is ignored" in ports.message
+    assert name.severity is Severity.ERROR
+    assert "use localhost:5433" in name.message
+
+
+def test_host_mode_without_ports_or_names_is_silent(registry: Registry, tmp_path: Path) -> None:
+    text = "services:\n  app:\n    image: acme/app\n    network_mode: host\n"
+    assert lint(registry, tmp_path, {"compose.yaml": text}, "CMP202") == []
+
+
+PORTS = """\
+services:
+  app:
+    image: acme/app
+    environment:
+      DATABASE_URL: postgresql://app:secret@db:5433/app
+      REDIS_URL: redis://cache:6380/0
+      SEARCH: http://search:9200
+      API: http://api:9999
+    depends_on: [db, cache, search, api]
+  db:
+    image: postgres:16
+    ports: ["5433:5432"]
+  cache:
+    image: redis:7
+  search:
+    image: elasticsearch:8.13.0
+  api:
+    image: acme/api
+    ports: ["8000:8000"]
+"""
+
+
+def test_published_port_is_an_error_with_a_fix(registry: Registry, tmp_path: Path) -> None:
+    (f,) = lint(registry, tmp_path, {"compose.yaml": PORTS}, "CMP203")
+    assert at([f]) == [("CMP203", 5, 48)]
+    assert "use db:5432" in f.message and '"5433:5432"' in f.message
+    assert f.fix is not None and [e.replacement for e in f.fix.edits] == ["5432"]
+    assert f.fix.edits[0].span.col == 48 and f.fix.edits[0].span.end_col == 52
+
+
+def test_unexpected_port_only_for_known_images(registry: Registry, tmp_path: Path) -> None:
+    findings = lint(registry, tmp_path, {"compose.yaml": PORTS}, "CMP204")
+    # redis:6380 is reported; db:5433 is CMP203's; elasticsearch:9200 is right;
+    # acme/api is an unknown image
+    assert at(findings) == [("CMP204", 6, 32)]
+    assert "cache (redis:7) listens on 6379" in findings[0].message
+
+
+def test_port_overrides_in_command_are_known(registry: Registry, tmp_path: Path) -> None:
+    text = PORTS.replace(
+        "    image: redis:7\n",
+        '    image: redis:7\n    command: ["redis-server", "--port", "6380"]\n',
+    ).replace("db:5433", "db:5432")
+    assert lint(registry, tmp_path, {"compose.yaml": text}, "CMP203", "CMP204") == []
+
+
+DEPS = """\
+services:
+  app:
+    image: acme/app
+    environment:
+      DATABASE_URL: postgresql://app:secret@db:5432/app
+      REDIS_URL: redis://cache:6379/0
+      WORKER: http://worker:8000
+    links: [cache]
+  worker:
+    image: acme/worker
+    depends_on:
+      db: {condition: service_healthy}
+  db:
+    image: postgres:16
+    healthcheck:
+      test: ["CMD-SHELL", "pg_isready"]
+  cache:
+    image: redis:7
+"""
+
+
+def test_depends_on_missing(registry: Registry, tmp_path: Path) -> None:
+    findings = lint(registry, tmp_path, {"compose.yaml": DEPS}, "CMP205")
+    # cache is an implicit dependency through links
+    assert at(findings) == [("CMP205", 5, 45), ("CMP205", 7, 22)]
+    assert "condition: service_healthy" in findings[0].message
+    assert "add depends_on: [worker] to app" in findings[1].message
+
+
+def test_depends_on_present_or_transitive_is_silent(registry: Registry, tmp_path: Path) -> None:
+    text = DEPS.replace("    links: [cache]\n", "    links: [cache]\n    depends_on: [worker]\n")
+    assert lint(registry, tmp_path, {"compose.yaml": text}, "CMP205") == []
+
+
+def test_depends_on_not_ready(registry: Registry, tmp_path: Path) -> None:
+    text = """\
+services:
+  app:
+    image: acme/app
+    depends_on:
+      - db
+      - cache
+  worker:
+    image: acme/w
+    depends_on:
+      mq: {condition: service_started}
+      api: {condition: service_healthy}
+  db:
+    image: postgres:16
+  cache:
+    image: redis:7
+  mq:
+    image: rabbitmq:3-management
+    healthcheck:
+      test: ["CMD", "rabbitmq-diagnostics", "-q", "ping"]
+  api:
+    image: acme/api
+"""
+    findings = lint(registry, tmp_path, {"compose.yaml": text}, "CMP206")
+    assert at(findings) == [("CMP206", 5, 9), ("CMP206", 10, 7), ("CMP206", 11, 24)]
+    short, started, healthy = findings
+    assert "in the short form" in short.message and "pg_isready" in short.message
+    assert "with condition: service_started" in started.message
+    assert "has no healthcheck configured" in healthy.message
+
+
+def test_depends_on_ready_is_silent(registry: Registry, tmp_path: Path) -> None:
+    text = """\
+services:
+  app:
+    image: acme/app
+    depends_on:
+      db: {condition: service_healthy}
+      cache: {condition: service_started}
+  db:
+    image: postgres:16
+    healthcheck:
+      test: ["CMD-SHELL", "pg_isready"]
+  cache:
+    image: redis:7
+"""
+    assert lint(registry, tmp_path, {"compose.yaml": text}, "CMP206") == []
+
+
+def test_depends_on_profile_disabled(registry: Registry, tmp_path: Path) -> None:
+    text = """\
+services:
+  web:
+    image: acme/web
+    depends_on: [db]
+  tool:
+    image: acme/tool
+    profiles: [tools]
+    depends_on: [db]
+  db:
+    image: postgres:16
+    profiles: [database]
+  opt:
+    image: acme/opt
+    depends_on:
+      db: {condition: service_started, required: false}
+"""
+    findings = lint(registry, tmp_path, {"compose.yaml": text}, "CMP207")
+    assert at(findings) == [("CMP207", 4, 18), ("CMP207", 8, 18)]
+    assert [f.severity for f in findings] == [Severity.ERROR, Severity.WARNING]
+    assert 'depends on undefined service "db"' in findings[0].message
+
+
+def test_depends_on_shared_profile_is_silent(registry: Registry, tmp_path: Path) -> None:
+    text = """\
+services:
+  tool:
+    image: acme/tool
+    profiles: [tools]
+    depends_on: [db]
+  db:
+    image: postgres:16
+    profiles: [tools, database]
+"""
+    assert lint(registry, tmp_path, {"compose.yaml": text}, "CMP207") == []
+
+
+def test_external_network_destination_is_info(registry: Registry, tmp_path: Path) -> None:
+    text = """\
+services:
+  app:
+    image: acme/app
+    environment:
+      DATABASE_URL: postgresql://app:secret@shared-db:5432/app
+      API_URL: http://api.example.com/v1
+    networks: [shared]
+networks:
+  shared:
+    external: true
+"""
+    (f,) = lint(registry, tmp_path, {"compose.yaml": text}, "CMP208")
+    assert at([f]) == [("CMP208", 5, 45)]
+    assert f.severity is Severity.INFO and "not checked" in f.message
+
+
+def test_no_external_network_no_info(registry: Registry, tmp_path: Path) -> None:
+    assert lint(registry, tmp_path, {"compose.yaml": SPLIT}, "CMP208") == []
+
+
+LOOPBACK = """\
+services:
+  api:
+    image: acme/api
+    command: ["uvicorn", "main:app", "--host", "127.0.0.1", "--port", "8000"]
+  cache:
+    image: redis:7
+    command: redis-server --bind 127.0.0.1
+  admin:
+    image: acme/admin
+    environment:
+      HOST: 127.0.0.1
+  web:
+    image: acme/web
+    environment:
+      API_URL: http://api:8000
+      REDIS_URL: redis://cache:6379
+"""
+
+
+def test_service_listens_on_loopback(registry: Registry, tmp_path: Path) -> None:
+    findings = lint(registry, tmp_path, {"compose.yaml": LOOPBACK}, "CMP209")
+    # admin binds to loopback too, but nobody connects to it
+    assert at(findings) == [("CMP209", 4, 48), ("CMP209", 7, 14)]
+    assert "(--host 127.0.0.1)" in findings[0].message
+    assert "web connects to it" in findings[0].message
+
+
+def test_listening_on_all_interfaces_is_silent(registry: Registry, tmp_path: Path) -> None:
+    text = LOOPBACK.replace("127.0.0.1", "0.0.0.0")
+    assert lint(registry, tmp_path, {"compose.yaml": text}, "CMP209") == []
+
+
+KAFKA = """\
+services:
+  kafka:
+    image: bitnami/kafka:3.7
+    environment:
+      KAFKA_CFG_LISTENERS: PLAINTEXT://:9092,CONTROLLER://:9093,EXTERNAL://:9094
+      KAFKA_CFG_ADVERTISED_LISTENERS: PLAINTEXT://localhost:9092,EXTERNAL://localhost:9094
+  app:
+    image: acme/app
+    environment:
+      KAFKA_BOOTSTRAP_SERVERS: kafka:9092
+"""
+
+
+def test_kafka_advertised_loopback(registry: Registry, tmp_path: Path) -> None:
+    (f,) = lint(registry, tmp_path, {"compose.yaml": KAFKA}, "CMP210")
+    assert at([f]) == [("CMP210", 6, 51)]
+    assert "Broker may not be available" in f.message
+
+
+def test_kafka_two_listeners_is_silent(registry: Registry, tmp_path: Path) -> None:
+    text = KAFKA.replace("PLAINTEXT://localhost:9092", "PLAINTEXT://kafka:9092")
+    assert lint(registry, tmp_path, {"compose.yaml": text}, "CMP210") == []
+
+
+MY_CODES = [f"CMP2{n:02d}" for n in range(1, 11)] + [f"CMP30{n}" for n in range(1, 6)]
+
+
+def test_production_example_is_clean(registry: Registry) -> None:
+    from composelint.cli import main
+
+    example = REPO / "examples" / "ventanas-prod"
+    if not example.is_dir():
+        pytest.skip("examples/ventanas-prod is absent")
+    assert main(["--select", ",".join(MY_CODES), str(example)]) == 0
+
+
+def test_production_example_has_no_finding_of_these_rules(registry: Registry) -> None:
+    example = REPO / "examples" / "ventanas-prod"
+    if not example.is_dir():
+        pytest.skip("examples/ventanas-prod is absent")
+    from composelint.discover import discover
+    from composelint.resolve import ResolveOptions, resolve
+
+    specs, _ = discover(
+        [str(example)],
+        files=[],
+        project_directory=None,
+        env_files=[],
+        stdin_filename=None,
+        cwd=example,
+    )
+    findings = [
+        f
+        for spec in specs
+        for f in Engine(registry, registry.select(MY_CODES)).check(resolve(spec, ResolveOptions()))
+    ]
+    assert findings == []

@@ -1,0 +1,219 @@
+"""CMP3xx URL/credential rules, end to end through the loader and resolver."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from test_rules_network import at, lint
+
+from composelint.findings import Severity
+from composelint.registry import Registry
+
+SECRET = "s3cr3t"
+
+
+def test_userinfo_unencoded_points_at_userinfo(registry: Registry, tmp_path: Path) -> None:
+    text = """\
+services:
+  app:
+    image: acme/app
+    environment:
+      DATABASE_URL: postgresql://app:p@ss@db:5432/app
+  db:
+    image: postgres:16
+"""
+    (f,) = lint(registry, tmp_path, {"compose.yaml": text}, "CMP301")
+    assert f.span is not None
+    assert (f.span.line, f.span.col, f.span.end_col) == (5, 34, 42)  # "app:p@ss"
+    assert "p@ss" not in f.message and "%40" in f.message
+
+
+def test_userinfo_from_env_password_is_caught_and_not_printed(
+    registry: Registry, tmp_path: Path
+) -> None:
+    compose = """\
+services:
+  app:
+    image: acme/app
+    environment:
+      DATABASE_URL: postgresql://app:${DB_PASSWORD}@db:5432/app
+"""
+    files = {"compose.yaml": compose, ".env": f"DB_PASSWORD={SECRET}#x\n"}
+    (f,) = lint(registry, tmp_path, files, "CMP301")
+    assert SECRET not in f.message and "%23" in f.message
+
+
+def test_encoded_userinfo_is_silent(registry: Registry, tmp_path: Path) -> None:
+    text = """\
+services:
+  app:
+    image: acme/app
+    environment:
+      DATABASE_URL: postgresql://app:p%40ss@db:5432/app
+"""
+    assert lint(registry, tmp_path, {"compose.yaml": text}, "CMP301") == []
+
+
+SCHEMES = """\
+services:
+  app:
+    image: acme/app
+    environment:
+      DATABASE_URL: postgress://app:x@db:5432/app
+      CELERY_BROKER_URL: redis://mq:5672//
+      CELERY_RESULT_BACKEND: rpc://mq
+      MQ_UI: http://mq:15672
+  db:
+    image: postgres:16
+  mq:
+    image: rabbitmq:3-management
+"""
+
+
+def test_scheme_typo_and_mismatch(registry: Registry, tmp_path: Path) -> None:
+    findings = lint(registry, tmp_path, {"compose.yaml": SCHEMES}, "CMP302")
+    # rpc:// (Celery) and http:// to the management port are fine
+    assert at(findings) == [("CMP302", 5, 21), ("CMP302", 6, 26)]
+    typo, mismatch = findings
+    assert "'postgresql'" in typo.message
+    assert typo.fix is not None and typo.fix.edits[0].replacement == "postgresql"
+    assert "use amqp://" in mismatch.message
+
+
+def test_right_schemes_are_silent(registry: Registry, tmp_path: Path) -> None:
+    text = SCHEMES.replace("postgress", "postgresql+asyncpg").replace("redis://mq", "amqp://mq")
+    assert lint(registry, tmp_path, {"compose.yaml": text}, "CMP302") == []
+
+
+MALFORMED = """\
+services:
+  app:
+    image: acme/app
+    environment:
+      DATABASE_URL: postgresql://app:x@db/app:5432
+      PG2: postgresql://app:x@db:5432/app?sslmode=require
+      PG3: postgresql://app:x@db:5432/app?sslmode=required
+      MONGO_URL: mongodb+srv://mongo/app
+  db:
+    image: postgres:16
+  mongo:
+    image: mongo:7
+"""
+
+
+def test_url_malformed(registry: Registry, tmp_path: Path) -> None:
+    findings = lint(registry, tmp_path, {"compose.yaml": MALFORMED}, "CMP303")
+    assert sorted(at(findings)) == [
+        ("CMP303", 5, 46),
+        ("CMP303", 6, 31),
+        ("CMP303", 7, 51),
+        ("CMP303", 8, 32),
+    ]
+    by_line = {f.span.line: f for f in findings if f.span}
+    assert by_line[6].severity is Severity.WARNING
+    assert "server does not support SSL" in by_line[6].message
+    assert by_line[7].severity is Severity.ERROR
+    assert "querySrv ENOTFOUND" in by_line[8].message
+
+
+def test_wellformed_urls_are_silent(registry: Registry, tmp_path: Path) -> None:
+    text = """\
+services:
+  app:
+    image: acme/app
+    environment:
+      DATABASE_URL: postgresql://app:x@db:5432/app?sslmode=require
+      MONGO_URL: mongodb+srv://cluster0.example.net/app
+  db:
+    image: postgres:16
+    command: ["postgres", "-c", "ssl=on"]
+"""
+    assert lint(registry, tmp_path, {"compose.yaml": text}, "CMP303") == []
+
+
+BROWSER = """\
+services:
+  web:
+    build:
+      context: .
+      args:
+        NEXT_PUBLIC_API_URL: http://api:8000
+    environment:
+      API_INTERNAL_URL: http://api:8000
+      PUBLIC_FRONTEND_ADDRESS: api:8000
+  api:
+    image: acme/api
+    ports: ["8080:8000"]
+"""
+
+
+def test_browser_variable_with_service_name(registry: Registry, tmp_path: Path) -> None:
+    (f,) = lint(registry, tmp_path, {"compose.yaml": BROWSER}, "CMP304")
+    assert at([f]) == [("CMP304", 6, 37)]
+    assert "localhost:8080" in f.message and "ERR_NAME_NOT_RESOLVED" in f.message
+
+
+def test_browser_variable_with_public_address_is_silent(registry: Registry, tmp_path: Path) -> None:
+    text = BROWSER.replace(
+        "NEXT_PUBLIC_API_URL: http://api:8000", "NEXT_PUBLIC_API_URL: http://localhost:8080"
+    )
+    assert lint(registry, tmp_path, {"compose.yaml": text}, "CMP304") == []
+
+
+CREDS = f"""\
+services:
+  app:
+    image: acme/app
+    environment:
+      DATABASE_URL: postgresql://bob:{SECRET}@db:5432/other
+      PG2: postgresql://app:wrong@db:5432/app
+      PG3: postgresql://${{DB_USER}}:${{DB_PASS}}@db:5432/app
+  db:
+    image: postgres:16
+    environment:
+      POSTGRES_USER: app
+      POSTGRES_PASSWORD: {SECRET}
+      POSTGRES_DB: app
+  db2:
+    image: postgres:16
+    environment:
+      POSTGRES_USER: ${{DB_USER}}
+      POSTGRES_PASSWORD: ${{DB_PASS}}
+"""
+
+
+def test_credentials_mismatch(registry: Registry, tmp_path: Path) -> None:
+    files = {"compose.yaml": CREDS, ".env": "DB_USER=app\nDB_PASS=other\n"}
+    findings = lint(registry, tmp_path, files, "CMP305")
+    assert at(findings) == [
+        ("CMP305", 5, 45),
+        ("CMP305", 5, 45),
+        ("CMP305", 6, 29),  # the password text, never its value
+        ("CMP305", 7, 47),
+    ]
+    assert sorted(f.message.split("(", 1)[1][:24] for f in findings[:2]) == [
+        "the database 'other' is ",
+        "the user 'bob' is not db",
+    ]
+    assert "password is not the one db sets in POSTGRES_PASSWORD" in findings[2].message
+    assert "DB_PASS" not in findings[3].message and "POSTGRES_PASSWORD" in findings[3].message
+    for f in findings:
+        assert SECRET not in f.message and "wrong" not in f.message
+
+
+def test_matching_credentials_are_silent(registry: Registry, tmp_path: Path) -> None:
+    text = """\
+services:
+  app:
+    image: acme/app
+    environment:
+      DATABASE_URL: postgresql://${DB_USER}:${DB_PASS}@db:5432/app
+  db:
+    image: postgres:16
+    environment:
+      POSTGRES_USER: ${DB_USER}
+      POSTGRES_PASSWORD: ${DB_PASS}
+      POSTGRES_DB: app
+"""
+    files = {"compose.yaml": text, ".env": "DB_USER=app\nDB_PASS=x\n"}
+    assert lint(registry, tmp_path, files, "CMP305") == []
