@@ -20,7 +20,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from composelint.nodes import Node
 
 MASK = "****"
 
@@ -112,6 +115,16 @@ def mask_url_password(text: str) -> str:
     return text
 
 
+def password_spans(text: str) -> list[tuple[int, int]]:
+    """Offsets of the literal passwords of URLs and connection strings in ``text``
+    (references such as ``${DB_PASSWORD}`` are not passwords)."""
+    spans = []
+    for regex, needle in ((_URL_PASSWORD, "://"), (_CONN_PASSWORD, "=")):
+        if needle in text:
+            spans += [m.span("pw") for m in regex.finditer(text) if _maskable(m.group("pw"))]
+    return sorted(spans)
+
+
 def _mask_pw(m: re.Match[str]) -> str:
     pw = m.group("pw")
     if not _maskable(pw):
@@ -188,4 +201,34 @@ def redact_plain(value: Any, key: str | None = None) -> Any:
         return MASK
     if isinstance(value, str):
         return mask_text(value)
+    return value
+
+
+def substituted_secrets(root: Node) -> set[str]:
+    """Values of secret-named variables (``${DB_PASSWORD}``) substituted anywhere in a
+    located tree: they must be masked even where the key does not look secret
+    (``DSN: ${DB_PASSWORD}``)."""
+    from composelint.nodes import Scalar, walk
+
+    found: set[str] = set()
+    for _path, node in walk(root):
+        if isinstance(node, Scalar):
+            for sub in node.subs:
+                if sub.value and is_secret_key(sub.name) and _maskable(sub.value):
+                    found.add(sub.value)
+    return found
+
+
+def mask_strings(value: Any, secrets: Iterable[str]) -> Any:
+    """A copy of plain data with every occurrence of the given strings masked."""
+    ordered = sorted(set(secrets), key=len, reverse=True)
+    if not ordered:
+        return value
+    if isinstance(value, dict):
+        return {k: mask_strings(v, ordered) for k, v in value.items()}
+    if isinstance(value, list):
+        return [mask_strings(v, ordered) for v in value]
+    if isinstance(value, str):
+        for secret in ordered:
+            value = value.replace(secret, MASK)
     return value

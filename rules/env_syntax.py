@@ -5,7 +5,10 @@
 Lines of the project `.env`, an `--env-file` or a service `env_file` that
 Compose's dotenv parser rejects: an unterminated quoted value, a space inside a
 key (`MY KEY=1`), a key with characters Compose does not accept. The finding
-points at the line and column where parsing failed.
+points at the line and column where parsing failed. Each file is reported once,
+however many services read it. Env files that Compose does not read (an
+`.env.example`, another `.env.*` file in the project directory) are checked too,
+as warnings: they break the day someone copies or passes them.
 
 ## Why it matters
 
@@ -33,7 +36,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from composelint.findings import Violation
+from composelint.envlint import ENV_FILE, INCLUDE, INTERPOLATION, env_files
+from composelint.findings import Severity, Violation
 from composelint.project import Project
 
 from ._problems import problem_violations
@@ -45,4 +49,10 @@ severity = "error"
 
 
 def check(project: Project) -> Iterator[Violation]:
-    return problem_violations(project, name)
+    yield from problem_violations(project, name)
+    for ef in env_files(project):
+        if ef.roles & {INTERPOLATION, ENV_FILE}:
+            continue  # the resolver parsed it and recorded its errors
+        level = Severity.ERROR if INCLUDE in ef.roles else Severity.WARNING
+        for err in ef.parsed.errors:
+            yield Violation(err.message, err.span, severity=level)

@@ -46,10 +46,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from composelint.findings import Violation
+from composelint.findings import Severity, Violation
+from composelint.nodes import Scalar, walk
 from composelint.project import Project
-
-from ._problems import problem_violations
+from composelint.redact import is_secret_key, mask_value
+from composelint.span import Span
 
 code = "CMP501"
 name = "var-undefined"
@@ -57,5 +58,48 @@ summary = "A ${VAR} with no value in the project's .env and no default"
 severity = "warning"
 
 
+_MAX_SHOWN = 80
+
+
 def check(project: Project) -> Iterator[Violation]:
-    return problem_violations(project, name)
+    outcomes: dict[Span, tuple[str, str | None]] | None = None
+    for p in project.problems_for(name):
+        message = p.message
+        if p.span is not None and p.severity is not Severity.ERROR:
+            if outcomes is None:
+                outcomes = _outcomes(project)
+            outcome, secret_key = outcomes.get(p.span, (None, None))
+            if secret_key is not None:
+                # "$word" inside a password: the "variable name" is part of the secret
+                message = (
+                    f'a "$" in the value of {secret_key} starts a variable that is not set: '
+                    'Compose substitutes an empty string; write $$ for a literal "$"'
+                )
+            elif outcome is not None:
+                message = f"{message}; the value becomes {outcome}"
+        yield Violation(message, p.span, p.related, severity=p.severity)
+
+
+def _outcomes(project: Project) -> dict[Span, tuple[str, str | None]]:
+    """What each interpolated value with an unset variable becomes (secrets masked),
+    by the span of each of its expressions; with the secret key whose literal value
+    holds an unbraced ``$name`` (whose name must not be shown)."""
+    out: dict[Span, tuple[str, str | None]] = {}
+    for _display, root in project.interpolated:
+        for path, node in walk(root):
+            if not isinstance(node, Scalar) or not any(s.source == "unset" for s in node.subs):
+                continue
+            value = "" if node.value is None else str(node.value)
+            key = path[-1] if path and isinstance(path[-1], str) else ""
+            if not key and "=" in value:  # list form KEY=VALUE
+                key, _, value = value.partition("=")
+            shown = mask_value(key, value) if key else mask_value("", value)
+            if len(shown) > _MAX_SHOWN:
+                shown = shown[: _MAX_SHOWN - 1] + "…"
+            text = f'"{shown}"' if value else "an empty string"
+            secret = key if key and is_secret_key(key) else None
+            for sub in node.subs:
+                if sub.source == "unset" and (sub.expr_span or node.span) is not None:
+                    hidden = secret if not sub.expression.startswith("${") else None
+                    out.setdefault(sub.expr_span or node.span, (text, hidden))  # type: ignore[arg-type]
+    return out
