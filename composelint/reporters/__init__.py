@@ -9,11 +9,15 @@ from __future__ import annotations
 import importlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from composelint.findings import Finding
 from composelint.project import SourceFile
 
-FORMATS = ("text", "json")
+if TYPE_CHECKING:
+    from composelint.registry import Rule
+
+FORMATS = ("text", "concise", "json", "sarif", "github", "gitlab", "checkstyle", "junit", "rdjson")
 
 
 @dataclass
@@ -22,6 +26,7 @@ class Report:
     files: Sequence[str]  # display paths of every file linted
     sources: Mapping[str, SourceFile] = field(default_factory=dict)  # by display path
     color: bool = False
+    rules: Mapping[str, Rule] = field(default_factory=dict)  # metadata by code (SARIF)
 
 
 def render(fmt: str, report: Report) -> str:
