@@ -1,0 +1,573 @@
+"""``composelint server``: the Language Server Protocol over stdio.
+
+An editor opens, edits and saves compose and ``.env`` files; the server lints the
+whole project each file belongs to, with the editor's unsaved buffers replacing
+the files on disk, and publishes diagnostics for every file of the project (an
+empty list for a file whose findings are gone). Changes are debounced; open, save
+and close lint at once. Hover over a diagnostic shows the rule's documentation;
+code actions offer the finding's fix and a ``# composelint: disable=<rule>``
+comment for the line.
+
+pygls is an optional dependency (``composelint[lsp]``). Everything above the
+"server" section imports without it: positions, URIs, which projects a file
+belongs to, and linting with buffers (:class:`Session`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import re
+import threading
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+from urllib.parse import unquote, urlparse
+from urllib.request import url2pathname
+
+from composelint import __version__
+from composelint.discover import (
+    COMPOSE_FILE_RE,
+    ENV_FILE_RE,
+    ProjectSpec,
+    projects_in_directory,
+)
+from composelint.engine import finalize, internal_error, registry_findings
+from composelint.findings import Finding
+from composelint.project import Project
+from composelint.registry import Registry, Rule, UnknownSelector, load_registry
+from composelint.sources import UnreadableFile, display_path, read_text
+from composelint.span import Span
+
+if TYPE_CHECKING:
+    from lsprotocol import types as lsp
+    from pygls.lsp.server import LanguageServer
+
+RULE_DOCS_URL = "https://composelint.dev/rules/{name}"
+DEBOUNCE_SECONDS = 0.2
+SOURCE = "composelint"
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")  # what LSP counts as a line break
+
+# -- positions: our spans are 1-based code points, LSP is 0-based UTF-16 ------------
+
+
+def split_lines(text: str) -> list[str]:
+    return _LINE_BREAK.split(text)
+
+
+def utf16_column(line: str, col: int) -> int:
+    """The 0-based UTF-16 offset of the 1-based code-point column ``col`` of ``line``
+    (clamped to the line): characters beyond U+FFFF take two code units."""
+    prefix = line[: max(col - 1, 0)]
+    return len(prefix) + sum(1 for ch in prefix if ord(ch) > 0xFFFF)
+
+
+def lsp_position(lines: list[str], line: int, col: int) -> tuple[int, int]:
+    """The LSP (line, character) of a 1-based line and column, clamped to the text."""
+    if not lines:
+        return 0, 0
+    index = line - 1
+    if index < 0:
+        return 0, 0
+    if index >= len(lines):
+        last = len(lines) - 1
+        return last, utf16_column(lines[last], len(lines[last]) + 1)
+    return index, utf16_column(lines[index], col)
+
+
+def lsp_range(span: Span, lines: list[str]) -> tuple[tuple[int, int], tuple[int, int]]:
+    start = lsp_position(lines, span.line, span.col)
+    end = lsp_position(lines, span.end_line, span.end_col)
+    return start, max(start, end)
+
+
+# -- URIs ------------------------------------------------------------------------
+
+
+def uri_to_path(uri: str) -> Path | None:
+    """The file a ``file:`` URI names (absolute, with resolved directories), else None.
+
+    The directory is resolved like ``discover`` resolves its arguments, so the path
+    compares equal to the paths in a project; the file name itself is kept.
+    """
+    parsed = urlparse(uri)
+    if parsed.scheme != "file":
+        return None
+    path = Path(url2pathname(unquote(parsed.path)))
+    if not path.is_absolute() or not path.name:
+        return None
+    return path.parent.resolve() / path.name
+
+
+def path_to_uri(path: Path) -> str:
+    return path.as_uri()
+
+
+# -- the disable comment ------------------------------------------------------------
+
+
+def disable_edit(
+    text: str, line: int, rule: str, kind: Literal["compose", "env"]
+) -> tuple[int, int, str] | None:
+    """Where to insert what so that ``# composelint: disable=<rule>`` suppresses
+    ``rule`` on the 1-based ``line``: (0-based line, code-point column, text).
+
+    An existing directive of the line gets ``,rule`` appended; otherwise a compose
+    file gets a trailing comment, or a comment line above where a trailing one would
+    not be a comment (inside a block scalar or a quoted value); an env file gets
+    the line above. Each candidate is checked with the
+    suppression scanner itself; None when no placement works.
+    """
+    from composelint.suppress import scan
+
+    lines = split_lines(text)
+    if not 1 <= line <= len(lines):
+        return None
+    current = lines[line - 1]
+    for d in scan(text, "", kind):
+        if d.error is None and not d.file_wide and d.line == line and d.span.line == line:
+            if rule in {s.text for s in d.selectors}:
+                return None  # already disabled
+            last = d.selectors[-1].span
+            return line - 1, last.end_col - 1, f",{rule}"
+    directive = f"# composelint: disable={rule}"
+    body = current.rstrip()
+    trailing = (line - 1, len(body), f"  {directive}" if body else directive)
+    indent = current[: len(current) - len(current.lstrip())]
+    above = (line - 1, 0, f"{indent}{directive}\n")
+    candidates = [(trailing, line)] if body else []  # an empty line: only a line above
+    # in an env file a comment after a value is itself reported (env-inline-comment)
+    candidates.insert(0 if kind == "env" else len(candidates), (above, line + 1))
+    for candidate, target in candidates:
+        if _suppresses(_insert(lines, *candidate), target, rule, kind):
+            return candidate
+    return None
+
+
+def _insert(lines: list[str], index: int, col: int, new: str) -> str:
+    edited = list(lines)
+    edited[index] = edited[index][:col] + new + edited[index][col:]
+    return "\n".join(edited)
+
+
+def _suppresses(text: str, line: int, rule: str, kind: Literal["compose", "env"]) -> bool:
+    from composelint.suppress import scan
+
+    return any(
+        d.error is None
+        and not d.file_wide
+        and d.line == line
+        and rule in {s.text for s in d.selectors}
+        for d in scan(text, "", kind)
+    )
+
+
+# -- linting a project with the editor's buffers -----------------------------------
+
+
+@dataclass
+class FileFindings:
+    """The findings of one file of a linted project, with the text they point into."""
+
+    path: Path
+    text: str | None
+    kind: Literal["compose", "env"]
+    findings: list[Finding] = field(default_factory=list)
+
+
+@dataclass
+class LintResult:
+    spec: ProjectSpec
+    files: dict[Path, FileFindings]  # every file of the project, with or without findings
+    overrides: Mapping[Path, str] = field(default_factory=dict)
+    _lines: dict[Path, list[str]] = field(default_factory=dict, repr=False)
+
+    def path(self, span: Span) -> Path:
+        """The absolute path of a span's file (spans show paths relative to the project)."""
+        return self.spec.project_dir / span.path
+
+    def lines(self, path: Path) -> list[str]:
+        """The lines of a file as linted (the buffer when open), for position mapping."""
+        if path not in self._lines:
+            entry = self.files.get(path)
+            text = entry.text if entry is not None else _text(path, self.overrides)
+            self._lines[path] = split_lines(text or "")
+        return self._lines[path]
+
+
+class Session:
+    """Lints projects for an editor; independent of the protocol library."""
+
+    def __init__(self, registry: Registry | None = None) -> None:
+        self.registry = registry or load_registry()
+        self.by_code: dict[str, Rule] = {r.code: r for r in self.registry}
+        # the files each linted project read (lints run on a worker thread)
+        self._members: dict[tuple[tuple[str, ...], str], tuple[ProjectSpec, frozenset[Path]]] = {}
+        self._lock = threading.Lock()
+
+    def specs_for(self, path: Path) -> list[ProjectSpec]:
+        """The projects to re-lint when ``path`` changes: the projects of its directory
+        that contain it (a compose file) or all of them (an env file), as ``discover``
+        finds them, and every project already linted that read the file."""
+        found: dict[tuple[tuple[str, ...], str], ProjectSpec] = {}
+        name = path.name
+        is_compose = bool(COMPOSE_FILE_RE.match(name))
+        if is_compose or ENV_FILE_RE.match(name):
+            for spec in projects_in_directory(path.parent, recursive=False):
+                if not is_compose or path in spec.compose_files:
+                    found.setdefault(spec.key(), spec)
+            if is_compose and not found:
+                spec = ProjectSpec([path], path.parent, explicit_files=True)
+                found[spec.key()] = spec
+        with self._lock:
+            known = list(self._members.items())
+        for key, (spec, members) in known:
+            if path in members:
+                found.setdefault(key, spec)
+        return list(found.values())
+
+    def lint(self, spec: ProjectSpec, overrides: Mapping[Path, str]) -> LintResult:
+        """Every finding of the project, by file; never raises."""
+        from composelint.resolve import ResolveOptions, resolve
+
+        cwd = spec.project_dir
+        files: dict[Path, FileFindings] = {}
+        try:
+            project = resolve(spec, ResolveOptions(overrides=overrides), cwd=cwd)
+            for src in project.sources.values():
+                kind: Literal["compose", "env"] = "compose" if src.kind == "compose" else "env"
+                files[src.path] = FileFindings(src.path, src.text, kind)
+            findings = self._check(project, cwd)
+        except Exception as exc:  # the resolver and engine must not raise; if they do, say so
+            findings = [internal_error(f"could not lint the project in {cwd}: {exc!r}")]
+        first = spec.compose_files[0] if spec.compose_files else None
+        for f in findings:
+            path = (cwd / f.span.path) if f.span is not None else first
+            if path is None:
+                continue
+            entry = files.get(path)
+            if entry is None:
+                kind = "compose" if COMPOSE_FILE_RE.match(path.name) else "env"
+                entry = files[path] = FileFindings(path, _text(path, overrides), kind)
+            entry.findings.append(f if f.span is not None else _at_start(f, path, cwd))
+        with self._lock:
+            self._members[spec.key()] = (spec, frozenset(files))
+        return LintResult(spec, files, overrides)
+
+    def _check(self, project: Project, cwd: Path) -> list[Finding]:
+        """The findings the command line would report for the project: its
+        configuration file, ``per-file-ignores`` and suppression comments apply."""
+        from composelint.config import ConfigError
+        from composelint.filtering import Pipeline
+
+        notes = registry_findings(self.registry.problems)
+        try:
+            pipeline = Pipeline(self.registry, cwd=cwd)
+            findings = pipeline.check(project)
+        except (ConfigError, UnknownSelector) as exc:
+            notes.append(internal_error(f"configuration file ignored: {exc}"))
+            pipeline = Pipeline(self.registry, cwd=cwd, isolated=True)
+            findings = pipeline.check(project)
+        return finalize([*findings, *pipeline.unused_suppressions(), *notes])
+
+    def rule_markdown(self, code: str) -> str | None:
+        """The hover text for a rule: code, name, severity, summary, docs and link."""
+        rule = self.by_code.get(code)
+        if rule is None:
+            return None
+        doc = inspect.cleandoc(rule.doc)
+        first, _, rest = doc.partition("\n")
+        body = rest.strip() if first.strip().rstrip(".") == rule.summary.rstrip(".") else doc
+        link = RULE_DOCS_URL.format(name=rule.name)
+        return (
+            f"**{rule.code} {rule.name}** ({rule.severity.value}): {rule.summary}\n\n"
+            f"{body}\n\n[{rule.name} documentation]({link})"
+        )
+
+
+def _text(path: Path, overrides: Mapping[Path, str]) -> str | None:
+    if path in overrides:
+        return overrides[path]
+    try:
+        return read_text(path)
+    except UnreadableFile:
+        return None
+
+
+def _at_start(f: Finding, path: Path, cwd: Path) -> Finding:
+    """A finding without a location, placed at the start of the project's first file."""
+    shown = Span.whole_file(display_path(path, cwd))
+    return Finding(f.code, f.name, f.severity, f.message, shown, f.related, f.fix)
+
+
+# -- the server (needs pygls) -------------------------------------------------------
+
+ProjectKey = tuple[tuple[str, ...], str]
+
+
+@dataclass
+class _Entry:
+    """A published diagnostic, the finding behind it and the lint that produced it."""
+
+    finding: Finding
+    diagnostic: lsp.Diagnostic
+    result: LintResult
+    path: Path
+
+
+class _Linter:
+    """Debounced linting and publishing on top of a pygls ``LanguageServer``.
+
+    Lints run one at a time on a worker thread, on a snapshot of the open buffers;
+    a result is dropped when a newer lint of the same project was started meanwhile.
+    """
+
+    def __init__(self, server: LanguageServer, session: Session) -> None:
+        self.server = server
+        self.session = session
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="composelint-lint")
+        self.timers: dict[ProjectKey, asyncio.TimerHandle] = {}
+        self.generation: dict[ProjectKey, int] = {}
+        # per project, the diagnostics it published by URI (a file may be in several)
+        self.published: dict[ProjectKey, dict[str, list[_Entry]]] = {}
+
+    # -- scheduling ------------------------------------------------------------
+    def changed(self, uri: str, delay: float) -> None:
+        path = uri_to_path(uri)
+        if path is None:
+            return
+        loop = asyncio.get_running_loop()
+        for spec in self.session.specs_for(path):
+            key = spec.key()
+            timer = self.timers.pop(key, None)
+            if timer is not None:
+                timer.cancel()
+            self.timers[key] = loop.call_later(delay, self._start, spec)
+
+    def _start(self, spec: ProjectSpec) -> None:
+        key = spec.key()
+        self.timers.pop(key, None)
+        generation = self.generation[key] = self.generation.get(key, 0) + 1
+        overrides: dict[Path, str] = {}
+        for doc in list(self.server.workspace.text_documents.values()):
+            path = uri_to_path(doc.uri)
+            if path is not None:
+                overrides[path] = doc.source
+        future = asyncio.get_running_loop().run_in_executor(
+            self.pool, self.session.lint, spec, overrides
+        )
+
+        def done(fut: asyncio.Future[LintResult]) -> None:
+            if fut.cancelled() or self.generation.get(key) != generation:
+                return  # a newer lint of this project is under way
+            try:
+                self.publish(key, fut.result())
+            except Exception as exc:  # one bad file must not take the server down
+                self.log(f"composelint: could not publish diagnostics: {exc!r}")
+
+        future.add_done_callback(done)
+
+    # -- publishing ------------------------------------------------------------
+    def uri_for(self, path: Path) -> str:
+        """The URI the editor uses for ``path`` when it is open, else a ``file:`` URI."""
+        for uri in list(self.server.workspace.text_documents):
+            if uri_to_path(uri) == path:
+                return str(uri)
+        return path_to_uri(path)
+
+    def publish(self, key: ProjectKey, result: LintResult) -> None:
+        from lsprotocol import types as t
+
+        entries: dict[str, list[_Entry]] = {}
+        for path, ff in result.files.items():
+            entries[self.uri_for(path)] = [
+                _Entry(f, self.diagnostic(f, result), result, path) for f in ff.findings
+            ]
+        before = self.published.get(key, {})
+        self.published[key] = entries
+        for uri in sorted(set(before) | set(entries)):
+            seen: set[tuple[int, int, int, int, str, str]] = set()
+            diagnostics: list[t.Diagnostic] = []
+            for e in self.entries(uri):
+                d, r = e.diagnostic, e.diagnostic.range
+                ident = (r.start.line, r.start.character, r.end.line, r.end.character)
+                if (*ident, e.finding.code, d.message) not in seen:
+                    seen.add((*ident, e.finding.code, d.message))
+                    diagnostics.append(d)
+            self.server.text_document_publish_diagnostics(
+                t.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics)
+            )
+
+    def diagnostic(self, f: Finding, result: LintResult) -> lsp.Diagnostic:
+        from lsprotocol import types as t
+
+        assert f.span is not None  # Session.lint places every finding
+        severity = {
+            "error": t.DiagnosticSeverity.Error,
+            "warning": t.DiagnosticSeverity.Warning,
+            "info": t.DiagnosticSeverity.Information,
+        }[f.severity.value]
+        related = [
+            t.DiagnosticRelatedInformation(
+                location=self.location(r.span, result), message=r.message
+            )
+            for r in f.related
+        ]
+        return t.Diagnostic(
+            range=_range(f.span, result.lines(result.path(f.span))),
+            message=f.message,
+            severity=severity,
+            code=f.code,
+            code_description=t.CodeDescription(href=RULE_DOCS_URL.format(name=f.name)),
+            source=SOURCE,
+            related_information=related or None,
+        )
+
+    def location(self, span: Span, result: LintResult) -> lsp.Location:
+        from lsprotocol import types as t
+
+        path = result.path(span)
+        return t.Location(uri=self.uri_for(path), range=_range(span, result.lines(path)))
+
+    def entries(self, uri: str) -> list[_Entry]:
+        return [e for project in self.published.values() for e in project.get(uri, ())]
+
+    def log(self, message: str) -> None:
+        from lsprotocol import types as t
+
+        self.server.window_log_message(
+            t.LogMessageParams(type=t.MessageType.Warning, message=message)
+        )
+
+    # -- hover and code actions ----------------------------------------------------
+    def hover(self, uri: str, position: lsp.Position) -> lsp.Hover | None:
+        from lsprotocol import types as t
+
+        parts: list[str] = []
+        hit: lsp.Range | None = None
+        for e in self.entries(uri):
+            if _contains(e.diagnostic.range, position):
+                text = self.session.rule_markdown(e.finding.code)
+                if text is not None and text not in parts:
+                    parts.append(text)
+                    hit = hit or e.diagnostic.range
+        if not parts:
+            return None
+        return t.Hover(
+            contents=t.MarkupContent(kind=t.MarkupKind.Markdown, value="\n\n---\n\n".join(parts)),
+            range=hit,
+        )
+
+    def code_actions(self, uri: str, wanted: lsp.Range) -> list[lsp.CodeAction]:
+        from lsprotocol import types as t
+
+        actions: list[t.CodeAction] = []
+        disabled: set[tuple[int, str]] = set()
+        for e in self.entries(uri):
+            r = e.diagnostic.range
+            if _before(r.end, wanted.start) or _before(wanted.end, r.start):
+                continue
+            f = e.finding
+            if f.fix is not None and f.fix.edits:
+                changes: dict[str, list[t.TextEdit]] = {}
+                for edit in f.fix.edits:
+                    loc = self.location(edit.span, e.result)
+                    changes.setdefault(loc.uri, []).append(
+                        t.TextEdit(range=loc.range, new_text=edit.replacement)
+                    )
+                actions.append(
+                    t.CodeAction(
+                        title=f"{f.fix.description} ({f.name})",
+                        kind=t.CodeActionKind.QuickFix,
+                        diagnostics=[e.diagnostic],
+                        edit=t.WorkspaceEdit(changes=changes),
+                        is_preferred=True,
+                    )
+                )
+            assert f.span is not None
+            if (f.span.line, f.name) in disabled:
+                continue
+            disabled.add((f.span.line, f.name))
+            ff = e.result.files.get(e.path)
+            if ff is None or ff.text is None:
+                continue
+            where = disable_edit(ff.text, f.span.line, f.name, ff.kind)
+            if where is None:
+                continue
+            index, col, new_text = where
+            character = utf16_column(e.result.lines(e.path)[index], col + 1)
+            at = t.Position(line=index, character=character)
+            actions.append(
+                t.CodeAction(
+                    title=f"Disable {f.name} for this line",
+                    kind=t.CodeActionKind.QuickFix,
+                    diagnostics=[e.diagnostic],
+                    edit=t.WorkspaceEdit(
+                        changes={
+                            uri: [t.TextEdit(range=t.Range(start=at, end=at), new_text=new_text)]
+                        }
+                    ),
+                )
+            )
+        return actions
+
+
+def _before(a: lsp.Position, b: lsp.Position) -> bool:
+    return (a.line, a.character) < (b.line, b.character)
+
+
+def _contains(r: lsp.Range, p: lsp.Position) -> bool:
+    return not _before(p, r.start) and not _before(r.end, p)
+
+
+def _range(span: Span, lines: list[str]) -> lsp.Range:
+    from lsprotocol import types as t
+
+    (sl, sc), (el, ec) = lsp_range(span, lines)
+    return t.Range(start=t.Position(line=sl, character=sc), end=t.Position(line=el, character=ec))
+
+
+def build_server(session: Session | None = None) -> LanguageServer:
+    """A pygls server with composelint's features registered (raises ImportError
+    without pygls)."""
+    from lsprotocol import types as t
+    from pygls.lsp.server import LanguageServer
+
+    server = LanguageServer("composelint", __version__)
+    linter = _Linter(server, session or Session())
+
+    @server.feature(t.TEXT_DOCUMENT_DID_OPEN)
+    async def did_open(params: t.DidOpenTextDocumentParams) -> None:
+        linter.changed(params.text_document.uri, 0)
+
+    @server.feature(t.TEXT_DOCUMENT_DID_CHANGE)
+    async def did_change(params: t.DidChangeTextDocumentParams) -> None:
+        linter.changed(params.text_document.uri, DEBOUNCE_SECONDS)
+
+    @server.feature(t.TEXT_DOCUMENT_DID_SAVE)
+    async def did_save(params: t.DidSaveTextDocumentParams) -> None:
+        linter.changed(params.text_document.uri, 0)
+
+    @server.feature(t.TEXT_DOCUMENT_DID_CLOSE)
+    async def did_close(params: t.DidCloseTextDocumentParams) -> None:
+        linter.changed(params.text_document.uri, 0)  # the file on disk counts again
+
+    @server.feature(t.TEXT_DOCUMENT_HOVER)
+    async def hover(params: t.HoverParams) -> t.Hover | None:
+        return linter.hover(params.text_document.uri, params.position)
+
+    @server.feature(
+        t.TEXT_DOCUMENT_CODE_ACTION,
+        t.CodeActionOptions(code_action_kinds=[t.CodeActionKind.QuickFix]),
+    )
+    async def code_action(params: t.CodeActionParams) -> list[t.CodeAction]:
+        return linter.code_actions(params.text_document.uri, params.range)
+
+    return server
+
+
+def serve() -> None:
+    """Speak LSP on stdin/stdout until the client says ``exit``."""
+    build_server().start_io()

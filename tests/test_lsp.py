@@ -1,0 +1,383 @@
+"""The language server: position mapping, project lookup, and the real server
+driven over pipes by a minimal JSON-RPC client (no mocks)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import queue
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from composelint.lsp import (
+    Session,
+    disable_edit,
+    lsp_range,
+    path_to_uri,
+    split_lines,
+    uri_to_path,
+    utf16_column,
+)
+from composelint.span import Span
+
+REPO = Path(__file__).resolve().parents[1]
+TIMEOUT = 20.0  # seconds for any one expected message: the test cannot hang CI
+
+# -- pure helpers --------------------------------------------------------------------
+
+
+def test_utf16_column_counts_astral_characters_twice() -> None:
+    line = '    command: "é😀 ${MISSING}"'
+    assert line.index("$") + 1 == 18  # our 1-based code-point column
+    assert utf16_column(line, 18) == 18  # é is one unit, 😀 two: 17 code points = 18 units
+    assert utf16_column("abc", 1) == 0
+    assert utf16_column("abc", 99) == 3  # clamped to the line
+
+
+def test_lsp_range_is_zero_based_and_clamped() -> None:
+    lines = split_lines("a: 1\r\nb: é😀x\n")
+    assert lines == ["a: 1", "b: é😀x", ""]
+    assert lsp_range(Span("f", 2, 6, 2, 7), lines) == ((1, 6), (1, 7))
+    assert lsp_range(Span("f", 9, 1, 9, 2), lines) == ((2, 0), (2, 0))  # past the end
+    assert lsp_range(Span("f", 1, 1, 1, 1), lines) == ((0, 0), (0, 0))
+
+
+def test_uri_round_trip_with_escapes(tmp_path: Path) -> None:
+    path = tmp_path / "my dir" / "compose.yaml"
+    uri = path_to_uri(path)
+    assert "%20" in uri
+    assert uri_to_path(uri) == path.parent.resolve() / path.name
+    assert uri_to_path("untitled:Untitled-1") is None
+
+
+def test_env_file_and_override_map_to_their_projects(tmp_path: Path) -> None:
+    (tmp_path / "compose.yaml").write_text("services:\n  web:\n    image: nginx\n")
+    (tmp_path / "compose.override.yaml").write_text("services:\n  web:\n    ports: ['80']\n")
+    (tmp_path / "compose.prod.yaml").write_text("services:\n  db:\n    image: postgres\n")
+    (tmp_path / ".env").write_text("A=1\n")
+    session = Session()
+    root = tmp_path.resolve()
+    main = [root / "compose.yaml", root / "compose.override.yaml"]
+    assert [s.compose_files for s in session.specs_for(root / "compose.override.yaml")] == [main]
+    assert [s.compose_files for s in session.specs_for(root / ".env")] == [
+        main,
+        [root / "compose.prod.yaml"],
+    ]
+
+
+def test_buffer_overrides_the_file_on_disk(tmp_path: Path) -> None:
+    (tmp_path / "compose.yaml").write_text("services:\n  web:\n    image: nginx\n")
+    (tmp_path / ".env").write_text("TAG=1\n")
+    session = Session()
+    compose = tmp_path.resolve() / "compose.yaml"
+    (spec,) = session.specs_for(compose)
+    buffer = "services:\n  web:\n    image: nginx:${TAG}${NOPE}\n"
+    result = session.lint(spec, {compose: buffer})
+    found = [(f.name, f.span) for f in result.files[compose].findings]
+    assert ("var-undefined", Span("compose.yaml", 3, 24, 3, 31)) in found
+    assert result.files[tmp_path.resolve() / ".env"].findings == []
+    # a .env buffer feeds interpolation too, and a file read through it is re-linted with it
+    result = session.lint(spec, {compose: buffer, tmp_path.resolve() / ".env": "TAG=1\nNOPE=\n"})
+    assert [f.name for f in result.files[compose].findings] == []
+    assert spec.key() in {s.key() for s in session.specs_for(tmp_path.resolve() / ".env")}
+
+
+def test_disable_comment_placement() -> None:
+    text = 'services:\n  web:\n    image: nginx\n    command: "${X}"\n'
+    assert disable_edit(text, 4, "var-undefined", "compose") == (
+        3,
+        19,
+        "  # composelint: disable=var-undefined",
+    )
+    # an existing directive on the line gets the rule appended
+    text = "A = 1  # composelint: disable=env-crlf\n"
+    assert disable_edit(text, 1, "env-whitespace-around-equals", "env") == (
+        0,
+        38,
+        ",env-whitespace-around-equals",
+    )
+    assert disable_edit(text, 1, "env-crlf", "env") is None  # already disabled
+    # an env file gets a comment line above (a trailing one is env-inline-comment)
+    assert disable_edit("A=1\n  B = 2\n", 2, "env-whitespace-around-equals", "env") == (
+        1,
+        0,
+        "  # composelint: disable=env-whitespace-around-equals\n",
+    )
+    # inside a quoted multi-line value no "#" is a comment: nothing is offered
+    text = 'A="x\nB = 2\n"\n'
+    assert disable_edit(text, 2, "env-whitespace-around-equals", "env") is None
+    # a block scalar: neither a trailing comment nor a line above is a comment
+    text = "services:\n  web:\n    command: |\n      echo ${X}\n"
+    assert disable_edit(text, 4, "var-undefined", "compose") is None
+
+
+# -- the real server over pipes ----------------------------------------------------------
+
+needs_pygls = pytest.mark.skipif(
+    importlib.util.find_spec("pygls") is None, reason="pygls (composelint[lsp]) not installed"
+)
+
+
+class Client:
+    """A minimal LSP client: Content-Length framed JSON-RPC over the server's pipes."""
+
+    def __init__(self, cwd: Path) -> None:
+        env = {**os.environ, "PYTHONPATH": str(REPO)}
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "composelint", "server"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            cwd=cwd,
+            env=env,
+        )
+        self.messages: queue.Queue[dict[str, Any]] = queue.Queue()
+        self.next_id = 0
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        out = self.proc.stdout
+        assert out is not None
+        while True:
+            length = None
+            while True:
+                header = out.readline()
+                if not header:
+                    return
+                if header in (b"\r\n", b"\n"):
+                    break
+                name, _, value = header.decode("ascii").partition(":")
+                if name.strip().lower() == "content-length":
+                    length = int(value)
+            assert length is not None
+            self.messages.put(json.loads(out.read(length)))
+
+    def send(self, message: dict[str, Any]) -> None:
+        body = json.dumps({"jsonrpc": "2.0", **message}).encode()
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
+        self.proc.stdin.flush()
+
+    def notify(self, method: str, params: dict[str, Any]) -> None:
+        self.send({"method": method, "params": params})
+
+    def request(self, method: str, params: dict[str, Any] | None) -> Any:
+        self.next_id += 1
+        ident = self.next_id
+        self.send({"id": ident, "method": method, "params": params})
+        reply = self.wait(lambda m: m.get("id") == ident and "method" not in m)
+        assert "error" not in reply, reply
+        return reply["result"]
+
+    def wait(self, want: Callable[[dict[str, Any]], bool]) -> dict[str, Any]:
+        deadline = time.monotonic() + TIMEOUT
+        while True:
+            left = deadline - time.monotonic()
+            try:
+                message = self.messages.get(timeout=max(left, 0.01))
+            except queue.Empty:
+                raise AssertionError("no expected message from the server in time") from None
+            if message.get("method") == "window/logMessage":
+                print(message["params"]["message"], file=sys.stderr)
+            if want(message):
+                return message
+
+    def diagnostics(self, uri: str) -> list[dict[str, Any]]:
+        """The next diagnostics published for ``uri``."""
+        message = self.wait(
+            lambda m: (
+                m.get("method") == "textDocument/publishDiagnostics" and m["params"]["uri"] == uri
+            )
+        )
+        result: list[dict[str, Any]] = message["params"]["diagnostics"]
+        return result
+
+    def close(self) -> int:
+        try:
+            self.request("shutdown", None)
+            self.notify("exit", {})
+            return self.proc.wait(timeout=TIMEOUT)
+        finally:
+            if self.proc.poll() is None:
+                self.proc.kill()
+                self.proc.wait()
+
+
+@pytest.fixture
+def client(tmp_path: Path) -> Iterator[Client]:
+    c = Client(tmp_path)
+    try:
+        result = c.request(
+            "initialize",
+            {"processId": os.getpid(), "rootUri": path_to_uri(tmp_path), "capabilities": {}},
+        )
+        caps = result["capabilities"]
+        assert caps["hoverProvider"] and caps["codeActionProvider"]
+        c.notify("initialized", {})
+        yield c
+    finally:
+        if c.proc.poll() is None:
+            c.proc.kill()
+            c.proc.wait()
+
+
+def _open(client: Client, path: Path, text: str, language: str = "yaml") -> str:
+    uri = path_to_uri(path)
+    client.notify(
+        "textDocument/didOpen",
+        {"textDocument": {"uri": uri, "languageId": language, "version": 1, "text": text}},
+    )
+    return uri
+
+
+def _change(client: Client, uri: str, version: int, text: str) -> None:
+    client.notify(
+        "textDocument/didChange",
+        {"textDocument": {"uri": uri, "version": version}, "contentChanges": [{"text": text}]},
+    )
+
+
+def _summary(diags: list[dict[str, Any]]) -> list[tuple[str, int, int, int, int, int]]:
+    return [
+        (
+            d["code"],
+            d["severity"],
+            d["range"]["start"]["line"],
+            d["range"]["start"]["character"],
+            d["range"]["end"]["line"],
+            d["range"]["end"]["character"],
+        )
+        for d in diags
+    ]
+
+
+@needs_pygls
+def test_broken_file_then_fixed(client: Client, tmp_path: Path) -> None:
+    compose = tmp_path / "compose.yaml"
+    compose.write_text("services: {}\n")  # the disk copy is fine: the buffer must win
+    broken = 'services:\n  web:\n    image: nginx\n    ports: ["80:80"\n    restart: always\n'
+    uri = _open(client, compose, broken)
+    diags = client.diagnostics(uri)
+    # yaml-syntax at 5:5 (1-based): the key where "]" was expected
+    assert _summary(diags) == [("CMP002", 1, 4, 4, 4, 5)]
+    d = diags[0]
+    assert d["source"] == "composelint"
+    assert d["codeDescription"]["href"] == "https://composelint.dev/rules/yaml-syntax"
+    assert d["message"].startswith("did not find expected ',' or ']'")
+
+    # a burst of keystrokes is linted once, after the debounce, with the last text
+    _change(client, uri, 2, "services:\n  web:\n    image: [ngi")
+    _change(client, uri, 3, "services:\n  web:\n    image: nginx\n    restart: always\n")
+    assert client.diagnostics(uri) == []
+    assert client.close() == 0
+
+
+@needs_pygls
+def test_utf16_range_hover_and_env_relint(client: Client, tmp_path: Path) -> None:
+    compose = tmp_path / "compose.yaml"
+    compose.write_text('services:\n  web:\n    image: nginx\n    command: "é😀 ${MISSING}"\n')
+    env = tmp_path / ".env"
+    env.write_text("OTHER=1\n")
+    uri = _open(client, compose, compose.read_text())
+    diags = client.diagnostics(uri)
+    # code points: "$" at column 18 (1-based); UTF-16: 😀 is two units, so 18 (0-based)
+    assert _summary(diags) == [("CMP501", 2, 3, 18, 3, 28)]
+
+    hover = client.request(
+        "textDocument/hover",
+        {"textDocument": {"uri": uri}, "position": {"line": 3, "character": 20}},
+    )
+    assert hover["contents"]["kind"] == "markdown"
+    text = hover["contents"]["value"]
+    assert text.startswith("**CMP501 var-undefined** (warning)")
+    assert "## What it catches" in text and "https://composelint.dev/rules/var-undefined" in text
+    assert (
+        client.request(
+            "textDocument/hover",
+            {"textDocument": {"uri": uri}, "position": {"line": 0, "character": 0}},
+        )
+        is None
+    )
+
+    # editing the project's .env re-lints the compose file with the unsaved .env buffer
+    env_uri = _open(client, env, "OTHER=1\n", "dotenv")
+    assert client.diagnostics(env_uri) == []
+    _change(client, env_uri, 2, "OTHER=1\nMISSING=x\n")
+    client.wait(  # fails after TIMEOUT unless compose.yaml's diagnostics become empty
+        lambda m: (
+            m.get("method") == "textDocument/publishDiagnostics"
+            and m["params"] == {"uri": uri, "diagnostics": []}
+        )
+    )
+    assert client.close() == 0
+
+
+@needs_pygls
+def test_code_actions_fix_and_disable(client: Client, tmp_path: Path) -> None:
+    (tmp_path / "compose.yaml").write_text("services:\n  web:\n    image: nginx\n")
+    env = tmp_path / ".env"
+    env.write_text("X = 1\n")
+    env_uri = _open(client, env, "X = 1\n", "dotenv")
+    diags = client.diagnostics(env_uri)
+    assert _summary(diags) == [("CMP403", 2, 0, 1, 0, 4)]
+    actions = client.request(
+        "textDocument/codeAction",
+        {
+            "textDocument": {"uri": env_uri},
+            "range": {"start": {"line": 0, "character": 2}, "end": {"line": 0, "character": 2}},
+            "context": {"diagnostics": diags},
+        },
+    )
+    by_title = {a["title"]: a for a in actions}
+    fix = by_title['remove the spaces around "=" (env-whitespace-around-equals)']
+    assert fix["kind"] == "quickfix"
+    assert fix["edit"]["changes"] == {
+        env_uri: [
+            {
+                "range": {"start": {"line": 0, "character": 1}, "end": {"line": 0, "character": 4}},
+                "newText": "=",
+            }
+        ]
+    }
+    disable = by_title["Disable env-whitespace-around-equals for this line"]
+    assert disable["edit"]["changes"] == {
+        env_uri: [
+            {
+                "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
+                "newText": "# composelint: disable=env-whitespace-around-equals\n",
+            }
+        ]
+    }
+    # the editor applies the disable edit: the finding is suppressed
+    _change(client, env_uri, 2, "# composelint: disable=env-whitespace-around-equals\nX = 1\n")
+    assert client.diagnostics(env_uri) == []
+    assert client.close() == 0
+
+
+def test_server_without_pygls_says_what_to_install() -> None:
+    """With pygls unavailable, the subcommand prints one line and exits 2."""
+    code = (
+        "import sys; sys.modules['pygls'] = None; "  # find_spec('pygls') is then None
+        "from composelint.cli import main; sys.exit(main(['server']))"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        check=False,
+    )
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    assert proc.stderr == (
+        "composelint: error: the language server needs pygls: install composelint[lsp]\n"
+    )
