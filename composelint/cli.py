@@ -25,6 +25,7 @@ from composelint import __version__
 if TYPE_CHECKING:
     from composelint.discover import ProjectSpec
     from composelint.engine import Engine
+    from composelint.filtering import Pipeline
     from composelint.findings import Finding
     from composelint.project import Problem, Project
     from composelint.registry import Registry
@@ -99,7 +100,19 @@ def _lint_parser() -> _Parser:
         epilog="Subcommands (only as the first argument): 'rule CODE_OR_NAME', 'config'.",
     )
     _project_options(p)
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    from composelint.reporters import FORMATS
+
+    p.add_argument(
+        "--format",
+        choices=(*FORMATS, "auto"),
+        default="text",
+        help="report format (default: text); auto: github under GitHub Actions, else text",
+    )
+    p.add_argument(
+        "--output-file",
+        metavar="PATH",
+        help="write the report to PATH; stdout then gets only the one-line summary",
+    )
     p.add_argument(
         "--select",
         action="append",
@@ -117,22 +130,21 @@ def _lint_parser() -> _Parser:
     p.add_argument(
         "--fail-on",
         choices=SEVERITIES,
-        default="warning",
-        help="lowest severity that fails the run (default: warning)",
+        default=None,
+        help="lowest severity that fails the run (default: fail-on in the configuration, else warning)",
     )
     p.add_argument(
         "--exit-zero",
         action="store_true",
         help="exit 0 even with findings (2 still means something could not be linted)",
     )
+    from composelint.filtering import add_arguments
+
+    add_arguments(p)
     p.add_argument("--no-color", action="store_true")
     p.add_argument("--list-rules", action="store_true")
     p.add_argument("--version", action="store_true")
     return p
-
-
-def _split(values: Sequence[str]) -> list[str]:
-    return [v.strip() for value in values for v in value.split(",") if v.strip()]
 
 
 def _registry() -> Registry:
@@ -143,6 +155,20 @@ def _registry() -> Registry:
 
 def _use_color(no_color: bool) -> bool:
     return not no_color and not os.environ.get("NO_COLOR") and sys.stdout.isatty()
+
+
+def _report_format(name: str) -> str:
+    """``auto`` is ``github`` under GitHub Actions, ``text`` elsewhere (as yamllint)."""
+    if name != "auto":
+        return name
+    return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+
+
+def _write_report(path: str, text: str) -> None:
+    try:
+        Path(path).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot write the report to {path}: {exc.strerror or exc}") from None
 
 
 def _read_stdin() -> tuple[str | None, str | None]:
@@ -200,7 +226,7 @@ def _resolve(spec: ProjectSpec, args: argparse.Namespace) -> Project:
 
 
 def _lint_all(
-    specs: list[ProjectSpec], args: argparse.Namespace, engine: Engine
+    specs: list[ProjectSpec], args: argparse.Namespace, engine: Engine | Pipeline
 ) -> tuple[list[Finding], list[Project], bool]:
     """Findings of every project; the projects; whether something could not be linted."""
     import traceback
@@ -234,9 +260,8 @@ def _cmd_lint(argv: list[str]) -> int:
     if args.version:
         print(f"composelint {__version__}")
         return 0
-    from composelint.engine import Engine, exit_code, finalize, is_fatal, registry_findings
-    from composelint.findings import Severity
-    from composelint.registry import UnknownSelector
+    from composelint.engine import is_fatal, registry_findings
+    from composelint.filtering import FilterError, build_pipeline, run_wide, statistics
 
     registry = _registry()
     if args.list_rules:
@@ -246,28 +271,42 @@ def _cmd_lint(argv: list[str]) -> int:
         for p in registry.problems:
             print(f"composelint: {p.message}", file=sys.stderr)
         return 2 if registry.problems else 0
-    try:
-        rules = registry.select(_split(args.select), _split(args.ignore))
-    except UnknownSelector as exc:
-        raise UsageError(str(exc)) from None
-    engine = Engine(registry, rules, debug=args.debug)
     specs, problems = _discover(args)
-    findings, projects, fatal = _lint_all(specs, args, engine)
-    findings += engine.problem_findings(problems, orphans=True) + registry_findings(
-        registry.problems
-    )
-    fatal = fatal or is_fatal(problems) or bool(registry.problems)
-    findings = finalize(findings)
+    try:  # the configuration and filters (config files, baseline, diff): composelint.filtering
+        engine = build_pipeline(
+            registry, args, Path.cwd(), (s.compose_files[0].parent for s in specs)
+        )
+        findings, projects, fatal = _lint_all(specs, args, engine)
+        findings += engine.problem_findings(problems, orphans=True) + registry_findings(
+            registry.problems
+        )
+        fatal = fatal or is_fatal(problems) or bool(registry.problems)
+        sources = {d: s for project in projects for d, s in project.sources.items()}
+        findings, notices = run_wide(engine, findings, sources, args)
+    except FilterError as exc:
+        raise UsageError(str(exc)) from None
+    for notice in notices:
+        print(f"composelint: {notice}", file=sys.stderr)
 
     from composelint.reporters import Report, render
 
-    sources = {d: s for project in projects for d, s in project.sources.items()}
     files = sorted(d for d, s in sources.items() if s.text is not None)
-    color = args.format == "text" and _use_color(args.no_color)
-    sys.stdout.write(render(args.format, Report(findings, files, sources, color)))
-    return exit_code(
-        findings, fatal=fatal, fail_on=Severity(args.fail_on), exit_zero=args.exit_zero
-    )
+    fmt = _report_format(args.format)
+    color = fmt == "text" and args.output_file is None and _use_color(args.no_color)
+    by_code = {r.code: r for r in registry}
+    text = render(fmt, Report(findings, files, sources, color, by_code))
+    if args.output_file is None:
+        sys.stdout.write(text)
+    else:
+        from composelint.reporters.text import summary
+
+        _write_report(args.output_file, text)
+        print(summary(findings))
+    if args.statistics:  # after the report; on stderr when stdout is machine-readable
+        human = fmt in ("text", "concise", "github") and args.output_file is None
+        out = sys.stdout if human else sys.stderr
+        out.write(statistics(findings))
+    return engine.exit_code(findings, fatal=fatal, exit_zero=args.exit_zero)
 
 
 def _cmd_rule(argv: list[str]) -> int:
@@ -283,6 +322,18 @@ def _cmd_rule(argv: list[str]) -> int:
     print(f"{rule.code} {rule.name} [{rule.severity.value}]\n")
     print(inspect.cleandoc(rule.doc))
     return 0
+
+
+def _config_model(project: Project, show_secrets: bool) -> dict[str, object]:
+    """The model as plain data; the values of secret variables substituted under
+    harmless-looking keys are masked (``render_config`` masks by key)."""
+    from composelint.redact import mask_strings, substituted_secrets
+
+    plain: dict[str, object] = project.model.to_plain()
+    if show_secrets:
+        return plain
+    masked: dict[str, object] = mask_strings(plain, substituted_secrets(project.model))
+    return masked
 
 
 def _cmd_config(argv: list[str]) -> int:
@@ -324,8 +375,58 @@ def _cmd_config(argv: list[str]) -> int:
     from composelint.configout import render_config
 
     sys.stdout.write(
-        render_config(projects[0].model.to_plain(), args.format, show_secrets=args.show_secrets)
+        render_config(
+            _config_model(projects[0], args.show_secrets),
+            args.format,
+            show_secrets=args.show_secrets,
+        )
     )
+    return 0
+
+
+def _cmd_graph(argv: list[str]) -> int:
+    p = _Parser(
+        prog="composelint graph",
+        description="Print the services, their networks and the connections between them.",
+    )
+    _project_options(p)
+    p.add_argument("--format", choices=("mermaid", "dot"), default="mermaid")
+    args = p.parse_args(argv)
+    from composelint.engine import Engine
+    from composelint.graph import CONNECTIVITY_PREFIXES, build, render
+
+    registry = _registry()
+    rules = [r for r in registry if r.code.startswith(CONNECTIVITY_PREFIXES)]
+    specs, problems = _discover(args)
+    if len(specs) != 1 or any(p.fatal for p in problems):
+        for problem in problems:
+            print(f"composelint: {problem.message}", file=sys.stderr)
+        if len(specs) != 1:
+            raise UsageError(
+                f"graph needs exactly one project, found {len(specs)}; name its files with -f"
+            )
+        return 2
+    findings, projects, _ = _lint_all(specs, args, Engine(registry, rules, debug=args.debug))
+    if not projects:
+        return 2
+    sys.stdout.write(render(build(projects[0], findings), args.format))
+    return 0
+
+
+def _cmd_server(argv: list[str]) -> int:
+    p = _Parser(
+        prog="composelint server",
+        description="Run the language server (LSP over stdin/stdout) for editors.",
+    )
+    p.add_argument("--stdio", action="store_true", help="the default (accepted for LSP clients)")
+    p.parse_args(argv)
+    import importlib.util
+
+    if importlib.util.find_spec("pygls") is None:
+        raise UsageError("the language server needs pygls: install composelint[lsp]")
+    from composelint.lsp import serve
+
+    serve()
     return 0
 
 
@@ -341,6 +442,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_rule(args[1:])
         if args and args[0] == "config":
             return _cmd_config(args[1:])
+        if args and args[0] == "server":
+            return _cmd_server(args[1:])
+        if args and args[0] == "graph":
+            return _cmd_graph(args[1:])
         return _cmd_lint(args)
     except UsageError as exc:
         print(f"composelint: error: {exc}", file=sys.stderr)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from composelint.project import Problem
@@ -59,6 +59,8 @@ class ProjectSpec:
     # with no -f, compose also reads the working directory's .env when the project
     # was found in a parent directory (compose-facts §2.1)
     cwd_env_file: Path | None = None
+    # file contents that replace the files on disk (a .env read from stdin)
+    overrides: dict[Path, str] = field(default_factory=dict)
 
     def key(self) -> tuple[tuple[str, ...], str]:
         return tuple(str(p) for p in self.compose_files), str(self.project_dir)
@@ -175,6 +177,16 @@ def discover(
     for arg in paths:
         if arg == "-":
             p = _stdin_path(stdin_filename, cwd)
+            if ENV_FILE_RE.match(p.name) and not COMPOSE_FILE_RE.match(p.name):
+                # an env file from an editor buffer: lint its directory's projects with it
+                here = projects_in_directory(p.parent, recursive=False)
+                if not here:
+                    unreadable(p, "no Compose project in this env file's directory")
+                for spec in here:
+                    spec.env_files = envs
+                    spec.overrides[p] = stdin_text or ""
+                specs.extend(here)
+                continue
             specs.append(ProjectSpec([p], pdir or p.parent, envs, stdin_text, explicit_files=True))
             continue
         path = (cwd / arg).resolve()
@@ -197,17 +209,22 @@ def discover(
         elif not path.exists() and not path.is_symlink():
             unreadable(path, "no such file or directory")
         elif ENV_FILE_RE.match(path.name) and not COMPOSE_FILE_RE.match(path.name):
-            # an env file: lint the project(s) of its directory
-            here = projects_in_directory(path.parent, recursive=False)
+            # an env file: lint the project(s) of its directory, else of the nearest
+            # parent directory with one (an env_file such as config/app.env)
+            here = projects_in_directory(path.parent, recursive=False) or _enclosing(path.parent)
             if not here:
-                unreadable(path, "no Compose project in this env file's directory")
+                unreadable(path, "no Compose project in this env file's directory or above")
             for spec in here:
                 spec.env_files = envs
                 if pdir:
                     spec.project_dir = pdir
             specs.extend(here)
         else:
-            specs.append(ProjectSpec([path], pdir or path.parent, envs, explicit_files=True))
+            for spec in _projects_of_file(path):
+                spec.env_files = envs
+                if pdir:
+                    spec.project_dir = pdir
+                specs.append(spec)
     if not files and not paths:
         default = _default_project(cwd, pdir, envs)
         if default is None:
@@ -226,6 +243,35 @@ def discover(
     for s in specs:
         unique.setdefault(s.key(), s)
     return list(unique.values()), problems
+
+
+def _projects_of_file(path: Path) -> list[ProjectSpec]:
+    """The project a compose file named as an argument belongs to, as a directory scan
+    sees it (so that pre-commit, passing only the edited files, lints whole projects):
+    the main or override file is its directory's default project (main + override), a
+    variant that only overrides the main file is merged with it, and any other file
+    is a project of its own."""
+    if COMPOSE_FILE_RE.match(path.name):
+        found = [
+            s
+            for s in projects_in_directory(path.parent, recursive=False)
+            if path in s.compose_files and (path.name not in MAIN_NAMES or not s.explicit_files)
+        ]
+        if found:
+            return found
+    return [ProjectSpec([path], path.parent, explicit_files=True)]
+
+
+def _enclosing(directory: Path) -> list[ProjectSpec]:
+    """The projects of the nearest parent directory that has any, without leaving
+    the repository (a directory holding ``.git``) the search started in."""
+    current = directory
+    while not (current / ".git").exists() and current.parent != current:
+        current = current.parent
+        found = projects_in_directory(current, recursive=False)
+        if found:
+            return found
+    return []
 
 
 def _stdin_path(stdin_filename: str | None, cwd: Path) -> Path:

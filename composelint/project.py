@@ -78,6 +78,11 @@ class Project:
     env_file_origins: dict[tuple[str, str], Span] = field(default_factory=dict)
     # env files that fed interpolation (.env or --env-file), absolute paths
     env_files: list[Path] = field(default_factory=list)
+    # env_file values dropped because `environment:` sets the same key:
+    # (service, key, span of the env_file value, span of the environment key)
+    shadowed_env: list[tuple[str, str, Span | None, Span | None]] = field(default_factory=list)
+    # rule options from the configuration file (``allowed-hosts`` ...), by option name
+    options: dict[str, Any] = field(default_factory=dict)
     _views: dict[Any, Any] = field(default_factory=dict, repr=False)
 
     # -- convenient access -------------------------------------------------
@@ -113,6 +118,11 @@ class Project:
             self._views[compute] = compute(self)
         result: T = self._views[compute]
         return result
+
+    def option(self, name: str, default: T) -> T:
+        """A rule option from the configuration (see ``composelint.config``), else ``default``."""
+        value: T = self.options.get(name, default)
+        return value
 
     def source_text(self, display: str) -> str | None:
         src = self.sources.get(display)

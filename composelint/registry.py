@@ -47,6 +47,8 @@ class Rule:
     doc: str  # Markdown: the module docstring
     origin: str  # the entry point's value, e.g. "composelint.rules.yaml_syntax"
     module: ModuleType
+    # False: the rule runs only when --select names it (code, name or prefix)
+    default_enabled: bool = True
 
     def check(self, project: Project) -> Iterable[Violation]:
         result: Iterable[Violation] = self.module.check(project)
@@ -99,12 +101,14 @@ class Registry:
         return []
 
     def select(self, select: Sequence[str] = (), ignore: Sequence[str] = ()) -> list[Rule]:
-        """The rules ``select`` names (all when empty) minus those ``ignore`` names.
+        """The rules ``select`` names (when empty: every rule enabled by default)
+        minus those ``ignore`` names. A rule with ``default_enabled = False`` runs
+        only when a ``select`` entry (code, name, prefix or ``ALL``) matches it.
 
         Raises ``UnknownSelector`` for an entry that matches nothing: a typo in a
         selection must not silently disable checks.
         """
-        chosen = self._resolve(select) if select else list(self.rules)
+        chosen = self._resolve(select) if select else [r for r in self.rules if r.default_enabled]
         dropped = {r.code for r in self._resolve(ignore)}
         return [r for r in chosen if r.code not in dropped]
 
@@ -160,13 +164,19 @@ def rule_from_module(
         errors.append("summary must be one non-empty line")
     if severity not in ("error", "warning", "info"):
         errors.append(f"severity {severity!r} is not one of error, warning, info")
+    default_enabled = getattr(module, "default_enabled", True)
+    if not isinstance(default_enabled, bool):
+        errors.append(f"default_enabled {default_enabled!r} is not a bool")
     if not callable(getattr(module, "check", None)):
         errors.append("no check(project) function")
     errors.extend(doc_problems(doc))
     if errors:
         return None, errors
     assert isinstance(code, str) and isinstance(name, str) and isinstance(summary, str)
-    return Rule(code, name, summary.strip(), Severity(severity), doc, origin, module), []
+    return (
+        Rule(code, name, summary.strip(), Severity(severity), doc, origin, module, default_enabled),
+        [],
+    )
 
 
 def load_registry(eps: Iterable[EntryPoint] | None = None) -> Registry:

@@ -49,6 +49,9 @@ class ResolveOptions:
     use_shell_env: bool = False
     shell_env: AbcMapping[str, str] = field(default_factory=dict)
     project_name: str | None = None
+    # text that replaces a file's content on disk, by absolute path (an editor's
+    # unsaved buffers); consulted by every read of a compose or env file
+    overrides: AbcMapping[Path, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -73,7 +76,10 @@ class _Resolver:
         self.env: dict[str, EnvVar] = {}
         self.env_files: list[Path] = []
         self._file_cache: dict[Path, list[Node] | None] = {}
+        # editor buffers and stdin replace the files on disk
+        self.overrides: dict[Path, str] = {**options.overrides, **spec.overrides}
         self.env_file_origins: dict[tuple[str, str], Span] = {}
+        self.shadowed_env: list[tuple[str, str, Span | None, Span | None]] = []
 
     # -- helpers -----------------------------------------------------------
     def show(self, path: Path) -> str:
@@ -91,6 +97,10 @@ class _Resolver:
     ) -> None:
         self.problems.append(Problem(rule, message, span, related, fatal, severity))
 
+    def is_file(self, path: Path) -> bool:
+        """A file exists for this lint: on disk, or as an editor buffer / stdin."""
+        return path in self.overrides or path.is_file()
+
     def read(
         self, path: Path, kind: str, *, origin: Span | None = None, rule: str = "file-unreadable"
     ) -> str | None:
@@ -98,6 +108,8 @@ class _Resolver:
         shown = self.show(path)
         if self.spec.stdin_text is not None and path == self.spec.compose_files[0]:
             text: str | None = self.spec.stdin_text
+        elif path in self.overrides:
+            text = self.overrides[path]
         else:
             try:
                 text = read_text(path)
@@ -161,18 +173,18 @@ class _Resolver:
         if spec.env_files is not None:
             files = list(spec.env_files)
             for f in files:
-                if not f.is_file():
+                if not self.is_file(f):
                     shown = self.show(f)
                     self.problem(
                         "file-unreadable", f"couldn't find env file: {shown}", None, fatal=True
                     )
-            files = [f for f in files if f.is_file()]
+            files = [f for f in files if self.is_file(f)]
         else:
             disabled = opts.use_shell_env and opts.shell_env.get(
                 "COMPOSE_DISABLE_ENV_FILE", ""
             ) not in ("", "0", "false")
             default = spec.project_dir / ".env"
-            files = [] if disabled or not default.is_file() else [default]
+            files = [] if disabled or not self.is_file(default) else [default]
             if spec.cwd_env_file is not None and spec.cwd_env_file != default:
                 files.append(spec.cwd_env_file)  # read last: the CWD's value wins
         for f in files:
@@ -451,7 +463,7 @@ class _Resolver:
                     "include-failed", f"include cycle detected: {chain}", p.span, fatal=True
                 )
                 return None
-            if not f.exists():
+            if not (f in self.overrides or f.exists()):
                 self.problem(
                     "include-failed", f"included file {self.show(f)} not found", p.span, fatal=True
                 )
@@ -464,7 +476,7 @@ class _Resolver:
             pdir / ".env"
         ]
         for ef in env_paths:
-            if not ef.is_file():
+            if not self.is_file(ef):
                 if env_files:
                     self.problem(
                         "include-failed",
@@ -625,6 +637,7 @@ class _Resolver:
             problems=self.problems,
             env_files=self.env_files,
             env_file_origins=self.env_file_origins,
+            shadowed_env=self.shadowed_env,
         )
 
     def apply_profiles(self, services: Mapping) -> tuple[Mapping, dict[str, Mapping]]:
@@ -676,7 +689,7 @@ class _Resolver:
                 self.problem(
                     "project-invalid", f'unsupported env_file format "{fmt.value}"', fmt.span
                 )
-            if not path.is_file():
+            if not self.is_file(path):
                 if path.exists():
                     self.problem(
                         "env-file-missing",
@@ -739,6 +752,7 @@ class _Resolver:
                 environment.set(key, value)
             else:
                 self.env_file_origins.pop((sname, key), None)
+                self.shadowed_env.append((sname, key, value.span, environment.key_span(key)))
         if "environment" not in svc.items:
             svc.set("environment", environment)
 

@@ -565,3 +565,12 @@ def validate(root: Node) -> list[SchemaError]:
     _Validator().check(_root_check(), root, (), errors)
     errors.sort(key=_sort_key)
     return errors
+
+
+def validate_against(schema: dict[str, Any], root: Node) -> list[SchemaError]:
+    """Every violation of ``root`` against another schema written with the same keywords
+    (the configuration schema); raises ``SchemaLoadError`` for an unsupported one."""
+    errors: list[SchemaError] = []
+    _Validator().check(_Compiler(schema).compile(schema, "schema"), root, (), errors)
+    errors.sort(key=_sort_key)
+    return errors

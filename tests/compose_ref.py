@@ -259,7 +259,10 @@ def composelint_config(case: Case, home: Path) -> Outcome:
 
 
 def composelint_lint(case: Case, home: Path) -> Outcome:
-    return run_composelint(["--format", "json", *SHELL_ENV, *case.args], case.cwd, home)
+    # the same profiles as compose gets: with every profile active, problems of
+    # profile-only services are errors, as Compose reports them
+    profiles = () if "--profile" in case.args else ("--profile", "*")
+    return run_composelint(["--format", "json", *SHELL_ENV, *case.args, *profiles], case.cwd, home)
 
 
 def unescape_dollars(value: Any) -> Any:

@@ -14,8 +14,8 @@ from composelint import __version__
 from composelint.cli import _use_color, main
 
 ROOT = Path(__file__).resolve().parents[1]
-GOOD = "services:\n  web:\n    image: nginx\n    depends_on: [db]\n  db:\n    image: postgres\n"
-BAD = "services:\n  web:\n    image: nginx\n    depends_on: [dbb]\n  db:\n    image: postgres\n"
+GOOD = "services:\n  web:\n    image: nginx\n    depends_on: [db]\n  db:\n    image: acme/store\n"
+BAD = "services:\n  web:\n    image: nginx\n    depends_on: [dbb]\n  db:\n    image: acme/store\n"
 
 
 def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -82,7 +82,9 @@ def test_rule_subcommand_prints_the_docs(capsys: pytest.CaptureFixture[str], key
         ),
         (
             ["--format", "xml"],
-            "composelint: error: argument --format: invalid choice: 'xml' (choose from 'text', 'json')\n",
+            "composelint: error: argument --format: invalid choice: 'xml' (choose from 'text',"
+            " 'concise', 'json', 'sarif', 'github', 'gitlab', 'checkstyle', 'junit', 'rdjson',"
+            " 'auto')\n",
         ),
         (["--select", "CMP8"], "composelint: error: unknown rule, code or prefix: 'CMP8'\n"),
         (["--bogus"], "composelint: error: unrecognized arguments: --bogus\n"),

@@ -112,3 +112,23 @@ def test_duplicate_arguments_give_one_project(tmp_path: Path) -> None:
     touch(tmp_path, "compose.yaml")
     specs, _ = run(tmp_path, [".", "compose.yaml", "."])
     assert len(specs) == 1
+
+
+def test_stdin_env_buffer_lints_its_directory_projects(tmp_path: Path) -> None:
+    touch(tmp_path, "compose.yaml", text="services:\n  a:\n    image: x\n    env_file: .env\n")
+    (tmp_path / ".env").write_text("A=on-disk\n")
+    specs, problems = discover(
+        ["-"],
+        files=[],
+        project_directory=None,
+        env_files=[],
+        stdin_filename=".env",
+        cwd=tmp_path,
+        stdin_text="A=from-buffer\n",
+    )
+    assert problems == [] and [names(s) for s in specs] == [["compose.yaml"]]
+    assert specs[0].overrides == {(tmp_path / ".env").resolve(): "A=from-buffer\n"}
+    from composelint.resolve import ResolveOptions, resolve
+
+    project = resolve(specs[0], ResolveOptions(), cwd=tmp_path)
+    assert project.model.to_plain()["services"]["a"]["environment"] == {"A": "from-buffer"}

@@ -243,11 +243,13 @@ def test_end_to_end_correct_project_is_clean(registry: Registry, tmp_path: Path)
 services:
   web:
     image: nginx:${TAG:-1.27}
-    depends_on: [db]
+    depends_on:
+      db: {condition: service_healthy}
     networks: [front]
     env_file: [web.env]
   db:
     image: postgres
+    healthcheck: {test: ["CMD-SHELL", "pg_isready -U postgres"]}
     networks: [front]
     volumes: [data:/var/lib/postgresql/data]
 networks:
