@@ -771,10 +771,17 @@ class _Resolver:
 
     def check_service(self, sname: str, svc: Mapping) -> None:
         if "image" not in svc.items and "build" not in svc.items and "provider" not in svc.items:
+            message = f'service "{sname}" has neither an image nor a build context specified'
+            gate = self.profile_gate(svc)
+            if gate:  # Compose only loads it under the profile: a warning, not a refusal
+                message += (
+                    f" (it only runs with profile {gate}, when Compose will refuse the project)"
+                )
             self.problem(
                 "project-invalid",
-                f'service "{sname}" has neither an image nor a build context specified',
+                message,
                 svc.span,
+                severity=Severity.WARNING if gate else None,
             )
 
     def check_container_names(self, services: Mapping) -> None:

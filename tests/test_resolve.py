@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from composelint.discover import ProjectSpec, discover
+from composelint.findings import Severity
 from composelint.nodes import Mapping, Scalar
 from composelint.project import Project
 from composelint.resolve import ResolveOptions, normalize_project_name, resolve
@@ -298,3 +299,24 @@ def test_services_node_is_a_mapping_of_mappings(tmp_path: Path) -> None:
     project = project_of(tmp_path)
     assert isinstance(project.model.get("services"), Mapping)
     assert isinstance(project.scalar("services", "a", "image"), Scalar)
+
+
+def test_problems_of_profile_only_services_are_warnings(tmp_path: Path) -> None:
+    write(
+        tmp_path, {"compose.yaml": "services:\n  a:\n    profiles: [combined]\n  b: {image: x}\n"}
+    )
+    (problem,) = project_of(tmp_path).problems
+    assert (problem.rule, problem.severity, problem.fatal) == (
+        "project-invalid",
+        Severity.WARNING,
+        False,
+    )
+    assert problem.message.endswith(
+        '(it only runs with profile "combined", when Compose will refuse the project)'
+    )
+    # asked for explicitly, the profile makes it what Compose says: an error
+    (problem,) = project_of(tmp_path, profiles=("combined",)).problems
+    assert (
+        problem.severity is None
+        and problem.message == 'service "a" has neither an image nor a build context specified'
+    )
