@@ -794,11 +794,16 @@ class _Resolver:
             cname = str(node.value)
             if cname in seen:
                 first, first_span = seen[cname]
+                message = f'container name "{cname}" of service "{sname}" is already used by service "{first}"'
+                gates = [g for s in (first, sname) if (g := self.profile_gate(services.items[s]))]  # type: ignore[arg-type]
+                if gates:  # the two never run together unless both profiles are asked for
+                    message += f" (when run with profile {' and '.join(gates)})"
                 self.problem(
                     "project-invalid",
-                    f'container name "{cname}" of service "{sname}" is already used by service "{first}"',
+                    message,
                     node.span,
                     related=(Related(first_span, f'"{first}" uses it here'),) if first_span else (),
+                    severity=Severity.WARNING if gates else None,
                 )
             else:
                 seen[cname] = (sname, node.span)

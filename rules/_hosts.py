@@ -133,9 +133,11 @@ def sibling_services(project: Project) -> dict[str, str]:
 
 
 def _compute_siblings(project: Project) -> dict[str, str]:
-    import yaml
+    # the project's own loader: budgeted (alias bombs, deep nesting) and YAML 1.2
+    from composelint.nodes import Mapping, Scalar
+    from composelint.sources import UnreadableFile, read_text
+    from composelint.yamlload import load_yaml
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     read = set(project.compose_files)  # extends sources count: their services are not in
     compose = [s.path for s in project.sources.values() if s.kind == "compose"]
     dirs = sorted({f.parent for f in [*project.compose_files, *compose]} | {project.directory})
@@ -150,17 +152,16 @@ def _compute_siblings(project: Project) -> dict[str, str]:
             if "compose" not in low or not low.endswith((".yml", ".yaml")) or f in read:
                 continue
             try:
-                if not f.is_file() or f.stat().st_size > 1_000_000:
+                docs = load_yaml(read_text(f, max_bytes=1_000_000), f.name).documents
+            except UnreadableFile:
+                continue
+            for doc in docs:
+                services = doc.get("services") if isinstance(doc, Mapping) else None
+                if not isinstance(services, Mapping):
                     continue
-                doc = yaml.load(f.read_text(encoding="utf-8", errors="replace"), Loader=loader)
-            except (OSError, yaml.YAMLError):
-                continue
-            services = doc.get("services") if isinstance(doc, dict) else None
-            if not isinstance(services, dict):
-                continue
-            for sname, svc in services.items():
-                out.setdefault(str(sname).lower(), f.name)
-                cname = svc.get("container_name") if isinstance(svc, dict) else None
-                if isinstance(cname, str):
-                    out.setdefault(cname.lower(), f.name)
+                for sname, svc in services.items.items():
+                    out.setdefault(sname.lower(), f.name)
+                    cname = svc.get("container_name") if isinstance(svc, Mapping) else None
+                    if isinstance(cname, Scalar) and isinstance(cname.value, str):
+                        out.setdefault(cname.value.lower(), f.name)
     return out

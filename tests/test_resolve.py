@@ -320,3 +320,28 @@ def test_problems_of_profile_only_services_are_warnings(tmp_path: Path) -> None:
         problem.severity is None
         and problem.message == 'service "a" has neither an image nor a build context specified'
     )
+
+
+def test_shared_container_name_across_alternative_profiles_is_a_warning(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "compose.yaml": "services:\n"
+            "  aio: {image: x, container_name: app, profiles: [default]}\n"
+            "  aio-no-db: {image: x, container_name: app, profiles: [no-db]}\n"
+            "  plain: {image: x, container_name: other}\n"
+            "  twin: {image: x, container_name: other}\n"
+        },
+    )
+    found = [
+        (p.span.line if p.span else 0, p.severity, p.message) for p in project_of(tmp_path).problems
+    ]
+    assert found == [
+        (
+            3,
+            Severity.WARNING,
+            'container name "app" of service "aio-no-db" is already used by service "aio" '
+            '(when run with profile "default" and "no-db")',
+        ),
+        (5, None, 'container name "other" of service "twin" is already used by service "plain"'),
+    ]
