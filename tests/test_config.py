@@ -296,11 +296,12 @@ def test_configuration_loading_stays_off_the_hot_path(tmp_path: Path) -> None:
         )
         return proc.stderr
 
+    toml_module = "tomllib" if sys.version_info >= (3, 11) else "tomli"
     plain = imported()
-    assert "jsonschema" not in plain and "tomllib" not in plain
+    assert "jsonschema" not in plain and toml_module not in plain
     (tmp_path / ".composelint.toml").write_text('select = ["CMP0"]\n')
     configured = imported()
-    assert "jsonschema" not in configured and "tomllib" in configured
+    assert "jsonschema" not in configured and toml_module in configured
 
 
 def test_fail_on_is_judged_per_project(proj: Path, capsys: pytest.CaptureFixture[str]) -> None:
