@@ -165,26 +165,44 @@ class Reachability:
                 return Resolution(client, "hostname")  # its own /etc/hosts entry
             if name in me.external_links:
                 return Resolution(None, "external_link")
+        found = self._names().get(name)
+        if found is None:
+            return Resolution(None, None)
+        target, via, network = found
+        if via == "hostname":
+            if target == client:  # only another service's hostname: it is not in DNS
+                return Resolution(None, None)
+            return Resolution(target, via)
+        if via == "disabled":
+            return Resolution(target, via)
+        return self._res(client, target, via, only=network)
+
+    def _names(self) -> dict[str, tuple[str, Via, str | None]]:
+        """Every project-wide name, lower-cased -> (service, how, only-on-network),
+        built once: the first definition in Compose's lookup order wins."""
+        index: dict[str, tuple[str, Via, str | None]] | None = self.__dict__.get("_index")
+        if index is not None:
+            return index
+        index = {}
         for sname in self.services:
-            if sname.lower() == name:
-                return self._res(client, sname, "service")
+            index.setdefault(sname.lower(), (sname, "service", None))
         for sname, net in self.services.items():
             for att in net.attachments.values():
-                if name in (a.lower() for a in att.aliases):
-                    return self._res(client, sname, "alias", only=att.network)
+                for alias in att.aliases:
+                    index.setdefault(alias.lower(), (sname, "alias", att.network))
         for sname, net in self.services.items():
-            if net.container_name and net.container_name.lower() == name:
-                return self._res(client, sname, "container_name")
+            if net.container_name:
+                index.setdefault(net.container_name.lower(), (sname, "container_name", None))
         for sname in self.services:
-            if name in self.generated_names(sname):
-                return self._res(client, sname, "generated_name")
+            for generated in self.generated_names(sname):
+                index.setdefault(generated, (sname, "generated_name", None))
         for sname, net in self.services.items():
-            if net.hostname and net.hostname.lower() == name and sname != client:
-                return Resolution(sname, "hostname")
+            if net.hostname:
+                index.setdefault(net.hostname.lower(), (sname, "hostname", None))
         for sname in self.disabled:
-            if sname.lower() == name:
-                return Resolution(sname, "disabled")
-        return Resolution(None, None)
+            index.setdefault(sname.lower(), (sname, "disabled", None))
+        self.__dict__["_index"] = index
+        return index
 
     def namespace_owner(self, service: str) -> str:
         """The service whose network namespace ``service`` runs in (``service:X`` chains)."""

@@ -88,10 +88,15 @@ class Project:
     # -- convenient access -------------------------------------------------
     @property
     def services(self) -> dict[str, Mapping]:
-        node = self.model.get("services")
-        if not isinstance(node, Mapping):
-            return {}
-        return {k: v for k, v in node.items.items() if isinstance(v, Mapping)}
+        """Service name -> resolved service (the model is not changed once resolved,
+        so this is computed once; rules call it in loops)."""
+        cached: dict[str, Mapping] | None = self._views.get("services")
+        if cached is None:
+            node = self.model.get("services")
+            items = node.items.items() if isinstance(node, Mapping) else ()
+            cached = {k: v for k, v in items if isinstance(v, Mapping)}
+            self._views["services"] = cached
+        return cached
 
     def section(self, name: str) -> Mapping:
         """A top-level section (``networks``, ``volumes`` ...), empty when absent."""

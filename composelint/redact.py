@@ -18,6 +18,7 @@ Policy:
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
@@ -79,8 +80,10 @@ _DOTENV_OPEN = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=8192)
 def is_secret_key(name: str) -> bool:
-    """Does the name of a variable or key say that its value is a secret?"""
+    """Does the name of a variable or key say that its value is a secret?
+    (Cached: the same few hundred names are asked about for every line.)"""
     if name in _COMPOSE_KEYS:
         return False
     components = [c.upper() for c in _COMPONENT.findall(name)]

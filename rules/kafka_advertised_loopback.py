@@ -85,15 +85,19 @@ def _listener_names(project: Project, broker: str) -> dict[int, str]:
 
 
 def _advertised(project: Project, broker: str) -> list[Connection]:
+    return project.view(_all_advertised).get(broker, [])
+
+
+def _all_advertised(project: Project) -> dict[str, list[Connection]]:
+    """Advertised listeners by broker service (one pass over the inventory)."""
     from composelint.connectivity import connections
 
-    return [
-        c
-        for c in connections(project)
-        if c.client == broker
-        and c.variable is not None
-        and c.variable.upper() in (*_ADVERTISED, "KAFKA_ADVERTISED_HOST_NAME")
-    ]
+    names = {*_ADVERTISED, "KAFKA_ADVERTISED_HOST_NAME"}
+    out: dict[str, list[Connection]] = {}
+    for c in connections(project):
+        if c.variable is not None and c.variable.upper() in names:
+            out.setdefault(c.client, []).append(c)
+    return out
 
 
 def _used(
