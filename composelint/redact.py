@@ -224,9 +224,21 @@ def substituted_secrets(root: Node) -> set[str]:
 
 def mask_strings(value: Any, secrets: Iterable[str]) -> Any:
     """A copy of plain data with every occurrence of the given strings masked."""
-    ordered = sorted(set(secrets), key=len, reverse=True)
+    ordered = sorted(set(secrets), key=len, reverse=True)  # longest first: no partial leak
     if not ordered:
         return value
+    pattern = re.compile("|".join(re.escape(s) for s in ordered))
+
+    def mask(v: Any) -> Any:
+        if isinstance(v, dict):
+            return {k: mask(x) for k, x in v.items()}
+        if isinstance(v, list):
+            return [mask(x) for x in v]
+        if isinstance(v, str):
+            return pattern.sub(MASK, v)
+        return v
+
+    return mask(value)
     if isinstance(value, dict):
         return {k: mask_strings(v, ordered) for k, v in value.items()}
     if isinstance(value, list):
