@@ -641,8 +641,12 @@ class _Builder:
         top.last = wspan
 
 
-def _syntax_problem(exc: yaml.MarkedYAMLError, path: str, max_depth: int) -> YamlProblem:
+def _syntax_problem(exc: yaml.MarkedYAMLError, path: str, max_depth: int, text: str) -> YamlProblem:
     mark = exc.problem_mark or exc.context_mark
+    if mark is not None and exc.context_mark is not None and mark.index >= len(text.rstrip()):
+        # the parser ran off the end of the file (an unclosed bracket or quote): the
+        # place to show is where the unclosed construct starts, not past the last line
+        mark = exc.context_mark
     message = exc.problem or exc.context or "invalid YAML"
     if "maximum nesting depth" in message:
         # libyaml >= 0.2.5 has its own (higher) limit and its scanner runs ahead of us
@@ -695,7 +699,7 @@ def load_yaml(
     except _Fatal:
         pass
     except yaml.MarkedYAMLError as exc:
-        builder.abort(_syntax_problem(exc, display_path, max_depth))
+        builder.abort(_syntax_problem(exc, display_path, max_depth, text))
     except Exception as exc:  # never let a parser failure escape as a traceback
         builder.abort(
             YamlProblem(

@@ -43,9 +43,9 @@ EXPECTED = [
     (
         "CMP002",
         "yaml-syntax",
-        11,
-        1,
-        "did not find expected ',' or ']' (while parsing a flow sequence at line 10, column 11)",
+        10,
+        11,  # the unclosed bracket, not the end of the file where the parser stopped
+        "did not find expected ',' or ']' (while parsing a flow sequence)",
     ),
 ]
 

@@ -779,15 +779,15 @@ SYNTAX_ERRORS = [
     ),
     (
         "a: 'x\nb: 2\n",
-        "f.yaml:3:1",
-        "found unexpected end of stream (while scanning a quoted scalar at line 1, column 4)",
+        "f.yaml:1:4",  # the unterminated quote, not the end of the file
+        "found unexpected end of stream (while scanning a quoted scalar)",
     ),
     ("key: value: x\n", "f.yaml:1:11", "mapping values are not allowed in this context"),
     ("a: 1\n b: 2\n", "f.yaml:2:3", "mapping values are not allowed in this context"),
     (
         "a: {b: 1\n",
-        "f.yaml:2:1",
-        "did not find expected ',' or '}' (while parsing a flow mapping at line 1, column 4)",
+        "f.yaml:1:4",  # the unclosed brace
+        "did not find expected ',' or '}' (while parsing a flow mapping)",
     ),
 ]
 
