@@ -79,6 +79,7 @@ class _Resolver:
         # editor buffers and stdin replace the files on disk
         self.overrides: dict[Path, str] = {**options.overrides, **spec.overrides}
         self.env_file_origins: dict[tuple[str, str], Span] = {}
+        self._extends_docs: dict[Path, _Doc] = {}
         self.shadowed_env: list[tuple[str, str, Span | None, Span | None]] = []
 
     # -- helpers -----------------------------------------------------------
@@ -401,14 +402,18 @@ class _Resolver:
             base_doc = doc
         else:
             path = (doc.path.parent / base_file).resolve()
-            docs = self.load_documents(path, origin=ext.span, rule="extends-failed")
-            if not docs:
-                return local
-            merged = Mapping()
-            for raw in docs:
-                assert isinstance(raw, Mapping)
-                merge_mappings(merged, self.interpolated_doc(raw))
-            base_doc = _Doc(self.show(path), path, merged, path.parent)
+            cached = self._extends_docs.get(path)
+            if cached is None:
+                docs = self.load_documents(path, origin=ext.span, rule="extends-failed")
+                if not docs:
+                    return local
+                merged = Mapping()
+                for raw in docs:
+                    assert isinstance(raw, Mapping)
+                    merge_mappings(merged, self.interpolated_doc(raw))
+                # interpolated once, however many services extend from it
+                cached = self._extends_docs[path] = _Doc(self.show(path), path, merged, path.parent)
+            base_doc = cached
         services = base_doc.root.get("services")
         base = services.get(base_name) if isinstance(services, Mapping) else None
         if not isinstance(base, Mapping):
@@ -470,8 +475,9 @@ class _Resolver:
                 return None
         pdir = project_dir or files[0].parent
         # the included project's environment: its env file, with the parent's on top
-        saved = self.env
+        saved, saved_extends = self.env, self._extends_docs
         self.env = dict(saved)
+        self._extends_docs = {}  # interpolated with another environment in here
         env_paths = [(doc.working_dir / str(e.value)).resolve() for e in env_files] or [
             pdir / ".env"
         ]
@@ -501,7 +507,7 @@ class _Resolver:
                     sub = _Doc(self.show(f), f, self.interpolated_doc(raw), pdir)
                     self.merge_into(model, self.load_model(sub, (*include_stack, f)))
         finally:
-            self.env = saved
+            self.env, self._extends_docs = saved, saved_extends
         model.pop("name")
         services = model.get("services")
         for svc in services.items.values() if isinstance(services, Mapping) else ():
