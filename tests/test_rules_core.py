@@ -211,7 +211,7 @@ def lint(
 
 
 E2E = [
-    ("services:\n  web:\n    image: [x\n", ("CMP002", 4, 1)),
+    ("services:\n  web:\n    image: [x\n", ("CMP002", 3, 12)),  # the unclosed bracket
     ("services:\n  web:\n    image: x\n    image: y\n", ("CMP003", 4, 5)),
     ("services:\n  web:\n    image: ${ X}\n", ("CMP004", 3, 12)),
     ("services:\n  web:\n    image: x\n    ports: 80\n", ("CMP005", 4, 12)),
