@@ -1003,12 +1003,12 @@ def _parse_url_list(ctx: _Ctx, a: int, b: int) -> bool:
         a += 1
     while b > a and s[b - 1] in " \t]\"'":
         b -= 1
+    if _is_listener_list(s, a, b):  # also one SASL_PLAINTEXT:// item: "_" is no URL scheme
+        _parse_listeners(ctx, a, b)
+        return True
     if _SCHEME_RE.match(s, a, b) is None:
         return False
     starts = [a] + [m.start() for m in _URL_START.finditer(s, a + 1, b)]
-    if len(starts) > 1 and _is_listener_list(s, a, b):
-        _parse_listeners(ctx, a, b)
-        return True
     starts.append(b)
     for k in range(len(starts) - 1):
         i, j = starts[k], starts[k + 1]
@@ -1026,9 +1026,12 @@ def _is_listener_list(s: str, a: int, b: int) -> bool:
     return len(items) > 1 or s[a : s.find(":", a, b)] in _KAFKA_PROTOCOLS
 
 
+_LISTENER_NAME = re.compile(r"\s*[A-Za-z][A-Za-z0-9_]*://")  # SASL_PLAINTEXT: "_" allowed
+
+
 def _parse_listeners(ctx: _Ctx, a: int, b: int) -> None:
     for i, j in _items(ctx.s, a, b):
-        m = _SCHEME_RE.match(ctx.s, i, j)
+        m = _LISTENER_NAME.match(ctx.s, i, j)
         if m is not None:
             meta = _Meta("url", "kafka-listener", ctx.v[i : m.end() - 3])
             ctx.add(*_split_hostport(ctx.s, m.end(), j), meta)

@@ -911,3 +911,10 @@ def test_secrets_offsets_cover_password_text() -> None:
     value = "postgresql://u:hunter2@db/x"
     assert parse_value(value).secrets == [(15, 7)]
     assert re.sub("hunter2", "****", value) == mask_value(value)
+
+
+def test_single_sasl_listener_keeps_its_host() -> None:
+    value = "SASL_PLAINTEXT://broker:9095"
+    (d,) = parse_value(value, "KAFKA_BOOTSTRAP_SERVERS").destinations
+    assert (d.host, d.port, d.raw_scheme) == ("broker", 9095, "SASL_PLAINTEXT")
+    assert value[d.host_offset : d.host_offset + d.host_length] == "broker"
