@@ -491,11 +491,13 @@ def run_wide(
 ) -> tuple[list[Finding], list[str]]:
     """Unused suppressions, then the baseline, then the diff: the findings left and
     notices for stderr (raises ``FilterError``)."""
+    notices: list[str] = []
+    out = finalize([*findings, *pipeline.unused_suppressions()])
+    if args.baseline is None and args.diff_base is None and args.diff_file is None:
+        return out, notices  # the common case: no git, no baseline (and no imports)
     from composelint import difffilter
     from composelint.baseline import BaselineError
 
-    notices: list[str] = []
-    out = finalize([*findings, *pipeline.unused_suppressions()])
     try:
         if args.baseline is not None:
             out, notice = apply_baseline(
