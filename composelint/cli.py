@@ -97,7 +97,10 @@ def _lint_parser() -> _Parser:
     p = _Parser(
         prog="composelint",
         description="Lint Docker Compose projects and .env files.",
-        epilog="Subcommands (only as the first argument): 'rule CODE_OR_NAME', 'config'.",
+        epilog=(
+            "Subcommands (only as the first argument): 'rule CODE_OR_NAME', 'config',"
+            " 'graph', 'server'. Each has its own --help."
+        ),
     )
     _project_options(p)
     from composelint.reporters import FORMATS
