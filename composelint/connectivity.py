@@ -424,6 +424,29 @@ def _compute_reachability(project: Project) -> Reachability:
     )
 
 
+def declared_external_networks(project: Project) -> dict[str, Span | None]:
+    """External networks the files declare, by key, with where they are declared.
+
+    ``config`` (and so the resolved model) drops networks no service joins, but a
+    declared, unjoined external network is exactly the post-mortem's situation: the
+    database lives there and the app is not on it.
+    """
+    return project.view(_compute_declared_external)
+
+
+def _compute_declared_external(project: Project) -> dict[str, Span | None]:
+    found: dict[str, Span | None] = {}
+    for _path, doc in project.interpolated:
+        nets = doc.get("networks") if isinstance(doc, Mapping) else None
+        if not isinstance(nets, Mapping):
+            continue
+        for key, conf in nets.items.items():
+            ext = conf.get("external") if isinstance(conf, Mapping) else None
+            if (isinstance(ext, Scalar) and ext.value is True) or isinstance(ext, Mapping):
+                found.setdefault(key, nets.key_spans.get(key))
+    return found
+
+
 # -- the connection inventory ---------------------------------------------------
 
 

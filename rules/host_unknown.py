@@ -60,6 +60,7 @@ from composelint.connectivity import (
     Connection,
     Reachability,
     connections,
+    declared_external_networks,
     is_ip_literal,
     is_loopback,
     reachability,
@@ -112,6 +113,13 @@ def _unknown(project: Project, reach: Reachability, c: Connection) -> Violation:
     own = {c.client, me.container_name or c.client}
     guess = suggest(c.host, reach.known_names(c.client) - own)
     fix = f"add the {what(c)} as a service or join its network as external"
+    unjoined = sorted(set(declared_external_networks(project)) - reach.effective_networks(c.client))
+    if unjoined:  # the post-mortem: the database's network is declared, the app is not on it
+        nets = ", ".join(f'"{n}"' for n in unjoined)
+        fix = (
+            f"add the {what(c)} as a service, or add the external network {nets} that this "
+            f"project declares to the networks of {c.client} if the {what(c)} runs there"
+        )
     if guess is not None:
         fix = f'did you mean "{guess}"? Otherwise {fix}'
     message = (
