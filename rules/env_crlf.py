@@ -1,4 +1,4 @@
-"""Windows (CRLF) line endings in an env file.
+r"""Windows (CRLF) line endings in an env file.
 
 ## What it catches
 

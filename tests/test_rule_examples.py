@@ -84,3 +84,11 @@ def test_bad_example_fires_and_good_example_is_silent(rule: Rule, tmp_path: Path
     assert bad and good, "the docs need fenced Bad and Good examples"
     assert findings_of(rule, bad, tmp_path / "bad"), "the Bad example does not fire the rule"
     assert findings_of(rule, good, tmp_path / "good") == [], "the Good example fires the rule"
+
+
+def test_docs_rules_md_is_current() -> None:
+    """docs/rules.md is generated: regenerate with `composelint rule --all > docs/rules.md`."""
+    from composelint.cli import rules_markdown
+
+    page = Path(__file__).resolve().parents[1] / "docs" / "rules.md"
+    assert page.read_text() == rules_markdown(BUILTIN)
