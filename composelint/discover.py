@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from composelint.nodes import Mapping, Node
 from composelint.project import Problem
 from composelint.sources import display_path
 
@@ -81,33 +82,38 @@ def find_default_files(directory: Path) -> tuple[Path | None, Path | None]:
     return main, override
 
 
+def file_services(path: Path, *, max_bytes: int | None = None) -> dict[str, Node] | None:
+    """The services a compose file defines (every YAML document), by name, as loaded;
+    None when the file cannot be read. For cheap looks at files outside a project."""
+    from composelint.sources import UnreadableFile, read_text
+    from composelint.yamlload import load_yaml
+
+    try:
+        docs = load_yaml(read_text(path, max_bytes=max_bytes), str(path)).documents
+    except UnreadableFile:
+        return None
+    out: dict[str, Node] = {}
+    for doc in docs:
+        services = doc.get("services") if isinstance(doc, Mapping) else None
+        if isinstance(services, Mapping):
+            out.update(services.items)
+    return out
+
+
 def _looks_like_override(variant: Path, main: Path) -> bool:
     """A variant file that only adds to services of the main file is an override of it.
 
     It is judged cheaply on the text: some service of the variant has no ``image``,
     ``build`` or ``extends`` and its name is a service of the main file.
     """
-    from composelint.sources import UnreadableFile, read_text
-    from composelint.yamlload import load_yaml
-
-    try:
-        vdocs = load_yaml(read_text(variant), str(variant)).documents
-        mdocs = load_yaml(read_text(main), str(main)).documents
-    except UnreadableFile:
+    vs, ms = file_services(variant), file_services(main)
+    if vs is None or ms is None:
         return False
-    from composelint.nodes import Mapping, Node
-
-    def services(docs: list[Node]) -> dict[str, Mapping]:
-        out: dict[str, Mapping] = {}
-        for d in docs:
-            s = d.get("services") if isinstance(d, Mapping) else None
-            if isinstance(s, Mapping):
-                out.update({k: v for k, v in s.items.items() if isinstance(v, Mapping)})
-        return out
-
-    vs, ms = services(vdocs), services(mdocs)
     return any(
-        name in ms and not ({"image", "build", "extends"} & set(svc.items))
+        name in ms
+        and isinstance(svc, Mapping)
+        and isinstance(ms[name], Mapping)
+        and not ({"image", "build", "extends"} & set(svc.items))
         for name, svc in vs.items()
     )
 

@@ -133,10 +133,8 @@ def sibling_services(project: Project) -> dict[str, str]:
 
 
 def _compute_siblings(project: Project) -> dict[str, str]:
-    # the project's own loader: budgeted (alias bombs, deep nesting) and YAML 1.2
+    from composelint.discover import file_services
     from composelint.nodes import Mapping, Scalar
-    from composelint.sources import UnreadableFile, read_text
-    from composelint.yamlload import load_yaml
 
     read = set(project.compose_files)  # extends sources count: their services are not in
     compose = [s.path for s in project.sources.values() if s.kind == "compose"]
@@ -151,17 +149,10 @@ def _compute_siblings(project: Project) -> dict[str, str]:
             low = f.name.lower()
             if "compose" not in low or not low.endswith((".yml", ".yaml")) or f in read:
                 continue
-            try:
-                docs = load_yaml(read_text(f, max_bytes=1_000_000), f.name).documents
-            except UnreadableFile:
-                continue
-            for doc in docs:
-                services = doc.get("services") if isinstance(doc, Mapping) else None
-                if not isinstance(services, Mapping):
-                    continue
-                for sname, svc in services.items.items():
-                    out.setdefault(sname.lower(), f.name)
-                    cname = svc.get("container_name") if isinstance(svc, Mapping) else None
-                    if isinstance(cname, Scalar) and isinstance(cname.value, str):
-                        out.setdefault(cname.value.lower(), f.name)
+            services = file_services(f, max_bytes=1_000_000)  # budgeted loader: safe on bombs
+            for sname, svc in (services or {}).items():
+                out.setdefault(sname.lower(), f.name)
+                cname = svc.get("container_name") if isinstance(svc, Mapping) else None
+                if isinstance(cname, Scalar) and isinstance(cname.value, str):
+                    out.setdefault(cname.value.lower(), f.name)
     return out
