@@ -430,25 +430,10 @@ class _Parser:
             if " " in key or "\t" in key:
                 self.error(f"variable '{key}' contains whitespaces", start, key_end)
                 continue
-            key_span = self.span(start, key_end)
-            if not eq:
-                var = self.lookup(line)
-                self.add(
-                    EnvEntry(
-                        key,
-                        var.value if var else None,
-                        "",
-                        "",
-                        number,
-                        key_span,
-                        key_span,
-                        self.span(key_end, key_end),
-                        (),
-                        False,
-                        True,
-                    )
-                )
+            if not eq:  # a bare KEY inherits, as in the default format
+                self.inherited(key, start, key_end, False)
                 continue
+            key_span = self.span(start, key_end)
             self.add(
                 EnvEntry(
                     key,
