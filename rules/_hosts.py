@@ -6,13 +6,16 @@ import difflib
 import re
 from collections.abc import Iterable, Iterator
 
-from composelint.connectivity import Connection, Reachability, Where
+from composelint.connectivity import Connection, Reachability, Where, connections
 from composelint.connstrings import VarRole, image_family
 from composelint.project import Project
 
 # roles whose value the container itself dials (OTHER: recognised by the value alone)
 DIALED = frozenset({VarRole.DESTINATION_URL, VarRole.DESTINATION_HOST, VarRole.OTHER})
 CONFIG: tuple[Where, ...] = ("environment", "build-arg")
+# where a wrong host *name* matters: also command URLs (a healthcheck runs inside the
+# container itself, so its names are not checked against the project)
+NAMED: tuple[Where, ...] = (*CONFIG, "command")
 
 _DATABASES = ("postgres", "libpq", "mysql", "mariadb", "mongodb", "mssql", "oracle", "adonet")
 _CACHES = ("redis", "rediss", "valkey", "memcache")
@@ -36,6 +39,17 @@ def dialed(
             and not own_server_setting(reach, c)
         ):
             yield c
+
+
+def resolved_via(
+    project: Project, reach: Reachability, via: str
+) -> Iterator[tuple[Connection, str]]:
+    """Dialed connections whose host resolves ``via`` one kind of name (a
+    container_name, a generated name, a hostname ...), with the service it names."""
+    for c in dialed(connections(project), reach, where=NAMED):
+        res = reach.resolve(c.client, c.host)
+        if res.via == via and res.target is not None:
+            yield c, res.target
 
 
 # variable prefixes a server image reads about itself (MARIADB_HOST on mariadb)

@@ -46,11 +46,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from composelint.connectivity import connections, reachability
+from composelint.connectivity import reachability
 from composelint.findings import Violation
 from composelint.project import Project
 
-from ._hosts import dialed, subject
+from ._hosts import resolved_via, subject
 
 code = "CMP104"
 name = "host-container-name"
@@ -60,15 +60,12 @@ severity = "warning"
 
 def check(project: Project) -> Iterator[Violation]:
     reach = reachability(project)
-    for c in dialed(connections(project), reach, where=("environment", "build-arg", "command")):
-        res = reach.resolve(c.client, c.host)
-        if res.via != "container_name" or res.target is None:
-            continue
+    for c, target in resolved_via(project, reach, "container_name"):
         yield Violation(
             f'{subject(c)} points at "{c.host}", the container_name of service '
-            f'"{res.target}", not its service name: it stops resolving ("Name or service not '
+            f'"{target}", not its service name: it stops resolving ("Name or service not '
             'known") when the container is renamed, the service is scaled or the project runs '
-            f'twice; use "{res.target}"',
+            f'twice; use "{target}"',
             c.span,
             c.related,
         )

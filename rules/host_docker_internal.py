@@ -58,7 +58,7 @@ from composelint.connectivity import connections, reachability
 from composelint.findings import Violation
 from composelint.project import Project
 
-from ._hosts import dialed, endpoint, subject
+from ._hosts import NAMED, dialed, endpoint, subject
 
 code = "CMP108"
 name = "host-docker-internal"
@@ -72,7 +72,7 @@ _NAME = "host.docker.internal"
 
 def check(project: Project) -> Iterator[Violation]:
     reach = reachability(project)
-    for c in dialed(connections(project), reach, where=("environment", "build-arg", "command")):
+    for c in dialed(connections(project), reach, where=NAMED):
         if c.host.lower().rstrip(".") != _NAME:
             continue
         me = reach.services.get(c.client)

@@ -46,11 +46,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from composelint.connectivity import connections, reachability
+from composelint.connectivity import reachability
 from composelint.findings import Violation
 from composelint.project import Project
 
-from ._hosts import dialed, subject
+from ._hosts import resolved_via, subject
 
 code = "CMP105"
 name = "host-generated-container-name"
@@ -62,15 +62,12 @@ severity = "warning"
 
 def check(project: Project) -> Iterator[Violation]:
     reach = reachability(project)
-    for c in dialed(connections(project), reach, where=("environment", "build-arg", "command")):
-        res = reach.resolve(c.client, c.host)
-        if res.via != "generated_name" or res.target is None:
-            continue
+    for c, target in resolved_via(project, reach, "generated_name"):
         yield Violation(
             f'{subject(c)} points at "{c.host}", the container name Compose generates for '
-            f'service "{res.target}" in project "{reach.project_name}": it changes with the '
+            f'service "{target}" in project "{reach.project_name}": it changes with the '
             "project name (the directory), the Compose version and the replica number, and "
-            f'then fails with "Name or service not known"; use "{res.target}"',
+            f'then fails with "Name or service not known"; use "{target}"',
             c.span,
             c.related,
         )

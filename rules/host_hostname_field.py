@@ -46,11 +46,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from composelint.connectivity import connections, reachability
+from composelint.connectivity import reachability
 from composelint.findings import Violation
 from composelint.project import Project
 
-from ._hosts import dialed, lookup_error, subject
+from ._hosts import lookup_error, resolved_via, subject
 
 code = "CMP106"
 name = "host-hostname-field"
@@ -60,14 +60,13 @@ severity = "warning"
 
 def check(project: Project) -> Iterator[Violation]:
     reach = reachability(project)
-    for c in dialed(connections(project), reach, where=("environment", "build-arg", "command")):
-        res = reach.resolve(c.client, c.host)
-        if res.via != "hostname" or res.target is None or res.target == c.client:
+    for c, target in resolved_via(project, reach, "hostname"):
+        if target == c.client:  # its own hostname is in its own /etc/hosts
             continue
         yield Violation(
-            f'{subject(c)} points at "{c.host}", the hostname: of service "{res.target}": '
+            f'{subject(c)} points at "{c.host}", the hostname: of service "{target}": '
             "Compose does not register hostnames on the network's DNS, so other containers "
-            f'fail to resolve it (error: {lookup_error(c)}); use "{res.target}", or add '
+            f'fail to resolve it (error: {lookup_error(c)}); use "{target}", or add '
             f'"{c.host}" to its network aliases',
             c.span,
             c.related,

@@ -70,7 +70,16 @@ from composelint.findings import Severity, Violation
 from composelint.nodes import Mapping, Scalar
 from composelint.project import Project
 
-from ._hosts import dialed, lookup_error, scheme_of, sibling_services, subject, suggest, what
+from ._hosts import (
+    NAMED,
+    dialed,
+    lookup_error,
+    scheme_of,
+    sibling_services,
+    subject,
+    suggest,
+    what,
+)
 
 code = "CMP107"
 name = "host-unknown"
@@ -82,7 +91,7 @@ _SKIP_MODES = ("host", "none")
 
 def check(project: Project) -> Iterator[Violation]:
     reach = reachability(project)
-    for c in dialed(connections(project), reach, where=("environment", "build-arg", "command")):
+    for c in dialed(connections(project), reach, where=NAMED):
         host = c.host
         if "." in host or ":" in host or is_ip_literal(host) or is_loopback(host):
             continue
