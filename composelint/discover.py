@@ -100,13 +100,14 @@ def file_services(path: Path, *, max_bytes: int | None = None) -> dict[str, Node
     return out
 
 
-def _looks_like_override(variant: Path, main: Path) -> bool:
-    """A variant file that only adds to services of the main file is an override of it.
+def _looks_like_override(variant: Path, ms: dict[str, Node] | None) -> bool:
+    """A variant file that only adds to services of the main file (``ms``) is an
+    override of it.
 
     It is judged cheaply on the text: some service of the variant has no ``image``,
     ``build`` or ``extends`` and its name is a service of the main file.
     """
-    vs, ms = file_services(variant), file_services(main)
+    vs = file_services(variant)
     if vs is None or ms is None:
         return False
     return any(
@@ -131,11 +132,14 @@ def projects_in_directory(root: Path, *, recursive: bool = True) -> list[Project
         main, override = find_default_files(here)
         if main is not None:
             specs.append(ProjectSpec([main, *([override] if override else [])], here))
+        main_services: dict[str, Node] | None = None  # read once per directory, if needed
         for name in sorted(filenames):
             path = here / name
             if not COMPOSE_FILE_RE.match(name) or name in MAIN_NAMES or name in OVERRIDE_NAMES:
                 continue
-            if main is not None and _looks_like_override(path, main):
+            if main is not None and main_services is None:
+                main_services = file_services(main)
+            if main is not None and _looks_like_override(path, main_services):
                 specs.append(ProjectSpec([main, path], here, explicit_files=True))
             else:
                 specs.append(ProjectSpec([path], here, explicit_files=True))
