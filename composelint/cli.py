@@ -23,12 +23,12 @@ from typing import TYPE_CHECKING, NoReturn
 from composelint import __version__
 
 if TYPE_CHECKING:
-    from composelint.discover import ProjectSpec
-    from composelint.engine import Engine
-    from composelint.filtering import Pipeline
-    from composelint.findings import Finding
-    from composelint.project import Problem, Project
-    from composelint.registry import Registry, Rule
+    from composelint.lint.engine import Engine
+    from composelint.lint.filters import Pipeline
+    from composelint.lint.registry import Registry, Rule
+    from composelint.load.discover import ProjectSpec
+    from composelint.model.findings import Finding
+    from composelint.model.project import Problem, Project
 
 SEVERITIES = ("error", "warning", "info")
 # the rules whose errors make `docker compose` refuse the project (for `config`)
@@ -103,7 +103,7 @@ def _lint_parser() -> _Parser:
         ),
     )
     _project_options(p)
-    from composelint.reporters import FORMATS
+    from composelint.output.reporters import FORMATS
 
     p.add_argument(
         "--format",
@@ -141,7 +141,7 @@ def _lint_parser() -> _Parser:
         action="store_true",
         help="exit 0 even with findings (2 still means something could not be linted)",
     )
-    from composelint.filtering import add_arguments
+    from composelint.lint.filters import add_arguments
 
     add_arguments(p)
     p.add_argument("--no-color", action="store_true")
@@ -151,7 +151,7 @@ def _lint_parser() -> _Parser:
 
 
 def _registry() -> Registry:
-    from composelint.registry import load_registry
+    from composelint.lint.registry import load_registry
 
     return load_registry()
 
@@ -176,7 +176,7 @@ def _write_report(path: str, text: str) -> None:
 
 def _read_stdin() -> tuple[str | None, str | None]:
     """The text on stdin, or the reason it is not text."""
-    from composelint.sources import UnreadableFile, decode_text
+    from composelint.load.sources import UnreadableFile, decode_text
 
     try:
         return decode_text(sys.stdin.buffer.read()), None
@@ -185,8 +185,8 @@ def _read_stdin() -> tuple[str | None, str | None]:
 
 
 def _discover(args: argparse.Namespace) -> tuple[list[ProjectSpec], list[Problem]]:
-    from composelint.discover import discover
-    from composelint.project import Problem
+    from composelint.load.discover import discover
+    from composelint.model.project import Problem
 
     problems: list[Problem] = []
     stdin_text = None
@@ -215,7 +215,7 @@ def _discover(args: argparse.Namespace) -> tuple[list[ProjectSpec], list[Problem
 
 
 def _resolve(spec: ProjectSpec, args: argparse.Namespace) -> Project:
-    from composelint.resolve import ResolveOptions, resolve
+    from composelint.resolve.resolver import ResolveOptions, resolve
 
     options = ResolveOptions(
         profiles=tuple(args.profiles),
@@ -234,7 +234,7 @@ def _lint_all(
     """Findings of every project; the projects; whether something could not be linted."""
     import traceback
 
-    from composelint.engine import internal_error, is_fatal
+    from composelint.lint.engine import internal_error, is_fatal
 
     findings: list[Finding] = []
     projects: list[Project] = []
@@ -263,8 +263,8 @@ def _cmd_lint(argv: list[str]) -> int:
     if args.version:
         print(f"composelint {__version__}")
         return 0
-    from composelint.engine import is_fatal, registry_findings
-    from composelint.filtering import FilterError, build_pipeline, run_wide, statistics
+    from composelint.lint.engine import is_fatal, registry_findings
+    from composelint.lint.filters import FilterError, build_pipeline, run_wide, statistics
 
     registry = _registry()
     if args.list_rules:
@@ -275,7 +275,7 @@ def _cmd_lint(argv: list[str]) -> int:
             print(f"composelint: {p.message}", file=sys.stderr)
         return 2 if registry.problems else 0
     specs, problems = _discover(args)
-    try:  # the configuration and filters (config files, baseline, diff): composelint.filtering
+    try:  # the configuration and filters (config files, baseline, diff): composelint.lint.filters
         engine = build_pipeline(
             registry, args, Path.cwd(), (s.compose_files[0].parent for s in specs)
         )
@@ -291,7 +291,7 @@ def _cmd_lint(argv: list[str]) -> int:
     for notice in notices:
         print(f"composelint: {notice}", file=sys.stderr)
 
-    from composelint.reporters import Report, render
+    from composelint.output.reporters import Report, render
 
     files = sorted(d for d, s in sources.items() if s.text is not None)
     fmt = _report_format(args.format)
@@ -301,7 +301,7 @@ def _cmd_lint(argv: list[str]) -> int:
     if args.output_file is None:
         sys.stdout.write(text)
     else:
-        from composelint.reporters.text import summary
+        from composelint.output.reporters.text import summary
 
         _write_report(args.output_file, text)
         print(summary(findings))
@@ -354,7 +354,7 @@ def rules_markdown(rules: Sequence[Rule]) -> str:
 def _config_model(project: Project, show_secrets: bool) -> dict[str, object]:
     """The model as plain data; the values of secret variables substituted under
     harmless-looking keys are masked (``render_config`` masks by key)."""
-    from composelint.redact import mask_strings, substituted_secrets
+    from composelint.output.redact import mask_strings, substituted_secrets
 
     plain: dict[str, object] = project.model.to_plain()
     if show_secrets:
@@ -375,8 +375,8 @@ def _cmd_config(argv: list[str]) -> int:
     )
     args = p.parse_args(argv)
     args.compose_profiles = True
-    from composelint.engine import Engine, finalize, is_fatal, registry_findings
-    from composelint.findings import Severity
+    from composelint.lint.engine import Engine, finalize, is_fatal, registry_findings
+    from composelint.model.findings import Severity
 
     registry = _registry()
     engine = Engine(registry, registry.select(COMPOSE_VALIDITY), debug=args.debug)
@@ -394,12 +394,12 @@ def _cmd_config(argv: list[str]) -> int:
     fatal = fatal or is_fatal(problems) or not projects
     refused = [f for f in findings if f.severity is Severity.ERROR]
     if refused or fatal:
-        from composelint.reporters import Report, render
+        from composelint.output.reporters import Report, render
 
         sources = {d: s for project in projects for d, s in project.sources.items()}
         sys.stderr.write(render("text", Report(refused or findings, [], sources)))
         return 2 if fatal else 1
-    from composelint.configout import render_config
+    from composelint.output.configout import render_config
 
     sys.stdout.write(
         render_config(
@@ -419,8 +419,8 @@ def _cmd_graph(argv: list[str]) -> int:
     _project_options(p)
     p.add_argument("--format", choices=("mermaid", "dot"), default="mermaid")
     args = p.parse_args(argv)
-    from composelint.engine import Engine
-    from composelint.graph import CONNECTIVITY_PREFIXES, build, render
+    from composelint.lint.engine import Engine
+    from composelint.output.graph import CONNECTIVITY_PREFIXES, build, render
 
     registry = _registry()
     rules = [r for r in registry if r.code.startswith(CONNECTIVITY_PREFIXES)]

@@ -28,18 +28,18 @@ from urllib.parse import unquote, urlparse
 from urllib.request import url2pathname
 
 from composelint import __version__
-from composelint.discover import (
+from composelint.lint.engine import finalize, internal_error, registry_findings
+from composelint.lint.registry import Registry, Rule, UnknownSelector, load_registry
+from composelint.load.discover import (
     COMPOSE_FILE_RE,
     ENV_FILE_RE,
     ProjectSpec,
     projects_in_directory,
 )
-from composelint.engine import finalize, internal_error, registry_findings
-from composelint.findings import Finding
-from composelint.project import Project
-from composelint.registry import Registry, Rule, UnknownSelector, load_registry
-from composelint.sources import UnreadableFile, display_path, read_text
-from composelint.span import Span
+from composelint.load.sources import UnreadableFile, display_path, read_text
+from composelint.model.findings import Finding
+from composelint.model.project import Project
+from composelint.model.span import Span
 
 if TYPE_CHECKING:
     from lsprotocol import types as lsp
@@ -120,7 +120,7 @@ def disable_edit(
     the line above. Each candidate is checked with the
     suppression scanner itself; None when no placement works.
     """
-    from composelint.suppress import scan
+    from composelint.lint.suppress import scan
 
     lines = split_lines(text)
     if not 1 <= line <= len(lines):
@@ -153,7 +153,7 @@ def _insert(lines: list[str], index: int, col: int, new: str) -> str:
 
 
 def _suppresses(text: str, line: int, rule: str, kind: Literal["compose", "env"]) -> bool:
-    from composelint.suppress import scan
+    from composelint.lint.suppress import scan
 
     return any(
         d.error is None
@@ -230,7 +230,7 @@ class Session:
 
     def lint(self, spec: ProjectSpec, overrides: Mapping[Path, str]) -> LintResult:
         """Every finding of the project, by file; never raises."""
-        from composelint.resolve import ResolveOptions, resolve
+        from composelint.resolve.resolver import ResolveOptions, resolve
 
         cwd = spec.project_dir
         files: dict[Path, FileFindings] = {}
@@ -259,8 +259,8 @@ class Session:
     def _check(self, project: Project, cwd: Path) -> list[Finding]:
         """The findings the command line would report for the project: its
         configuration file, ``per-file-ignores`` and suppression comments apply."""
-        from composelint.config import ConfigError
-        from composelint.filtering import Pipeline
+        from composelint.lint.config import ConfigError
+        from composelint.lint.filters import Pipeline
 
         notes = registry_findings(self.registry.problems)
         try:

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 import yaml
 
-from composelint.nodes import Mapping, Node, Scalar, Sequence
-from composelint.project import Problem, Project, SourceFile
-from composelint.span import Span
+from composelint.model.nodes import Mapping, Node, Scalar, Sequence
+from composelint.model.project import Problem, Project, SourceFile
+from composelint.model.span import Span
 
 
 def _span(path: str, node: yaml.Node) -> Span:
@@ -77,7 +77,7 @@ def make_project(
 
 @pytest.fixture(scope="session")
 def registry():  # type: ignore[no-untyped-def]
-    from composelint.registry import load_registry
+    from composelint.lint.registry import load_registry
 
     reg = load_registry()
     assert not reg.problems, reg.problems

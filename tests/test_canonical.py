@@ -13,7 +13,9 @@ from typing import Any
 import pytest
 import yaml
 
-from composelint.canonical import (
+from composelint.model.nodes import Mapping, Node, Scalar, Sequence, from_plain
+from composelint.model.span import Span
+from composelint.resolve.canonical import (
     CanonicalError,
     ResourceKind,
     canonical_resource,
@@ -28,8 +30,6 @@ from composelint.canonical import (
     used_networks,
     used_volumes,
 )
-from composelint.nodes import Mapping, Node, Scalar, Sequence, from_plain
-from composelint.span import Span
 
 ENV = {"FOO": "fooval"}
 SPAN = Span("compose.yaml", 1, 1, 1, 2)

@@ -26,7 +26,7 @@ def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    pytest.importorskip("composelint.resolve")
+    pytest.importorskip("composelint.resolve.resolver")
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("NO_COLOR", raising=False)
     return tmp_path
@@ -274,7 +274,7 @@ def test_config_yaml_matches_docker_compose(
 
 
 def test_config_rendering_follows_compose_conventions() -> None:
-    from composelint.configout import render_config
+    from composelint.output.configout import render_config
 
     model = {
         "x-b": 1,

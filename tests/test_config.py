@@ -11,14 +11,14 @@ from pathlib import Path
 import pytest
 
 from composelint.cli import main
-from composelint.config import (
+from composelint.lint.config import (
     ConfigFinder,
     connection_variables,
     host_allowed,
     image_ports,
     toml_position,
 )
-from composelint.project import Project
+from composelint.model.project import Project
 
 ROOT = Path(__file__).resolve().parents[1]
 # CMP006 undefined-reference (error) on line 4, CMP501 var-undefined (warning) on line 6
@@ -218,11 +218,11 @@ def test_toml_positions_of_nested_keys_and_array_items() -> None:
 def test_rule_options_reach_the_project_and_the_connectivity_model(
     proj: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from composelint.connectivity import reachability
-    from composelint.discover import discover
-    from composelint.filtering import Pipeline
-    from composelint.registry import load_registry
-    from composelint.resolve import ResolveOptions, resolve
+    from composelint.analysis.connectivity import reachability
+    from composelint.lint.filters import Pipeline
+    from composelint.lint.registry import load_registry
+    from composelint.load.discover import discover
+    from composelint.resolve.resolver import ResolveOptions, resolve
 
     (proj / ".composelint.toml").write_text(
         'connection-variables = ["UPSTREAM"]\n'
@@ -253,7 +253,7 @@ def test_rule_options_reach_the_project_and_the_connectivity_model(
 
 
 def test_project_option_defaults_without_configuration() -> None:
-    from composelint.nodes import Mapping
+    from composelint.model.nodes import Mapping
 
     project = Project("p", Path("/p"), [], Mapping())
     assert connection_variables(project) == ()

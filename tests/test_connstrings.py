@@ -1,4 +1,4 @@
-"""composelint.connstrings: destinations, exact offsets, value problems, variable roles,
+"""composelint.analysis.connstrings: destinations, exact offsets, value problems, variable roles,
 image ports, password masking and scheme suggestions."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from composelint.connstrings import (
+from composelint.analysis.connstrings import (
     PROBLEM_KINDS,
     Destination,
     VarRole,

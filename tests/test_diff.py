@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from composelint.cli import main
-from composelint.difffilter import parse
+from composelint.lint.difffilter import parse
 
 SELECT = ("--select", "CMP0,CMP1,CMP5")
 COMPOSE = """\

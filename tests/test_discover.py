@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from composelint.discover import discover
+from composelint.load.discover import discover
 
 
 def touch(root: Path, *names: str, text: str = "services:\n  a: {image: x}\n") -> None:
@@ -128,7 +128,7 @@ def test_stdin_env_buffer_lints_its_directory_projects(tmp_path: Path) -> None:
     )
     assert problems == [] and [names(s) for s in specs] == [["compose.yaml"]]
     assert specs[0].overrides == {(tmp_path / ".env").resolve(): "A=from-buffer\n"}
-    from composelint.resolve import ResolveOptions, resolve
+    from composelint.resolve.resolver import ResolveOptions, resolve
 
     project = resolve(specs[0], ResolveOptions(), cwd=tmp_path)
     assert project.model.to_plain()["services"]["a"]["environment"] == {"A": "from-buffer"}

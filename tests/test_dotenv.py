@@ -11,9 +11,9 @@ from pathlib import Path
 import compose_ref
 import pytest
 
-from composelint.dotenv import EnvFileResult, parse_env
-from composelint.project import EnvVar
-from composelint.span import Span
+from composelint.load.dotenv import EnvFileResult, parse_env
+from composelint.model.project import EnvVar
+from composelint.model.span import Span
 
 COMPOSE = compose_ref.find_compose()
 needs_compose = pytest.mark.skipif(COMPOSE is None, reason="reference docker-compose not found")

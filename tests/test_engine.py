@@ -7,11 +7,11 @@ from importlib.metadata import EntryPoint
 import pytest
 from conftest import make_project
 
-from composelint.engine import Engine, exit_code, finalize, registry_findings
-from composelint.findings import Finding, Severity, Violation
-from composelint.project import Problem, Project
-from composelint.registry import Registry, UnknownSelector, load_registry, rule_from_module
-from composelint.span import Span
+from composelint.lint.engine import Engine, exit_code, finalize, registry_findings
+from composelint.lint.registry import Registry, UnknownSelector, load_registry, rule_from_module
+from composelint.model.findings import Finding, Severity, Violation
+from composelint.model.project import Problem, Project
+from composelint.model.span import Span
 
 DOC = """Test rule.
 

@@ -20,11 +20,11 @@ from typing import Any
 import pytest
 
 from composelint.cli import main
-from composelint.findings import Edit, Finding, Fix, Related, Severity
-from composelint.fingerprint import fingerprint, fingerprints
-from composelint.project import SourceFile
-from composelint.reporters import FORMATS, Report, render
-from composelint.span import Span
+from composelint.lint.fingerprint import fingerprint, fingerprints
+from composelint.model.findings import Edit, Finding, Fix, Related, Severity
+from composelint.model.project import SourceFile
+from composelint.model.span import Span
+from composelint.output.reporters import FORMATS, Report, render
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 SARIF_SCHEMA = (

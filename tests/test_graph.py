@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 
 from composelint.cli import main
-from composelint.discover import discover
-from composelint.engine import Engine
-from composelint.graph import build, render
-from composelint.project import Project
-from composelint.registry import Registry
-from composelint.resolve import ResolveOptions, resolve
+from composelint.lint.engine import Engine
+from composelint.lint.registry import Registry
+from composelint.load.discover import discover
+from composelint.model.project import Project
+from composelint.output.graph import build, render
+from composelint.resolve.resolver import ResolveOptions, resolve
 
 COMPOSE = """\
 name: shop

@@ -80,7 +80,7 @@ def test_undecodable_files(tmp_path: Path, content: bytes, message: str) -> None
 
 
 def test_file_over_size_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import composelint.sources as sources
+    import composelint.load.sources as sources
 
     monkeypatch.setattr(sources, "MAX_FILE_BYTES", 100)
     project(tmp_path, "p", "services:\n" + "  # padding\n" * 20)

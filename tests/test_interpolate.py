@@ -11,8 +11,11 @@ from pathlib import Path
 import compose_ref
 import pytest
 
-from composelint.dotenv import parse_env
-from composelint.interpolate import (
+from composelint.load.dotenv import parse_env
+from composelint.model.nodes import Scalar
+from composelint.model.project import EnvVar
+from composelint.model.span import Span
+from composelint.resolve.interpolate import (
     Expression,
     InterpolationSyntaxError,
     Resolver,
@@ -22,9 +25,6 @@ from composelint.interpolate import (
     required_message,
     required_reason,
 )
-from composelint.nodes import Scalar
-from composelint.project import EnvVar
-from composelint.span import Span
 
 COMPOSE = compose_ref.find_compose()
 needs_compose = pytest.mark.skipif(COMPOSE is None, reason="reference docker-compose not found")

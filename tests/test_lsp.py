@@ -26,7 +26,7 @@ from composelint.lsp import (
     uri_to_path,
     utf16_column,
 )
-from composelint.span import Span
+from composelint.model.span import Span
 
 REPO = Path(__file__).resolve().parents[1]
 TIMEOUT = 20.0  # seconds for any one expected message: the test cannot hang CI

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from composelint.discover import discover
+from composelint.load.discover import discover
 
 ROOT = Path(__file__).resolve().parents[1]
 HOOKS = {h["id"]: h for h in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())}

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from composelint.redact import (
+from composelint.output.redact import (
     MASK,
     is_secret_key,
     mask_line,

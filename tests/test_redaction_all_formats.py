@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from composelint import cli
-from composelint.reporters import FORMATS
+from composelint.output.reporters import FORMATS
 
 COMPOSE = """\
 services:
@@ -138,7 +138,7 @@ def test_config_masks_secrets(project: Path, fmt: str, capsys: pytest.CaptureFix
 
 
 @pytest.mark.skipif(
-    importlib.util.find_spec("composelint.graph") is None, reason="no graph command"
+    importlib.util.find_spec("composelint.output.graph") is None, reason="no graph command"
 )
 @pytest.mark.parametrize("fmt", ["mermaid", "dot"])
 def test_graph_masks_secrets(project: Path, fmt: str, capsys: pytest.CaptureFixture[str]) -> None:

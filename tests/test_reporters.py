@@ -4,11 +4,11 @@ import json
 
 from conftest import make_project
 
-from composelint.findings import Edit, Finding, Fix, Related, Severity
-from composelint.project import SourceFile
-from composelint.reporters import Report, render
-from composelint.reporters.text import summary
-from composelint.span import Span
+from composelint.model.findings import Edit, Finding, Fix, Related, Severity
+from composelint.model.project import SourceFile
+from composelint.model.span import Span
+from composelint.output.reporters import Report, render
+from composelint.output.reporters.text import summary
 
 COMPOSE = """\
 services:
@@ -185,7 +185,7 @@ SECRET_VALUES = [
 
 def test_no_secret_reaches_any_reporter() -> None:
     project = make_project("services: {}\n", extra_sources={".env": ("env", SECRETS_ENV)})
-    from composelint.project import SourceFile as SF
+    from composelint.model.project import SourceFile as SF
 
     project.sources["compose.yaml"] = SF(
         project.directory / "compose.yaml", "compose.yaml", "compose", SECRETS_COMPOSE

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from composelint.discover import ProjectSpec, discover
-from composelint.findings import Severity
-from composelint.nodes import Mapping, Scalar
-from composelint.project import Project
-from composelint.resolve import ResolveOptions, normalize_project_name, resolve
+from composelint.load.discover import ProjectSpec, discover
+from composelint.model.findings import Severity
+from composelint.model.nodes import Mapping, Scalar
+from composelint.model.project import Project
+from composelint.resolve.resolver import ResolveOptions, normalize_project_name, resolve
 
 
 def write(root: Path, files: dict[str, str]) -> None:

@@ -9,8 +9,8 @@ import pytest
 import yaml
 from conftest import make_project
 
-from composelint.engine import Engine
-from composelint.registry import DOC_SECTIONS, Registry
+from composelint.lint.engine import Engine
+from composelint.lint.registry import DOC_SECTIONS, Registry
 
 ROOT = Path(__file__).resolve().parents[1]
 FENCE = re.compile(r"^```(\w+)\n(.*?)^```", re.MULTILINE | re.DOTALL)
@@ -27,11 +27,40 @@ def _examples(doc: str, section: str) -> list[tuple[str, str]]:
     return FENCE.findall(body)
 
 
+# a family's folder holds exactly the rules of its code block
+FAMILIES = {
+    "core": "CMP0",
+    "hosts": "CMP1",
+    "network": "CMP2",
+    "urls": "CMP3",
+    "env": "CMP4",
+    "vars": "CMP5",
+    "files": "CMP6",
+    "style": "CMP7",
+    "meta": "CMP9",
+}
+
+
 def test_every_rule_module_is_registered_under_its_name() -> None:
-    modules = sorted(p.stem for p in (ROOT / "rules").glob("*.py") if not p.stem.startswith("_"))
+    modules = sorted(
+        f"composelint.rules.{p.parent.name}.{p.stem}"
+        for p in (ROOT / "rules").glob("*/*.py")
+        if p.stem not in ("__init__", "helpers", "settings")
+    )
     eps = _entry_points()
-    assert sorted(v.rsplit(".", 1)[1] for v in eps.values()) == modules
-    assert all(v.startswith("composelint.rules.") for v in eps.values())
+    assert sorted(eps.values()) == modules
+    assert not list((ROOT / "rules").glob("[!_]*.py")), "rules live in their family's folder"
+    for name, module in eps.items():
+        assert module.rsplit(".", 1)[1] == name.replace("-", "_")
+
+
+def test_each_family_folder_matches_its_code_block(registry: Registry) -> None:
+    assert sorted(
+        p.name for p in (ROOT / "rules").iterdir() if p.is_dir() and p.name != "__pycache__"
+    ) == sorted(FAMILIES)
+    for rule in registry:
+        family = rule.origin.split(".")[2]
+        assert rule.code.startswith(FAMILIES[family]), (rule.code, rule.origin)
 
 
 def test_builtin_rules_metadata(registry: Registry) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from composelint.cli import main
-from composelint.registry import Rule, load_registry
+from composelint.lint.registry import Rule, load_registry
 
 # Rules whose examples cannot stand alone in a fenced block, and why.
 NOT_SELF_CONTAINED = {

@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from conftest import make_project
 
-from composelint.engine import Engine
-from composelint.findings import Finding, Related, Severity
-from composelint.project import Problem, Project
-from composelint.registry import Registry
-from composelint.span import Span
+from composelint.lint.engine import Engine
+from composelint.lint.registry import Registry
+from composelint.model.findings import Finding, Related, Severity
+from composelint.model.project import Problem, Project
+from composelint.model.span import Span
 
 PROBLEM_RULES = [
     ("CMP001", "file-unreadable"),
@@ -196,8 +196,8 @@ def test_schema_violation_points_at_the_key_and_suggests(registry: Registry) -> 
 def lint(
     registry: Registry, directory: Path, files: dict[str, str], **options: object
 ) -> list[Finding]:
-    resolve_mod = pytest.importorskip("composelint.resolve")
-    from composelint.discover import discover
+    resolve_mod = pytest.importorskip("composelint.resolve.resolver")
+    from composelint.load.discover import discover
 
     for name, text in files.items():
         (directory / name).write_text(text)

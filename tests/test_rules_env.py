@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from composelint.discover import discover
-from composelint.engine import Engine
-from composelint.findings import Edit, Finding, Fix, Severity
-from composelint.registry import Registry
-from composelint.resolve import ResolveOptions, resolve
-from composelint.span import Span
+from composelint.lint.engine import Engine
+from composelint.lint.registry import Registry
+from composelint.load.discover import discover
+from composelint.model.findings import Edit, Finding, Fix, Severity
+from composelint.model.span import Span
+from composelint.resolve.resolver import ResolveOptions, resolve
 
 COMPOSE = "services:\n  app:\n    image: acme/app\n"
 

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from test_rules_env import at, lint
 
-from composelint.findings import Edit, Severity
-from composelint.gitignore import is_ignored, is_tracked
-from composelint.registry import Registry
-from composelint.span import Span
+from composelint.lint.registry import Registry
+from composelint.load.gitignore import is_ignored, is_tracked
+from composelint.model.findings import Edit, Severity
+from composelint.model.span import Span
 
 VOLUMES = """\
 services:

@@ -6,16 +6,16 @@ from pathlib import Path
 
 import pytest
 
-from composelint.engine import Engine
-from composelint.findings import Finding, Severity
-from composelint.registry import Registry
+from composelint.lint.engine import Engine
+from composelint.lint.registry import Registry
+from composelint.model.findings import Finding, Severity
 
 REPO = Path(__file__).resolve().parents[1]
 
 
 def lint(registry: Registry, directory: Path, files: dict[str, str], *codes: str) -> list[Finding]:
-    from composelint.discover import discover
-    from composelint.resolve import ResolveOptions, resolve
+    from composelint.load.discover import discover
+    from composelint.resolve.resolver import ResolveOptions, resolve
 
     for name, text in files.items():
         (directory / name).write_text(text)
@@ -416,8 +416,8 @@ def test_production_example_has_no_finding_of_these_rules(registry: Registry) ->
     example = REPO / "examples" / "ventanas-prod"
     if not example.is_dir():
         pytest.skip("examples/ventanas-prod is absent")
-    from composelint.discover import discover
-    from composelint.resolve import ResolveOptions, resolve
+    from composelint.load.discover import discover
+    from composelint.resolve.resolver import ResolveOptions, resolve
 
     specs, _ = discover(
         [str(example)],

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from test_rules_network import at, lint
 
-from composelint.findings import Severity
-from composelint.registry import Registry
+from composelint.lint.registry import Registry
+from composelint.model.findings import Severity
 
 SECRET = "s3cr3t"
 

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from test_rules_env import applied, at, lint
 
-from composelint.findings import Edit, Severity
-from composelint.registry import Registry
-from composelint.span import Span
+from composelint.lint.registry import Registry
+from composelint.model.findings import Edit, Severity
+from composelint.model.span import Span
 
 
 def test_var_undefined_shows_the_resulting_value_masked(registry: Registry, tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""The shipped Compose schema and the span-mapping validator in composelint.schema.
+"""The shipped Compose schema and the span-mapping validator in composelint.resolve.schema.
 
 Besides exact messages and spans, two differential checks: our validator against
 ``jsonschema.Draft7Validator`` on the same schema (every interpolated corpus document),
@@ -20,10 +20,12 @@ import compose_ref
 import jsonschema
 import pytest
 
-from composelint.discover import ProjectSpec
-from composelint.nodes import Mapping, Node, Scalar, Sequence
-from composelint.resolve import resolve
-from composelint.schema import (
+from composelint.load.discover import ProjectSpec
+from composelint.load.yamlload import load_yaml
+from composelint.model.nodes import Mapping, Node, Scalar, Sequence
+from composelint.model.span import Span
+from composelint.resolve.resolver import resolve
+from composelint.resolve.schema import (
     SchemaError,
     SchemaLoadError,
     _Compiler,
@@ -31,8 +33,6 @@ from composelint.schema import (
     load_schema,
     validate,
 )
-from composelint.span import Span
-from composelint.yamlload import load_yaml
 
 SCHEMA_PATH = Path(__file__).resolve().parents[1] / "schemas" / "compose.schema.json"
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"

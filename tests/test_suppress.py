@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from composelint.cli import main
-from composelint.span import Span
-from composelint.suppress import scan
+from composelint.lint.suppress import scan
+from composelint.model.span import Span
 
 
 @pytest.fixture

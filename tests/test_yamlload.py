@@ -16,17 +16,17 @@ import pytest
 import yaml
 from compose_ref import find_compose, unwrap
 
-from composelint import yamlload
-from composelint.findings import Related
-from composelint.nodes import Mapping, Node, Scalar, Sequence, node_at, walk
-from composelint.span import Span
-from composelint.yamlload import (
+from composelint.load import yamlload
+from composelint.load.yamlload import (
     YamlLoadResult,
     YamlProblem,
     YamlTimestamp,
     is_yaml_timestamp,
     load_yaml,
 )
+from composelint.model.findings import Related
+from composelint.model.nodes import Mapping, Node, Scalar, Sequence, node_at, walk
+from composelint.model.span import Span
 
 F = "f.yaml"
 HAS_LIBYAML = bool(getattr(yaml, "__with_libyaml__", False))

@@ -1,0 +1,1 @@
+"""Shared analyses rules ask for: connections and reachability, env files, images."""

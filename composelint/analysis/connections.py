@@ -1,0 +1,301 @@
+"""Shared helpers of the CMP2xx/CMP3xx connectivity rules (not a rule module).
+
+Everything here is computed once per project through ``project.view`` and built on
+:func:`composelint.analysis.connectivity.connections` / :func:`reachability`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from composelint.analysis.connectivity import (
+    Connection,
+    Reachability,
+    Resolution,
+    ServiceNet,
+    connections,
+    reachability,
+)
+from composelint.analysis.connstrings import ParsedValue, VarRole, image_family, parse_value
+from composelint.model.nodes import Mapping, Node, Scalar, Sequence
+from composelint.model.project import Project
+from composelint.model.span import Span
+
+# roles whose value is a destination the service itself connects to
+ROUTED_ROLES = frozenset({VarRole.DESTINATION_URL, VarRole.DESTINATION_HOST, VarRole.OTHER})
+# ways a name reaches a service through Docker's DNS (or /etc/hosts for links)
+NAME_VIAS = frozenset({"service", "alias", "container_name", "generated_name", "link"})
+
+
+@dataclass(frozen=True)
+class Route:
+    """A connection whose host names another service of the project."""
+
+    conn: Connection
+    res: Resolution
+    target: ServiceNet
+
+    @property
+    def client(self) -> str:
+        return self.conn.client
+
+
+def routes(project: Project) -> list[Route]:
+    """Connections from one service to another, by name (cached per project)."""
+    return project.view(_compute_routes)
+
+
+def _compute_routes(project: Project) -> list[Route]:
+    reach = reachability(project)
+    out: list[Route] = []
+    for conn in connections(project):
+        if conn.role not in ROUTED_ROLES or not conn.host or conn.dest.templated:
+            continue
+        res = reach.resolve(conn.client, conn.host)
+        if res.target is None or res.via not in NAME_VIAS or res.target == conn.client:
+            continue
+        target = reach.services.get(res.target)
+        if target is not None:
+            out.append(Route(conn, res, target))
+    return out
+
+
+_SURE_BROWSER = (
+    "NEXT_PUBLIC_", "VITE_", "REACT_APP_", "NUXT_PUBLIC_", "VUE_APP_", "EXPO_PUBLIC_", "GATSBY_",
+)  # fmt: skip
+
+
+def browser_routes(project: Project) -> list[Route]:
+    """Browser-facing values (NEXT_PUBLIC_ ...) that name a service of the project."""
+    return project.view(_compute_browser_routes)
+
+
+def _compute_browser_routes(project: Project) -> list[Route]:
+    reach = reachability(project)
+    out: list[Route] = []
+    for conn in connections(project):
+        if conn.role is not VarRole.BROWSER or not conn.host or conn.dest.templated:
+            continue
+        sure = (conn.variable or "").upper().startswith(_SURE_BROWSER)
+        if not sure and conn.dest.scheme not in ("http", "https", "ws", "wss"):
+            continue  # bare PUBLIC_ (SvelteKit, Astro) is also used by servers: URLs only
+        res = reach.resolve(conn.client, conn.host)
+        if res.target is not None and res.via in NAME_VIAS:
+            target = reach.services.get(res.target)
+            if target is not None:
+                out.append(Route(conn, res, target))
+    return out
+
+
+def mode_of(reach: Reachability, service: str) -> str | None:
+    """The network mode that decides what ``service`` can reach: its own, or that of the
+    service whose namespace it shares (``service:X``); None for normal networks."""
+    seen: set[str] = set()
+    current = service
+    while current not in seen:
+        seen.add(current)
+        net = reach.services.get(current)
+        if net is None or net.network_mode is None:
+            return None
+        if net.network_mode.startswith("service:"):
+            current = net.network_mode[len("service:") :]
+            continue
+        return net.network_mode
+    return None
+
+
+def family(net: ServiceNet) -> str | None:
+    return image_family(net.image) if net.image else None
+
+
+def environment(project: Project, service: str) -> Mapping:
+    svc = project.services.get(service)
+    env = svc.get("environment") if svc is not None else None
+    return env if isinstance(env, Mapping) else Mapping()
+
+
+def env_text(project: Project, service: str, var: str) -> str | None:
+    node = environment(project, service).get(var)
+    if isinstance(node, Scalar) and node.value is not None:
+        return str(node.value)
+    return None
+
+
+def strings(node: Node | None) -> list[str]:
+    if isinstance(node, Sequence):
+        return [str(n.value) for n in node.items if isinstance(n, Scalar) and n.value is not None]
+    if isinstance(node, Scalar) and node.value is not None:
+        return [str(node.value)]
+    return []
+
+
+def has_healthcheck(project: Project, service: str) -> bool | None:
+    """True: the compose file defines a working healthcheck; False: it disables the
+    image's; None: it says nothing (the image may define one)."""
+    svc = project.services.get(service)
+    hc = svc.get("healthcheck") if svc is not None else None
+    if not isinstance(hc, Mapping):
+        return None
+    disable = hc.get("disable")
+    if isinstance(disable, Scalar) and disable.value is True:
+        return False
+    test = strings(hc.get("test"))
+    if test[:1] == ["NONE"]:
+        return False
+    return True if test else None
+
+
+def parsed(conn: Connection) -> ParsedValue:
+    """The connection's value parsed again, for its problems and secrets."""
+    if conn.variable is None:
+        return ParsedValue([], [])
+    return parse_value(conn.value, conn.variable)
+
+
+def _lines(project: Project, path: str) -> list[str] | None:
+    cache: dict[str, list[str] | None] = project.view(_line_cache)
+    if path not in cache:
+        text = project.source_text(path)
+        cache[path] = text.splitlines() if text is not None else None
+    return cache[path]
+
+
+def _line_cache(project: Project) -> dict[str, list[str] | None]:
+    return {}
+
+
+def locate(project: Project, conn: Connection, offset: int, length: int) -> Span | None:
+    """The span of ``conn.value[offset:offset+length]``, derived from the exact host span
+    and checked against the source text; the connection's span when that fails."""
+    anchor = conn.host_span
+    fallback = conn.span
+    if anchor is None or anchor.line != anchor.end_line:
+        return fallback
+    if anchor.end_col - anchor.col != conn.dest.host_length:
+        return fallback
+    col = anchor.col + offset - conn.dest.host_offset
+    if col < 1:
+        return fallback
+    lines = _lines(project, anchor.path)
+    if lines is None or anchor.line > len(lines):
+        return fallback
+    if lines[anchor.line - 1][col - 1 : col - 1 + length] != conn.value[offset : offset + length]:
+        return fallback
+    return Span(anchor.path, anchor.line, col, anchor.line, col + length)
+
+
+def port_span(project: Project, conn: Connection) -> Span | None:
+    """The explicit port's text, else the host."""
+    d = conn.dest
+    if d.port_offset is None:
+        return conn.span
+    length = d.port_length or len(str(d.port))
+    return locate(project, conn, d.port_offset, length)
+
+
+def describe(conn: Connection) -> str:
+    """``DATABASE_URL`` / ``the healthcheck`` — where the destination is written."""
+    if conn.variable is not None:
+        return conn.variable
+    return f"the {conn.where}"
+
+
+def networks_text(names: frozenset[str]) -> str:
+    return ", ".join(sorted(names)) if names else "no network"
+
+
+# ports -------------------------------------------------------------------------
+
+# image families whose listening ports are known well enough to flag an unexpected one
+# (web servers, proxies and apps listen wherever their mounted configuration says)
+PORT_FAMILIES = frozenset(
+    {
+        "postgres", "mysql", "mariadb", "mongo", "redis", "memcached", "rabbitmq", "kafka",
+        "zookeeper", "elasticsearch", "opensearch", "mssql", "oracle", "cassandra",
+        "clickhouse", "minio", "nats", "neo4j", "influxdb", "mailhog", "mailpit", "etcd",
+        "couchdb", "consul", "vault",
+    }
+)  # fmt: skip
+# other ports these images commonly open (plugins, TLS, cluster, UI)
+_SECONDARY_PORTS: dict[str, tuple[int, ...]] = {
+    "mysql": (33060,),
+    "mariadb": (33060,),
+    "redis": (26379, 8001),
+    "rabbitmq": (5671, 15672, 15671, 15692, 25672, 1883, 8883, 61613, 61614, 15674, 15675),
+    "kafka": (9093, 9094, 29092, 9101),
+    "zookeeper": (2888, 3888, 8080),
+    "elasticsearch": (9300,),
+    "opensearch": (9300, 9600),
+    "minio": (9001,),
+    "nats": (6222, 8222),
+    "neo4j": (7473,),
+    "clickhouse": (8443, 9004, 9005, 9009, 9440),
+    "influxdb": (8088,),
+    "couchdb": (4369, 5986),
+    "consul": (8300, 8301, 8302, 8501, 8502, 8600),
+    "vault": (8201,),
+    "cassandra": (7000, 7001, 7199, 9160),
+    "etcd": (2380,),
+    "mssql": (1434,),
+    "oracle": (5500,),
+}
+_NUMBER = re.compile(r"(?<![0-9.])([0-9]{2,5})(?![0-9.])")
+_PORTISH = ("PORT", "LISTEN", "ADDR", "BIND", "ADVERTISED", "ADDRESS", "URL", "ENDPOINT")
+
+
+def possible_ports(project: Project, net: ServiceNet) -> frozenset[int]:
+    """Every port ``net`` may listen on: the model's listen_ports, its image family's
+    secondary ports, and any number in a port-like variable or in its command."""
+    ports = set(net.listen_ports)
+    fam = family(net)
+    if fam:
+        ports.update(_SECONDARY_PORTS.get(fam, ()))
+    for key, node in environment(project, net.name).items.items():
+        if (
+            isinstance(node, Scalar)
+            and node.value is not None
+            and any(w in key.upper() for w in _PORTISH)
+        ):
+            ports.update(int(m) for m in _NUMBER.findall(str(node.value)))
+    svc = project.services.get(net.name)
+    if svc is not None:
+        for word in strings(svc.get("command")) + strings(svc.get("entrypoint")):
+            ports.update(int(m) for m in _NUMBER.findall(word))
+    return frozenset(p for p in ports if 0 < p < 65536)
+
+
+def value_groups(project: Project) -> list[list[Connection]]:
+    """Connections grouped by the value they were parsed from (one group per value)."""
+    return project.view(_compute_groups)
+
+
+def _compute_groups(project: Project) -> list[list[Connection]]:
+    groups: dict[int, list[Connection]] = {}
+    for conn in connections(project):
+        if conn.variable is not None and conn.node is not None:
+            groups.setdefault(id(conn.node), []).append(conn)
+    return list(groups.values())
+
+
+def owner(group: list[Connection], offset: int) -> Connection:
+    """The connection of a value whose host follows ``offset`` most closely."""
+    after = [c for c in group if c.dest.host_offset >= offset]
+    return min(after, key=lambda c: c.dest.host_offset) if after else group[0]
+
+
+def sharers(project: Project, conn: Connection) -> frozenset[str]:
+    """Services whose environment holds this very value (same source location): more
+    than one when it comes from `extends`, a YAML anchor or a shared env_file."""
+    index: dict[Span, frozenset[str]] = project.view(_compute_sharers)
+    span = conn.node.span if conn.node is not None else None
+    return index.get(span, frozenset({conn.client})) if span else frozenset({conn.client})
+
+
+def _compute_sharers(project: Project) -> dict[Span, frozenset[str]]:
+    out: dict[Span, set[str]] = {}
+    for sname in project.services:
+        for node in environment(project, sname).items.values():
+            if node.span is not None:
+                out.setdefault(node.span, set()).add(sname)
+    return {k: frozenset(v) for k, v in out.items()}

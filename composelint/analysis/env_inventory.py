@@ -1,0 +1,353 @@
+"""The env files of a project, found and parsed once for the env, variable and secret rules.
+
+An env file belongs to a project when Compose reads it (the project ``.env`` or the
+``--env-file`` files, which feed interpolation; service ``env_file`` targets; the env
+files of ``include`` entries) or when it sits in the project directory, or next to
+one of those files, under an env-file name (``.env.prod``, ``app.env``,
+``.env.example`` ...): that is how ``composelint .env.prod`` gets its file linted.
+Files the resolver already read are taken from ``project.sources``; the others are
+read with :func:`composelint.load.sources.read_text`.
+
+Each file is parsed without interpolation (values as written, no lookup), which is
+what the style rules need; the resolver's own parse feeds the model.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from composelint.load.discover import ENV_FILE_RE
+from composelint.load.dotenv import EnvEntry, EnvFileResult, parse_env
+from composelint.load.sources import UnreadableFile, display_path, read_text
+from composelint.model.findings import Edit
+from composelint.model.nodes import Mapping, Node, Scalar, Sequence
+from composelint.model.project import Project
+from composelint.model.span import Span
+
+EXAMPLE_WORDS = frozenset({"example", "sample", "dist", "template", "tmpl", "tpl"})
+
+# roles of an env file in its project
+INTERPOLATION = "interpolation"  # project .env / --env-file: feeds ${VAR}
+ENV_FILE = "env_file"  # a service env_file target: the container's environment
+INCLUDE = "include"  # read by Compose for an include entry
+EXAMPLE = "example"  # .env.example and friends: a template, never read by Compose
+SIBLING = "sibling"  # another env file in the project directory, not read by Compose
+
+
+@dataclass
+class EnvFile:
+    path: Path  # absolute
+    display: str
+    text: str
+    roles: set[str]
+    raw_format: bool = False  # `env_file: {format: raw}`
+    services: list[str] = field(default_factory=list)  # services reading it via env_file
+    bom: bool = False
+    parsed: EnvFileResult = field(default_factory=EnvFileResult)
+    line_starts: list[int] = field(default_factory=list)
+
+    @property
+    def read_by_compose(self) -> bool:
+        return bool(self.roles & {INTERPOLATION, ENV_FILE, INCLUDE})
+
+    @property
+    def is_example(self) -> bool:
+        return EXAMPLE in self.roles
+
+    def offset(self, line: int, col: int) -> int:
+        """The text offset of a 1-based line and column."""
+        return self.line_starts[line - 1] + col - 1
+
+    def span(self, start: int, end: int) -> Span:
+        return Span(self.display, *self.position(start), *self.position(end))
+
+    def position(self, offset: int) -> tuple[int, int]:
+        from bisect import bisect_right
+
+        line = bisect_right(self.line_starts, offset)
+        return line, offset - self.line_starts[line - 1] + 1
+
+    def line_text(self, line: int) -> str:
+        start = self.line_starts[line - 1]
+        end = self.text.find("\n", start)
+        return self.text[start : len(self.text) if end < 0 else end]
+
+    def assignments(self) -> Iterator[EnvEntry]:
+        """Entries with a written value (not bare inherited keys)."""
+        return (e for e in self.parsed.entries if not e.inherited)
+
+
+def example_target(name: str) -> str | None:
+    """The file an example env file is a template of (``.env.example`` -> ``.env``)."""
+    parts = name.split(".")
+    kept = [p for p in parts if p.lower() not in EXAMPLE_WORDS]
+    if len(kept) == len(parts):
+        return None
+    target = ".".join(kept)
+    if target in ("env", ".env", ""):
+        return ".env"
+    return target
+
+
+def env_files(project: Project) -> list[EnvFile]:
+    """Every env file of ``project`` (cached per project)."""
+    return project.view(_collect)
+
+
+def _collect(project: Project) -> list[EnvFile]:
+    by_path: dict[Path, EnvFile] = {}
+    displays = {s.path: s.display for s in project.sources.values()}
+    texts = {s.path: s.text for s in project.sources.values()}
+    cwd = Path.cwd()
+
+    def add(path: Path, role: str) -> EnvFile | None:
+        path = path.resolve() if not path.is_absolute() else path
+        ef = by_path.get(path)
+        if ef is not None:
+            ef.roles.add(role)
+            return ef
+        text = texts.get(path)
+        if text is None:
+            try:
+                text = read_text(path)
+            except UnreadableFile:
+                return None
+        bom = _has_bom(path)
+        display = displays.get(path) or display_path(path, cwd)
+        ef = EnvFile(path, display, text, {role}, bom=bom)
+        by_path[path] = ef
+        return ef
+
+    for path in project.env_files:
+        add(path, INTERPOLATION)
+    for path, raw, service in _env_file_targets(project):
+        ef = add(path, ENV_FILE)
+        if ef is not None:
+            ef.raw_format = ef.raw_format or raw
+            if service not in ef.services:
+                ef.services.append(service)
+    for src in project.sources.values():
+        if src.kind == "env" and src.path not in by_path and src.text is not None:
+            add(src.path, INCLUDE)
+    directories = {project.directory, *(p.parent for p in by_path)}
+    for directory in sorted(directories):
+        try:
+            names = sorted(os.listdir(directory))
+        except OSError:
+            continue
+        for name in names:
+            if not ENV_FILE_RE.match(name) or name.endswith((".yml", ".yaml")):
+                continue
+            path = directory / name
+            if path in by_path or not path.is_file():
+                continue
+            add(path, EXAMPLE if example_target(name) else SIBLING)
+    out = list(by_path.values())
+    for ef in out:
+        ef.parsed = parse_env(
+            ef.text, ef.display, lambda _n: None, raw_format=ef.raw_format, interpolate_values=False
+        )
+        ef.line_starts = [0] + [i + 1 for i, c in enumerate(ef.text) if c == "\n"]
+    return sorted(out, key=lambda e: e.display)
+
+
+def _has_bom(path: Path) -> bool:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(3) == b"\xef\xbb\xbf"
+    except OSError:
+        return False
+
+
+def _env_file_targets(project: Project) -> Iterator[tuple[Path, bool, str]]:
+    """(absolute path, format raw, service) of every service ``env_file`` entry as
+    interpolated, relative paths resolved like Compose (main files against the
+    project directory, other files against their own directory)."""
+    main = {p.resolve() for p in project.compose_files}
+    paths = {s.display: s.path for s in project.sources.values()}
+    for display, root in project.interpolated:
+        services = root.get("services") if isinstance(root, Mapping) else None
+        if not isinstance(services, Mapping):
+            continue
+        file_path = paths.get(display)
+        base = (
+            project.directory
+            if file_path is None or file_path.resolve() in main
+            else file_path.parent
+        )
+        for sname, svc in services.items.items():
+            node = svc.get("env_file") if isinstance(svc, Mapping) else None
+            for item in _items(node):
+                path_node: Node | None = item
+                raw = False
+                if isinstance(item, Mapping):
+                    path_node = item.get("path")
+                    fmt = item.get("format")
+                    raw = isinstance(fmt, Scalar) and fmt.value == "raw"
+                if isinstance(path_node, Scalar) and isinstance(path_node.value, str):
+                    target = (base / path_node.value).resolve()
+                    if target.is_file():
+                        yield target, raw, sname
+
+
+def _items(node: Node | None) -> list[Node]:
+    if isinstance(node, Sequence):
+        return list(node.items)
+    return [node] if node is not None else []
+
+
+def quote_char(value: str) -> str | None:
+    """The quote that makes Compose read ``value`` unchanged, or None when none does:
+    double quotes keep interpolation but process backslash escapes, single quotes
+    stop both."""
+    if '"' not in value and "\\" not in value:
+        return '"'
+    if "'" not in value and "$" not in value:
+        return "'"
+    return None
+
+
+def wrap_edits(span: Span, left: str, right: str | None = None) -> tuple[Edit, ...]:
+    """Edits that insert ``left`` before and ``right`` after the text of ``span``. The
+    text itself is not repeated, so a fix never carries the (possibly secret) value."""
+    right = left if right is None else right
+    return (
+        Edit(Span(span.path, span.line, span.col, span.line, span.col), left),
+        Edit(Span(span.path, span.end_line, span.end_col, span.end_line, span.end_col), right),
+    )
+
+
+def unwrap_edits(span: Span) -> tuple[Edit, ...]:
+    """Edits that delete the first and the last character of a one-line ``span``."""
+    return (
+        Edit(Span(span.path, span.line, span.col, span.line, span.col + 1), ""),
+        Edit(Span(span.path, span.end_line, span.end_col - 1, span.end_line, span.end_col), ""),
+    )
+
+
+def line_end(ef: EnvFile, line: int) -> int:
+    """Offset of the end of ``line`` (before ``\\r\\n`` / ``\\n``)."""
+    start = ef.line_starts[line - 1]
+    end = ef.text.find("\n", start)
+    end = len(ef.text) if end < 0 else end
+    if end > start and ef.text[end - 1] == "\r":
+        end -= 1
+    return end
+
+
+def text_column(node: Scalar) -> int | None:
+    """The column of the first character of a compose scalar's text when columns
+    inside it map 1:1 onto its source line (one line, no YAML escapes), else None."""
+    span, text = node.span, node.raw if node.raw is not None else node.value
+    if span is None or not isinstance(text, str) or span.line != span.end_line:
+        return None
+    if node.style not in ("", "'", '"'):
+        return None
+    quote = 1 if node.style else 0
+    if span.end_col - span.col != len(text) + 2 * quote:
+        return None
+    return span.col + quote
+
+
+def used_names(project: Project) -> set[str]:
+    """Variables the project refers to: ``${VAR}`` in compose files and env files, and
+    keys passed through from the interpolation environment (``- VAR`` / ``VAR:``)."""
+    from composelint.model.nodes import walk
+    from composelint.resolve.interpolate import find_expressions
+
+    names: set[str] = set()
+    for _display, root in project.documents:
+        for path, node in walk(root):
+            if isinstance(node, Scalar):
+                if isinstance(node.value, str) and "$" in node.value:
+                    names.update(e.name for e in find_expressions(node.value) if e.name)
+                if (
+                    len(path) >= 4
+                    and path[0] == "services"
+                    and path[2] == "environment"
+                    and isinstance(path[3], int)
+                    and isinstance(node.value, str)
+                    and "=" not in node.value
+                ):
+                    names.add(node.value.strip())
+            elif isinstance(node, Mapping) and path[-1:] == ("environment",):
+                names.update(k for k, v in node.items.items() if _is_null(v))
+    for ef in env_files(project):
+        for entry in ef.parsed.entries:
+            if "$" in entry.raw_value and entry.quote != "'":
+                names.update(e.name for e in find_expressions(entry.raw_value) if e.name)
+    return names
+
+
+def _is_null(node: Node) -> bool:
+    return isinstance(node, Scalar) and node.value is None
+
+
+_PLACEHOLDER_WORDS = (
+    "change",
+    "your",
+    "replace",
+    "example",
+    "placeholder",
+    "dummy",
+    "fake",
+    "insert",
+    "fill",
+    "todo",
+    "sample",
+    "redacted",
+)
+_PLACEHOLDERS = frozenset(
+    {
+        "password",
+        "passwd",
+        "pass",
+        "secret",
+        "test",
+        "testing",
+        "none",
+        "null",
+        "nil",
+        "foo",
+        "bar",
+        "postgres",
+        "root",
+        "admin",
+        "mysql",
+        "guest",
+        "user",
+        "demo",
+        "dev",
+        "local",
+        "development",
+        "default",
+    }
+)
+_NOT_SECRET = re.compile(
+    r"(?i)(?:true|false|yes|no|on|off|[0-9]+(?:\.[0-9]+)?[smhdwy]?|[x*.\-_#]+|[./~].*)"
+)
+
+
+def is_placeholder(value: str) -> bool:
+    """Is a value of a secret variable obviously not a real secret (empty, a
+    placeholder such as ``change-me``, a boolean, a number, a path)?"""
+    v = value.strip().strip("\"'<>[]{}() ").lower()
+    if not v or _NOT_SECRET.fullmatch(v) or v in _PLACEHOLDERS:
+        return True
+    return any(word in v for word in _PLACEHOLDER_WORDS)
+
+
+def secret_spans(key: str | None, value: str) -> list[tuple[int, int]]:
+    """Offsets in ``value`` of literal, non-placeholder secrets: the whole value when
+    ``key`` names a secret and the value has no ``$`` reference, plus URL and
+    connection-string passwords."""
+    from composelint.output.redact import is_secret_key, password_spans
+
+    spans = [(a, b) for a, b in password_spans(value) if not is_placeholder(value[a:b])]
+    if key is not None and is_secret_key(key) and "$" not in value and not is_placeholder(value):
+        spans.insert(0, (0, len(value)))
+    return spans

@@ -1,0 +1,1 @@
+"""Running rules: registry and plugins, engine, settings, suppressions, baseline, diff."""

@@ -1,0 +1,122 @@
+"""Run the selected rules over a project, each in isolation, and decide the exit code."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from composelint.lint.registry import Registry, RegistryProblem, Rule
+from composelint.model.findings import Finding, Severity, Violation
+from composelint.model.project import Problem, Project
+
+INTERNAL_CODE = "CMP900"
+INTERNAL_NAME = "internal-error"
+
+
+def internal_error(message: str) -> Finding:
+    return Finding(INTERNAL_CODE, INTERNAL_NAME, Severity.ERROR, message, None)
+
+
+@dataclass
+class Engine:
+    registry: Registry
+    rules: Sequence[Rule]  # the selected rules
+    debug: bool = False  # print the traceback of a rule that raises
+
+    def check(self, project: Project) -> list[Finding]:
+        """Every finding of the selected rules on ``project``, deduplicated and sorted.
+
+        A rule that raises contributes one ``internal-error`` finding instead of its
+        results; the other rules still run. Problems that no selected rule reports
+        are not lost: fatal ones (the project could not be fully linted) are reported
+        under their rule anyway, and problems attributed to an unknown rule become
+        internal errors.
+        """
+        findings: list[Finding] = []
+        for rule in self.rules:
+            findings.extend(self._run(rule, project))
+        findings.extend(self.problem_findings(project.problems))
+        return finalize(findings)
+
+    def _run(self, rule: Rule, project: Project) -> list[Finding]:
+        try:
+            out = [stamp(rule, v) for v in rule.check(project)]
+        except Exception as exc:
+            if self.debug:
+                traceback.print_exception(exc, file=sys.stderr)
+            where = project.compose_files[0].parent if project.compose_files else project.directory
+            return [
+                internal_error(
+                    f"rule {rule.code} ({rule.name}) failed on the project in {where}: "
+                    f"{type(exc).__name__}: {exc}"
+                )
+            ]
+        return out
+
+    def problem_findings(
+        self, problems: Iterable[Problem], *, orphans: bool = False
+    ) -> list[Finding]:
+        """Findings for problems the selected rules do not report themselves: fatal
+        problems of deselected rules and problems of unknown rules. With ``orphans``
+        (problems that belong to no project, such as a missing path argument) every
+        problem of a selected rule too, since no rule will see it."""
+        selected = {r.name for r in self.rules}
+        out: list[Finding] = []
+        for p in problems:
+            rule = self.registry.get(p.rule)
+            if rule is None or rule.name != p.rule:
+                message = f"problem attributed to unknown rule {p.rule!r}: {p.message}"
+                out.append(
+                    Finding(
+                        INTERNAL_CODE, INTERNAL_NAME, Severity.ERROR, message, p.span, p.related
+                    )
+                )
+            elif (orphans or p.rule not in selected) and (p.fatal or p.rule in selected):
+                severity = Severity.ERROR if p.fatal else (p.severity or rule.severity)
+                out.append(Finding(rule.code, rule.name, severity, p.message, p.span, p.related))
+        return out
+
+
+def stamp(rule: Rule, v: Violation) -> Finding:
+    if not isinstance(v, Violation):
+        raise TypeError(f"check() yielded {type(v).__name__}, expected Violation")
+    return Finding(
+        rule.code,
+        rule.name,
+        v.severity or rule.severity,
+        v.message,
+        v.span,
+        tuple(v.related),
+        v.fix,
+    )
+
+
+def registry_findings(problems: Iterable[RegistryProblem]) -> list[Finding]:
+    return [internal_error(p.message) for p in problems]
+
+
+def finalize(findings: Iterable[Finding]) -> list[Finding]:
+    """Deduplicate and sort deterministically."""
+    return sorted(set(findings), key=Finding.sort_key)
+
+
+def is_fatal(problems: Iterable[Problem]) -> bool:
+    return any(p.fatal for p in problems)
+
+
+def exit_code(
+    findings: Iterable[Finding],
+    *,
+    fatal: bool,
+    fail_on: Severity = Severity.WARNING,
+    exit_zero: bool = False,
+) -> int:
+    """2: something could not be linted (a fatal problem, a crashed rule, a broken
+    plugin); 1: a finding at or above ``fail_on``; 0 otherwise (or with ``exit_zero``)."""
+    if fatal or any(f.code == INTERNAL_CODE for f in findings):
+        return 2
+    if exit_zero:
+        return 0
+    return 1 if any(f.severity.rank >= fail_on.rank for f in findings) else 0

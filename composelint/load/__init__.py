@@ -1,0 +1,1 @@
+"""Reading files: discovery of projects, bounded file reads, YAML with positions, .env."""

@@ -1,0 +1,66 @@
+"""What a rule reports and what reporters render."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+from composelint.model.span import Span
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return {"error": 3, "warning": 2, "info": 1}[self.value]
+
+
+@dataclass(frozen=True, slots=True)
+class Related:
+    """A secondary location that explains a finding (e.g. the `.env` line a value came from)."""
+
+    span: Span
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """Replace the text covered by ``span`` with ``replacement``."""
+
+    span: Span
+    replacement: str
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    description: str
+    edits: tuple[Edit, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    """What a rule's ``check`` yields; the engine stamps the rule's code, name and severity."""
+
+    message: str
+    span: Span | None
+    related: tuple[Related, ...] = ()
+    fix: Fix | None = None
+    severity: Severity | None = None  # None: the rule's default severity
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    code: str
+    name: str
+    severity: Severity
+    message: str
+    span: Span | None
+    related: tuple[Related, ...] = field(default=())
+    fix: Fix | None = None
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        s = self.span
+        return (s.path if s else "", s.line if s else 0, s.col if s else 0, self.code, self.message)

@@ -1,0 +1,228 @@
+"""The located value tree: what the YAML loader produces and the resolver transforms.
+
+Every value in a Compose project is a ``Node`` that remembers where it was written
+(``span``). Interpolation replaces a scalar by a new ``Scalar`` that keeps the
+original text (``raw``) and one ``Substitution`` per variable it used, so a finding
+can point both at the compose line and at the ``.env`` line that supplied a value.
+Merging, ``extends`` and ``include`` move nodes around but never lose their spans;
+canonicalisation (short syntax to long syntax) creates new nodes that inherit the
+span of the node they were derived from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from composelint.model.span import Span
+
+ScalarValue = str | int | float | bool | None
+
+# Where the value of a substituted variable came from.
+SubstitutionSource = Literal[
+    "env",  # a line of the project .env / --env-file (span = that line)
+    "shell",  # the shell environment (--use-shell-env); span is None
+    "injected",  # set by Compose itself: COMPOSE_PROJECT_NAME, PWD; span is None
+    "default",  # the default / alternative text of the expression (span = that text)
+    "unset",  # nothing supplied a value; Compose substitutes "" (span = the expression)
+    "error",  # ${VAR:?msg} / ${VAR?msg} with no value: Compose refuses the project
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Substitution:
+    """One ``$VAR`` / ``${VAR...}`` expression replaced during interpolation."""
+
+    name: str
+    source: SubstitutionSource
+    value: str | None  # what the expression expanded to (None for "error")
+    span: Span | None  # where the value came from (see SubstitutionSource)
+    expression: str  # the expression as written, e.g. "${DB_HOST:-db}"
+    expr_span: Span | None = None  # where the expression stands, when exactly known
+
+
+class Node:
+    """Base class of the value tree. ``tag`` is ``"!reset"``, ``"!override"`` or None."""
+
+    __slots__ = ("span", "tag")
+
+    span: Span | None
+    tag: str | None
+
+    def to_plain(self) -> Any:
+        raise NotImplementedError
+
+
+class Scalar(Node):
+    """A string, number, boolean or null.
+
+    ``raw`` is the text as written in the file (after YAML unquoting, before
+    interpolation); ``style`` is the YAML scalar style (``""`` plain, ``"'"``,
+    ``'"'``, ``"|"``, ``">"``) and tells whether column offsets inside the value map
+    1:1 onto the source line (plain and single-line quoted scalars do).
+    """
+
+    __slots__ = ("raw", "style", "subs", "value")
+
+    def __init__(
+        self,
+        value: ScalarValue,
+        span: Span | None,
+        *,
+        raw: str | None = None,
+        style: str = "",
+        subs: tuple[Substitution, ...] = (),
+        tag: str | None = None,
+    ) -> None:
+        self.value = value
+        self.span = span
+        self.raw = raw
+        self.style = style
+        self.subs = subs
+        self.tag = tag
+
+    def to_plain(self) -> ScalarValue:
+        return self.value
+
+    def derive(self, value: ScalarValue) -> Scalar:
+        """A new scalar holding ``value`` that keeps this scalar's provenance."""
+        return Scalar(value, self.span, raw=self.raw, style=self.style, subs=self.subs)
+
+    def __repr__(self) -> str:
+        return f"Scalar({self.value!r})"
+
+
+class Mapping(Node):
+    """A YAML mapping with string keys; ``key_spans`` locates each key."""
+
+    __slots__ = ("items", "key_spans")
+
+    def __init__(
+        self,
+        items: dict[str, Node] | None = None,
+        span: Span | None = None,
+        *,
+        key_spans: dict[str, Span] | None = None,
+        tag: str | None = None,
+    ) -> None:
+        self.items: dict[str, Node] = items if items is not None else {}
+        self.key_spans: dict[str, Span] = key_spans if key_spans is not None else {}
+        self.span = span
+        self.tag = tag
+
+    def get(self, key: str) -> Node | None:
+        return self.items.get(key)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.items
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def set(self, key: str, value: Node, key_span: Span | None = None) -> None:
+        self.items[key] = value
+        if key_span is not None:
+            self.key_spans[key] = key_span
+
+    def pop(self, key: str) -> Node | None:
+        self.key_spans.pop(key, None)
+        return self.items.pop(key, None)
+
+    def key_span(self, key: str) -> Span | None:
+        return self.key_spans.get(key) or (self.items[key].span if key in self.items else None)
+
+    def to_plain(self) -> dict[str, Any]:
+        return {k: v.to_plain() for k, v in self.items.items()}
+
+    def __repr__(self) -> str:
+        return f"Mapping({list(self.items)!r})"
+
+
+class Sequence(Node):
+    __slots__ = ("items",)
+
+    def __init__(
+        self, items: list[Node] | None = None, span: Span | None = None, *, tag: str | None = None
+    ) -> None:
+        self.items: list[Node] = items if items is not None else []
+        self.span = span
+        self.tag = tag
+
+    def __iter__(self) -> Iterator[Node]:
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def to_plain(self) -> list[Any]:
+        return [v.to_plain() for v in self.items]
+
+    def __repr__(self) -> str:
+        return f"Sequence(len={len(self.items)})"
+
+
+PathElement = str | int
+
+
+def node_at(root: Node | None, path: tuple[PathElement, ...]) -> Node | None:
+    """The node at ``path`` (mapping keys and sequence indexes), or None."""
+    node = root
+    for part in path:
+        if isinstance(node, Mapping) and isinstance(part, str):
+            node = node.items.get(part)
+        elif (
+            isinstance(node, Sequence)
+            and isinstance(part, int)
+            and -len(node.items) <= part < len(node.items)
+        ):
+            node = node.items[part]
+        else:
+            return None
+    return node
+
+
+def span_at(root: Node | None, path: tuple[PathElement, ...], *, key: bool = False) -> Span | None:
+    """The span of the deepest existing node on ``path``; with ``key=True`` the span of
+    the last mapping key rather than of its value, when there is one."""
+    node = root
+    best: Span | None = root.span if root is not None else None
+    for i, part in enumerate(path):
+        last = i == len(path) - 1
+        if isinstance(node, Mapping) and isinstance(part, str) and part in node.items:
+            if last and key and part in node.key_spans:
+                return node.key_spans[part]
+            node = node.items[part]
+        elif isinstance(node, Sequence) and isinstance(part, int) and 0 <= part < len(node.items):
+            node = node.items[part]
+        else:
+            break
+        if node.span is not None:
+            best = node.span
+    return best
+
+
+def from_plain(value: Any, span: Span | None) -> Node:
+    """Build a node tree from plain data, every node located at ``span``."""
+    if isinstance(value, dict):
+        return Mapping({str(k): from_plain(v, span) for k, v in value.items()}, span)
+    if isinstance(value, list):
+        return Sequence([from_plain(v, span) for v in value], span)
+    return Scalar(value, span)
+
+
+def walk(
+    node: Node, path: tuple[PathElement, ...] = ()
+) -> Iterator[tuple[tuple[PathElement, ...], Node]]:
+    """Every node below (and including) ``node`` with its path, depth first."""
+    stack: list[tuple[tuple[PathElement, ...], Node]] = [(path, node)]
+    while stack:
+        p, n = stack.pop()
+        yield p, n
+        if isinstance(n, Mapping):
+            stack.extend(((*p, k), v) for k, v in reversed(list(n.items.items())))
+        elif isinstance(n, Sequence):
+            stack.extend(((*p, i), v) for i, v in reversed(list(enumerate(n.items))))

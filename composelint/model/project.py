@@ -1,0 +1,134 @@
+"""The resolved project: what every rule receives."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, TypeVar
+
+from composelint.model.findings import Related, Severity
+from composelint.model.nodes import Mapping, Node, PathElement, Scalar, node_at, span_at
+from composelint.model.span import Span
+
+T = TypeVar("T")
+
+VarSource = Literal["env", "shell", "injected"]
+
+
+@dataclass(frozen=True, slots=True)
+class EnvVar:
+    """One variable of the interpolation environment, with where it was set."""
+
+    name: str
+    value: str
+    source: VarSource
+    span: Span | None = None  # the .env line for source "env"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something the loader or resolver found, reported by the rule named ``rule``.
+
+    ``fatal`` problems mean (part of) the project could not be linted: they make
+    the run exit 2 whatever the configuration says about the rule.
+    """
+
+    rule: str
+    message: str
+    span: Span | None
+    related: tuple[Related, ...] = ()
+    fatal: bool = False
+    severity: Severity | None = None  # None: the rule's default severity
+
+
+@dataclass
+class SourceFile:
+    """A file that was read for this project (compose, .env, env_file, included ...)."""
+
+    path: Path  # absolute
+    display: str  # as shown in findings
+    kind: Literal["compose", "env"]
+    text: str | None = None  # None when the file could not be read
+
+
+@dataclass
+class Project:
+    name: str
+    directory: Path
+    compose_files: list[Path]
+    # the resolved model, shaped like `docker compose config` output (root mapping
+    # with name/services/networks/volumes/secrets/configs/models)
+    model: Mapping
+    # the interpolation environment (project .env / --env-file / shell / injected)
+    env: dict[str, EnvVar] = field(default_factory=dict)
+    # every file read, by display path
+    sources: dict[str, SourceFile] = field(default_factory=dict)
+    # the loaded documents of each compose file before interpolation and merging,
+    # in load order (include and extends targets too): (display path, root node)
+    documents: list[tuple[str, Node]] = field(default_factory=list)
+    # the same documents after interpolation (before extends/merge/canonicalisation):
+    # what the schema is validated against, as Compose does
+    interpolated: list[tuple[str, Node]] = field(default_factory=list)
+    # services that exist in the files but are disabled by the active profiles
+    disabled_services: dict[str, Mapping] = field(default_factory=dict)
+    active_profiles: tuple[str, ...] = ()
+    problems: list[Problem] = field(default_factory=list)
+    # (service, variable) -> span of the `env_file` entry that supplied the variable
+    env_file_origins: dict[tuple[str, str], Span] = field(default_factory=dict)
+    # env files that fed interpolation (.env or --env-file), absolute paths
+    env_files: list[Path] = field(default_factory=list)
+    # env_file values dropped because `environment:` sets the same key:
+    # (service, key, span of the env_file value, span of the environment key)
+    shadowed_env: list[tuple[str, str, Span | None, Span | None]] = field(default_factory=list)
+    # rule options from the configuration file (``allowed-hosts`` ...), by option name
+    options: dict[str, Any] = field(default_factory=dict)
+    _views: dict[Any, Any] = field(default_factory=dict, repr=False)
+
+    # -- convenient access -------------------------------------------------
+    @property
+    def services(self) -> dict[str, Mapping]:
+        """Service name -> resolved service (the model is not changed once resolved,
+        so this is computed once; rules call it in loops)."""
+        cached: dict[str, Mapping] | None = self._views.get("services")
+        if cached is None:
+            node = self.model.get("services")
+            items = node.items.items() if isinstance(node, Mapping) else ()
+            cached = {k: v for k, v in items if isinstance(v, Mapping)}
+            self._views["services"] = cached
+        return cached
+
+    def section(self, name: str) -> Mapping:
+        """A top-level section (``networks``, ``volumes`` ...), empty when absent."""
+        node = self.model.get(name)
+        return node if isinstance(node, Mapping) else Mapping()
+
+    def node(self, *path: PathElement) -> Node | None:
+        return node_at(self.model, path)
+
+    def span(self, *path: PathElement, key: bool = False) -> Span | None:
+        """Best span for a path in the resolved model (nearest located ancestor)."""
+        return span_at(self.model, path, key=key)
+
+    def scalar(self, *path: PathElement) -> Scalar | None:
+        n = node_at(self.model, path)
+        return n if isinstance(n, Scalar) else None
+
+    def problems_for(self, rule: str) -> Iterator[Problem]:
+        return (p for p in self.problems if p.rule == rule)
+
+    def view(self, compute: Callable[[Project], T]) -> T:
+        """A shared analysis, computed once per project and cached (keyed by function)."""
+        if compute not in self._views:
+            self._views[compute] = compute(self)
+        result: T = self._views[compute]
+        return result
+
+    def option(self, name: str, default: T) -> T:
+        """A rule option from the configuration (see ``composelint.lint.config``), else ``default``."""
+        value: T = self.options.get(name, default)
+        return value
+
+    def source_text(self, display: str) -> str | None:
+        src = self.sources.get(display)
+        return src.text if src else None

@@ -1,0 +1,38 @@
+"""Reporters: pure functions from findings to text. None of them does analysis.
+
+Every reporter masks secrets (``composelint.output.redact``) in messages, related
+messages, fixes and code frames before anything is written.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from composelint.model.findings import Finding
+from composelint.model.project import SourceFile
+
+if TYPE_CHECKING:
+    from composelint.lint.registry import Rule
+
+FORMATS = ("text", "concise", "json", "sarif", "github", "gitlab", "checkstyle", "junit", "rdjson")
+
+
+@dataclass
+class Report:
+    findings: Sequence[Finding]
+    files: Sequence[str]  # display paths of every file linted
+    sources: Mapping[str, SourceFile] = field(default_factory=dict)  # by display path
+    color: bool = False
+    rules: Mapping[str, Rule] = field(default_factory=dict)  # metadata by code (SARIF)
+
+
+def render(fmt: str, report: Report) -> str:
+    """The report in format ``fmt`` (one of ``FORMATS``)."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}")
+    module = importlib.import_module(f"composelint.output.reporters.{fmt}")
+    text: str = module.render(report)
+    return text

@@ -1,0 +1,1 @@
+"""Resolving a project as Compose does: interpolation, merge, extends/include, schema."""

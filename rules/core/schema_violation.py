@@ -1,0 +1,60 @@
+"""An attribute or value that the Compose specification does not allow.
+
+## What it catches
+
+Everything the Compose JSON schema rejects, checked the way Compose checks it
+(after interpolation, per file): unknown top-level keys and service attributes
+(with a "did you mean" suggestion for typos such as `depend_on`), values of the
+wrong type (`ports: 80` instead of a list), invalid enum values (a `depends_on`
+condition), names that break the allowed pattern, and missing required keys. Each
+finding points at the offending key or value, not at the top of the file.
+
+## Why it matters
+
+`docker compose` refuses the whole project ("services.web additional properties
+'depend_on' not allowed"). Tools that lint the raw text report only the first
+error and at line 1; here every error is reported where it is.
+
+## Bad
+
+```yaml
+services:
+  web:
+    image: nginx
+    depend_on: [db]
+    ports: 8080
+```
+
+## Good
+
+```yaml
+services:
+  web:
+    image: nginx
+    depends_on: [db]
+    ports: ["8080:80"]
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from composelint.model.findings import Violation
+from composelint.model.project import Project
+
+code = "CMP005"
+name = "schema-violation"
+summary = "An attribute or value that the Compose specification does not allow"
+severity = "error"
+
+
+def check(project: Project) -> Iterator[Violation]:
+    from composelint.resolve.schema import validate  # jsonschema is costly to import
+
+    for _path, root in project.interpolated:
+        for err in validate(root):
+            message = err.message
+            if err.suggestion and err.suggestion not in message:
+                message += f"; did you mean `{err.suggestion}`?"
+            yield Violation(message, err.span)

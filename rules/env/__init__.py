@@ -1,0 +1,1 @@
+"""CMP4xx: the syntax and style of .env files."""

@@ -1,0 +1,125 @@
+"""A `#` that is a comment for one reader and part of the value for another.
+
+## What it catches
+
+Unquoted env file values where Compose and other readers disagree about `#`:
+
+- `KEY=value<TAB># note`: only a *space* before `#` starts a comment for
+  Compose, so the tab, the `#` and the note are part of the value (warning);
+- `KEY=value # note` in an `env_file` with `format: raw`: the comment is part
+  of the value (warning);
+- `KEY=value # note` in an ordinary env file: a comment for Compose, but
+  `docker run --env-file` keeps it in the value (info);
+- `KEY=pa#ss`: Compose keeps `pa#ss`, Node's dotenv and several other loaders cut
+  the value at `#` (info).
+
+## Why it matters
+
+A password or URL that gains (or loses) a `# note` fails at runtime with an
+authentication or parse error that nobody connects to the comment. Comments on
+their own line, and quotes around values containing `#`, read the same
+everywhere.
+
+## Bad
+
+```dotenv
+REDIS_URL=redis://redis:6379/0	# the cache
+API_TOKEN=abc#123
+```
+
+## Good
+
+```dotenv
+# the cache
+REDIS_URL=redis://redis:6379/0
+API_TOKEN="abc#123"
+```
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from composelint.analysis.env_inventory import EnvFile, env_files, line_end, quote_char, wrap_edits
+from composelint.load.dotenv import EnvEntry
+from composelint.model.findings import Edit, Fix, Severity, Violation
+from composelint.model.project import Project
+from composelint.model.span import Span
+
+code = "CMP407"
+name = "env-inline-comment"
+summary = "A # that is a comment for some readers and part of the value for others"
+severity = "warning"
+
+_COMMENT = re.compile(r"[ \t]+#")
+
+
+def check(project: Project) -> Iterator[Violation]:
+    for ef in env_files(project):
+        for entry in ef.assignments():
+            if entry.quote or entry.value_span.line != entry.value_span.end_line:
+                continue
+            yield from _entry(ef, entry)
+
+
+def _move_comment(ef: EnvFile, entry: EnvEntry, start: int, end: int) -> Fix:
+    """Put the comment text[start:end] (whitespace included) on its own line above."""
+    line_start = ef.line_starts[entry.line - 1]
+    comment = ef.text[start:end].strip()
+    newline = "\r\n" if ef.text[end : end + 2] == "\r\n" else "\n"
+    return Fix(
+        "move the comment to its own line",
+        (
+            Edit(ef.span(line_start, line_start), comment + newline),
+            Edit(ef.span(start, end), ""),
+        ),
+    )
+
+
+def _entry(ef: EnvFile, entry: EnvEntry) -> Iterator[Violation]:
+    value_start = ef.offset(entry.value_span.line, entry.value_span.col)
+    value_end = ef.offset(entry.value_span.end_line, entry.value_span.end_col)
+    if ef.raw_format:
+        m = _COMMENT.search(entry.raw_value)
+        if m:
+            start = value_start + m.start()
+            yield Violation(
+                f'the comment after the value of "{entry.key}" is part of the value: this '
+                "env_file has format: raw, which has no inline comments; put it on its own line",
+                ef.span(start, value_end),
+                fix=_move_comment(ef, entry, start, value_end),
+            )
+        return
+    tab = entry.raw_value.find("\t#")
+    if tab >= 0:
+        at = value_start + tab
+        span = ef.span(at, at + 1)
+        yield Violation(
+            f'the tab before "#" makes the note part of the value of "{entry.key}": Compose '
+            "only starts a comment at a space followed by #; use a space or a separate line",
+            span,
+            fix=Fix("turn the tab into a space", (Edit(span, " "),)),
+        )
+        return
+    end = line_end(ef, entry.line)
+    m = _COMMENT.match(ef.text, value_end, end)
+    if m:
+        yield Violation(
+            f'the comment after the value of "{entry.key}" is stripped by Compose but kept '
+            "in the value by docker run --env-file and format: raw; put it on its own line",
+            ef.span(value_end, end),
+            fix=_move_comment(ef, entry, value_end, end),
+            severity=Severity.INFO,
+        )
+    hash_at = entry.raw_value.find("#")
+    if hash_at > 0 and not entry.raw_value[hash_at - 1].isspace():
+        quote = quote_char(entry.raw_value)
+        at = value_start + hash_at
+        yield Violation(
+            f'"#" inside the value of "{entry.key}": Compose keeps it, but Node\'s dotenv and '
+            "other loaders cut the value there; quote the value",
+            Span(ef.display, *ef.position(at), *ef.position(at + 1)),
+            fix=Fix("quote the value", wrap_edits(entry.value_span, quote)) if quote else None,
+            severity=Severity.INFO,
+        )

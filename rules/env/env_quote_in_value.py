@@ -1,0 +1,106 @@
+"""Quotes that end up inside the value.
+
+## What it catches
+
+Quotes that Compose does not remove: a list-form `environment` (or `build.args`)
+entry such as `- PASSWORD="secret"` in a compose file, and `KEY="value"` in an
+`env_file` with `format: raw`. In both places the quote characters are part of
+the value.
+
+## Why it matters
+
+The container gets `"secret"` with the quotes, six characters plus two: the
+password no longer matches, a URL no longer parses, a port is not a number.
+In map form (`PASSWORD: "secret"`) and in ordinary `.env` files YAML and Compose
+remove the quotes, which is why the list form surprises people.
+
+## Bad
+
+```yaml
+services:
+  app:
+    image: acme/app
+    environment:
+      - APP_MODE="production"
+```
+
+## Good
+
+```yaml
+services:
+  app:
+    image: acme/app
+    environment:
+      - APP_MODE=production
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from composelint.analysis.env_inventory import env_files, text_column, unwrap_edits
+from composelint.model.findings import Fix, Violation
+from composelint.model.nodes import Mapping, Scalar, Sequence
+from composelint.model.project import Project
+from composelint.model.span import Span
+
+code = "CMP406"
+name = "env-quote-in-value"
+summary = "Quotes that Compose keeps as part of a value"
+severity = "warning"
+
+
+def _quoted(value: str) -> bool:
+    return len(value) >= 2 and value[0] in "\"'" and value[-1] == value[0]
+
+
+def check(project: Project) -> Iterator[Violation]:
+    for ef in env_files(project):
+        if not ef.raw_format:
+            continue
+        for entry in ef.assignments():
+            if _quoted(entry.raw_value):
+                yield Violation(
+                    f'the value of "{entry.key}" keeps its quotes: this env_file has '
+                    "format: raw, which takes values literally; remove the quotes",
+                    entry.value_span,
+                    fix=Fix("remove the quotes", unwrap_edits(entry.value_span))
+                    if entry.value_span.line == entry.value_span.end_line
+                    else None,
+                )
+    for _display, root in project.documents:
+        services = root.get("services") if isinstance(root, Mapping) else None
+        if not isinstance(services, Mapping):
+            continue
+        for svc in services.items.values():
+            if not isinstance(svc, Mapping):
+                continue
+            build = svc.get("build")
+            lists = [svc.get("environment")]
+            if isinstance(build, Mapping):
+                lists.append(build.get("args"))
+            for node in lists:
+                if isinstance(node, Sequence):
+                    yield from _list_entries(node)
+
+
+def _list_entries(node: Sequence) -> Iterator[Violation]:
+    for item in node.items:
+        if not isinstance(item, Scalar) or not isinstance(item.value, str):
+            continue
+        key, eq, value = item.value.partition("=")
+        if not eq or not _quoted(value):
+            continue
+        span, fix = item.span, None
+        col = text_column(item)
+        if col is not None and span is not None:
+            start = col + len(key) + 1
+            span = Span(span.path, span.line, start, span.line, start + len(value))
+            fix = Fix("remove the quotes", unwrap_edits(span))
+        yield Violation(
+            f'the value of "{key}" includes the quotes {value[0]}…{value[0]}: in a list-form '
+            f"entry Compose keeps them; write - {key}=… without quotes, or use map form",
+            span,
+            fix=fix,
+        )

@@ -1,0 +1,59 @@
+"""An env file value with spaces and no quotes.
+
+## What it catches
+
+`KEY=two words` in a `.env`-format file: an unquoted value containing a space or
+a tab (spaces inside a `${VAR:-default}` expression do not count).
+
+## Why it matters
+
+Compose reads `two words`, but a shell that sources the file (`set -a; . ./.env`
+in an entrypoint or a deploy script, a Makefile `include`) sets `KEY=two` and
+tries to run `words` as a command. Quoting the value gives every reader the same
+string.
+
+## Bad
+
+```dotenv
+APP_TITLE=Ventanas beta
+```
+
+## Good
+
+```dotenv
+APP_TITLE="Ventanas beta"
+```
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from composelint.analysis.env_inventory import env_files, quote_char, wrap_edits
+from composelint.model.findings import Fix, Violation
+from composelint.model.project import Project
+
+code = "CMP405"
+name = "env-unquoted-space"
+summary = "An unquoted env file value that contains spaces"
+severity = "warning"
+
+_EXPRESSION = re.compile(r"\$\{[^}]*\}")
+
+
+def check(project: Project) -> Iterator[Violation]:
+    for ef in env_files(project):
+        if ef.raw_format:
+            continue  # docker run --env-file semantics: spaces are part of the value
+        for entry in ef.assignments():
+            if entry.quote or not re.search(r"[ \t]", _EXPRESSION.sub("", entry.raw_value)):
+                continue
+            quote = quote_char(entry.raw_value)
+            fix = Fix("quote the value", wrap_edits(entry.value_span, quote)) if quote else None
+            yield Violation(
+                f'the value of "{entry.key}" contains spaces but is not quoted: Compose keeps '
+                "them, a shell sourcing the file splits the value; quote it",
+                entry.value_span,
+                fix=fix,
+            )

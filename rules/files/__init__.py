@@ -1,0 +1,1 @@
+"""CMP6xx: files a project names, and secrets written into them."""

@@ -1,0 +1,97 @@
+"""A literal password, token or key written in a compose file.
+
+## What it catches
+
+A value written literally in a compose file where a secret belongs: the value of
+a variable or key named like `*_PASSWORD`, `*_SECRET`, `*_TOKEN`, `*_KEY`, and
+the password of a URL (`postgresql://app:hunter2@db/app`) or of a libpq / JDBC /
+ADO.NET connection string (`password=...`). References (`${DB_PASSWORD}`),
+empty values and obvious placeholders (`change-me`, `example`, `password`, ...),
+booleans such as `MYSQL_ALLOW_EMPTY_PASSWORD: "yes"`, numbers and paths are not
+reported. The value is never printed.
+
+## Why it matters
+
+A compose file is committed and shared: everyone with access to the repository
+(and its history, forever) has the password, and every environment gets the
+same one. Keep secrets in a git-ignored `.env` (`${DB_PASSWORD}`) or in a
+Compose `secret`.
+
+## Bad
+
+```yaml
+services:
+  db:
+    image: postgres:16
+    environment:
+      POSTGRES_PASSWORD: Xk9#mQ2vLp
+```
+
+## Good
+
+```yaml
+services:
+  db:
+    image: postgres:16
+    environment:
+      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:?set it in .env}
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from composelint.analysis.env_inventory import secret_spans, text_column
+from composelint.model.findings import Violation
+from composelint.model.nodes import Mapping, Scalar, Sequence, walk
+from composelint.model.project import Project
+from composelint.model.span import Span
+
+code = "CMP604"
+name = "secret-in-compose"
+summary = "A literal password, token or key in a compose file"
+severity = "warning"
+
+_LIST_KEYS = frozenset({"environment", "args"})
+
+
+def check(project: Project) -> Iterator[Violation]:
+    for _display, root in project.documents:
+        for path, node in walk(root):
+            if isinstance(node, Mapping):
+                for key, value in node.items.items():
+                    if isinstance(value, Scalar) and value.value is not None:
+                        yield from _report(key, str(value.value), value, 0)
+            elif isinstance(node, Sequence) and path and path[-1] in _LIST_KEYS:
+                for item in node.items:
+                    if isinstance(item, Scalar) and isinstance(item.value, str):
+                        name_, eq, text = item.value.partition("=")
+                        if eq:
+                            yield from _report(name_, text, item, len(name_) + 1)
+            elif (
+                isinstance(node, Scalar)
+                and isinstance(node.value, str)
+                and path
+                and isinstance(path[-1], int)
+                and path[-2:-1] not in (("environment",), ("args",))
+            ):
+                yield from _report(None, node.value, node, 0)
+
+
+def _report(key: str | None, value: str, node: Scalar, shift: int) -> Iterator[Violation]:
+    spans = secret_spans(key, value)
+    if not spans:
+        return
+    a, b = spans[0]
+    col = text_column(node)
+    span = node.span
+    if col is not None and span is not None:
+        span = Span(span.path, span.line, col + shift + a, span.line, col + shift + b)
+    what = f'the value of "{key}"' if (a, b) == (0, len(value)) else "a password in this value"
+    yield Violation(
+        f"{what} is a literal secret in the compose file: everyone who can read the "
+        "repository has it; move it to a git-ignored .env and write ${VAR}, or use a "
+        "Compose secret",
+        span,
+    )

@@ -1,0 +1,172 @@
+"""Shared by the host rules (CMP1xx): which connections they look at, and message parts."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Iterator
+
+from composelint.analysis.connectivity import Connection, Reachability, Where, connections
+from composelint.analysis.connstrings import VarRole, image_family
+from composelint.model.project import Project
+
+# roles whose value the container itself dials (OTHER: recognised by the value alone)
+DIALED = frozenset({VarRole.DESTINATION_URL, VarRole.DESTINATION_HOST, VarRole.OTHER})
+CONFIG: tuple[Where, ...] = ("environment", "build-arg")
+# where a wrong host *name* matters: also command URLs (a healthcheck runs inside the
+# container itself, so its names are not checked against the project)
+NAMED: tuple[Where, ...] = (*CONFIG, "command")
+
+_DATABASES = ("postgres", "libpq", "mysql", "mariadb", "mongodb", "mssql", "oracle", "adonet")
+_CACHES = ("redis", "rediss", "valkey", "memcache")
+_BROKERS = ("amqp", "pyamqp", "kafka", "nats", "mqtt", "stomp", "zookeeper")
+
+
+def dialed(
+    conns: Iterable[Connection],
+    reach: Reachability,
+    where: tuple[Where, ...] = CONFIG,
+    roles: frozenset[VarRole] = DIALED,
+) -> Iterator[Connection]:
+    """Connections the client makes itself, with a literal host (no ``${VAR}`` left),
+    leaving out what a server image reads about itself."""
+    for c in conns:
+        if (
+            c.where in where
+            and c.role in roles
+            and c.host
+            and not c.dest.templated
+            and not own_server_setting(reach, c)
+        ):
+            yield c
+
+
+def resolved_via(
+    project: Project, reach: Reachability, via: str
+) -> Iterator[tuple[Connection, str]]:
+    """Dialed connections whose host resolves ``via`` one kind of name (a
+    container_name, a generated name, a hostname ...), with the service it names."""
+    for c in dialed(connections(project), reach, where=NAMED):
+        res = reach.resolve(c.client, c.host)
+        if res.via == via and res.target is not None:
+            yield c, res.target
+
+
+# variable prefixes a server image reads about itself (MARIADB_HOST on mariadb)
+_OWN_PREFIXES = {
+    "postgres": ("POSTGRES", "PG"),
+    "mysql": ("MYSQL",),
+    "mariadb": ("MARIADB", "MYSQL"),
+    "mongo": ("MONGO",),
+    "redis": ("REDIS",),
+    "rabbitmq": ("RABBITMQ",),
+    "elasticsearch": ("NETWORK", "HTTP", "TRANSPORT"),  # network.host=0.0.0.0
+    "opensearch": ("NETWORK", "HTTP", "TRANSPORT"),
+}
+
+
+def own_server_setting(reach: Reachability, c: Connection) -> bool:
+    """A host variable of a server image about the server itself (``MARIADB_HOST`` on a
+    mariadb container): not a connection the container makes."""
+    me = reach.services.get(c.client)
+    if c.variable is None or me is None or me.image is None:
+        return False
+    if c.role is not VarRole.DESTINATION_HOST:
+        return False
+    prefixes = _OWN_PREFIXES.get(image_family(me.image) or "", ())
+    return re.split(r"[^A-Z0-9]+", c.variable.upper())[0] in prefixes
+
+
+def subject(c: Connection) -> str:
+    """``DATABASE_URL in service "app"`` / ``a URL in the command of service "app"``."""
+    if c.variable is None:
+        return f'a URL in the {c.where} of service "{c.client}"'
+    kind = "build arg " if c.where == "build-arg" else ""
+    return f'{kind}{c.variable} in service "{c.client}"'
+
+
+def scheme_of(c: Connection) -> str:
+    return (c.dest.scheme or c.dest.raw_scheme or "").lower()
+
+
+def what(c: Connection) -> str:
+    """What kind of server the connection is for: ``database``, ``cache`` ..."""
+    scheme = scheme_of(c).removeprefix("jdbc:").removeprefix("r2dbc:")
+    if scheme.startswith(_DATABASES):
+        return "database"
+    if scheme.startswith(_CACHES):
+        return "cache"
+    if scheme.startswith(_BROKERS):
+        return "broker"
+    return "server"
+
+
+def lookup_error(c: Connection) -> str:
+    """What the client prints when the host name does not resolve."""
+    scheme = scheme_of(c)
+    if scheme.startswith(("postgres", "libpq")) or scheme == "jdbc:postgresql":
+        return f'could not translate host name "{c.host}" to address'
+    if "mysql" in scheme or "mariadb" in scheme:
+        return f"Unknown MySQL server host '{c.host}'"
+    if scheme.startswith(("http", "ws")):
+        return f"getaddrinfo ENOTFOUND {c.host}"
+    return f"{c.host}: Name or service not known"
+
+
+def endpoint(service: str, port: int | None) -> str:
+    return f"`{service}:{port}`" if port is not None else f"`{service}`"
+
+
+def suggest(name: str, candidates: Iterable[str]) -> str | None:
+    close = difflib.get_close_matches(name.lower(), sorted(candidates), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def other_servers(reach: Reachability, client: str, port: int | None) -> list[str]:
+    """Services outside the client's network namespace that listen on ``port``."""
+    if port is None:
+        return []
+    mine = reach.namespace_owner(client)
+    return [s for s in reach.serving(port) if reach.namespace_owner(s) != mine]
+
+
+def served_locally(reach: Reachability, client: str, port: int | None) -> bool:
+    """Whether a service in the client's network namespace (itself, ``service:X``
+    partners) listens on ``port``."""
+    if port is None:
+        return False
+    mine = reach.namespace_owner(client)
+    return any(reach.namespace_owner(s) == mine for s in reach.serving(port))
+
+
+def sibling_services(project: Project) -> dict[str, str]:
+    """Service names (and container names) defined by compose files next to the
+    project's that are not among its files (``compose.database.yml`` used with ``-f``,
+    a file only used as an ``extends`` source): lower-case name -> file name."""
+    return project.view(_compute_siblings)
+
+
+def _compute_siblings(project: Project) -> dict[str, str]:
+    from composelint.load.discover import file_services
+    from composelint.model.nodes import Mapping, Scalar
+
+    read = set(project.compose_files)  # extends sources count: their services are not in
+    compose = [s.path for s in project.sources.values() if s.kind == "compose"]
+    dirs = sorted({f.parent for f in [*project.compose_files, *compose]} | {project.directory})
+    out: dict[str, str] = {}
+    for d in dirs:
+        try:
+            files = sorted(d.iterdir())[:1000]
+        except OSError:
+            continue
+        for f in files:
+            low = f.name.lower()
+            if "compose" not in low or not low.endswith((".yml", ".yaml")) or f in read:
+                continue
+            services = file_services(f, max_bytes=1_000_000)  # budgeted loader: safe on bombs
+            for sname, svc in (services or {}).items():
+                out.setdefault(sname.lower(), f.name)
+                cname = svc.get("container_name") if isinstance(svc, Mapping) else None
+                if isinstance(cname, Scalar) and isinstance(cname.value, str):
+                    out.setdefault(cname.value.lower(), f.name)
+    return out

@@ -1,0 +1,73 @@
+"""A connection that uses a container name Compose generated (`myproj-db-1`).
+
+## What it catches
+
+A connection variable (or a URL in a command) whose host is the name Compose
+gives a container when it has no `container_name`: `<project>-<service>-<n>`
+(Compose v2) or `<project>_<service>_<n>` (Compose v1), for the project's
+current name. The message suggests the service name.
+
+## Why it matters
+
+Generated names depend on the project name, which comes from the directory the
+project is checked out in (or `-p`, `COMPOSE_PROJECT_NAME`, `name:`), on the
+Compose version (`-` since v2, `_` before) and on the replica number. The same
+file in another directory, or under another Compose, makes the client fail with
+`Name or service not known`. The service name always resolves.
+
+## Bad
+
+```yaml
+name: shop
+services:
+  app:
+    image: acme/app
+    environment:
+      REDIS_URL: redis://shop-redis-1:6379/0
+  redis:
+    image: redis:7
+```
+
+## Good
+
+```yaml
+name: shop
+services:
+  app:
+    image: acme/app
+    environment:
+      REDIS_URL: redis://redis:6379/0
+  redis:
+    image: redis:7
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from composelint.analysis.connectivity import reachability
+from composelint.model.findings import Violation
+from composelint.model.project import Project
+
+from .helpers import resolved_via, subject
+
+code = "CMP105"
+name = "host-generated-container-name"
+summary = (
+    "A connection uses a generated container name (project-service-1) instead of the service name"
+)
+severity = "warning"
+
+
+def check(project: Project) -> Iterator[Violation]:
+    reach = reachability(project)
+    for c, target in resolved_via(project, reach, "generated_name"):
+        yield Violation(
+            f'{subject(c)} points at "{c.host}", the container name Compose generates for '
+            f'service "{target}" in project "{reach.project_name}": it changes with the '
+            "project name (the directory), the Compose version and the replica number, and "
+            f'then fails with "Name or service not known"; use "{target}"',
+            c.span,
+            c.related,
+        )

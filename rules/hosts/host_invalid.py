@@ -1,0 +1,126 @@
+"""A host setting that is not a host name (a scheme, a port, spaces, underscores).
+
+## What it catches
+
+Values of host variables (`DB_HOST`, `REDIS_HOST`, `PGHOST`, ADO.NET `Server=`)
+and connection strings whose host part cannot work as written:
+
+- `host-has-scheme` (`DB_HOST=postgres://db`): a URL where a host name goes;
+- `host-has-port` (`DB_HOST=db:5432`, `Server=db:1433`): a port glued to the
+  host where the client takes it separately (`WORDPRESS_DB_HOST` and other
+  variables documented to accept `host:port` are fine);
+- `host-has-space` (`DB_HOST="db "`): white space in the name (error);
+- `host-underscore` (`http://my_api:8000`): Docker's DNS resolves names with
+  `_`, but Java's URI class, Tomcat and many HTTP clients reject them — warning
+  for http(s)/ws(s) URLs, info elsewhere.
+
+## Why it matters
+
+The client looks the whole text up as a host name and fails: `could not
+translate host name "db:5432" to address`, `getaddrinfo ENOTFOUND
+postgres://db`, or — for underscores — `Invalid URL host` / `IllegalArgumentException`
+in Java, and HTTP 400 from servers that validate the `Host` header.
+
+## Bad
+
+```yaml
+services:
+  app:
+    image: acme/app
+    environment:
+      DB_HOST: db:5432
+  db:
+    image: postgres:16
+```
+
+## Good
+
+```yaml
+services:
+  app:
+    image: acme/app
+    environment:
+      DB_HOST: db
+      DB_PORT: "5432"
+  db:
+    image: postgres:16
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from composelint.analysis.connectivity import ValueIssue, value_issues
+from composelint.analysis.connstrings import mask_value, parse_value
+from composelint.model.findings import Severity, Violation
+from composelint.model.project import Project
+
+code = "CMP109"
+name = "host-invalid"
+summary = "A host setting that is not a host name: a scheme, a port, spaces or underscores"
+severity = "warning"
+
+_FIX = {
+    "host-has-scheme": "write only the host name, or use the variable that takes a URL",
+    "host-has-port": "write only the host name and set the port in its own setting",
+    "host-has-space": "remove the white space",
+    "host-underscore": "rename the service (or add a network alias) without '_'",
+}
+_WHY = {
+    "host-has-scheme": "the client looks the whole text up as a name",
+    "host-has-port": "the client looks the whole text up as a name",
+    "host-has-space": "no host name contains white space",
+    "host-underscore": "Docker's DNS resolves it, but URL parsers in Java, Tomcat and many "
+    "HTTP clients reject a host with '_' (IllegalArgumentException, HTTP 400)",
+}
+
+
+def check(project: Project) -> Iterator[Violation]:
+    for issue in value_issues(project):
+        kind = issue.problem.kind
+        if kind not in _FIX:
+            continue
+        yield Violation(
+            f'{_subject(issue)} = "{_shown(issue)}": {issue.problem.message}; '
+            f"{_WHY[kind]}; {_FIX[kind]}",
+            issue.span,
+            issue.related,
+            severity=_severity(issue),
+        )
+
+
+def _subject(issue: ValueIssue) -> str:
+    kind = "build arg " if issue.where == "build-arg" else ""
+    return f'{kind}{issue.variable} in service "{issue.client}"'
+
+
+def _shown(issue: ValueIssue) -> str:
+    text = mask_value(issue.value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+# host variables whose clients take a bare host only (libpq, PDO, mysqlclient)
+_STRICT_HOST_VARS = frozenset(
+    {"PGHOST", "POSTGRES_HOST", "MYSQL_HOST", "MARIADB_HOST", "DB_HOST", "DATABASE_HOST"}
+)
+_JAVA_PREFIXES = ("SPRING_", "QUARKUS_", "MICRONAUT_", "JAVA_", "JDBC_")
+
+
+def _severity(issue: ValueIssue) -> Severity | None:
+    """Error for white space; warning where the client is known to reject the value;
+    info otherwise (many apps take host:port or a URL in a *_HOST variable, and only
+    some URL parsers reject '_')."""
+    kind = issue.problem.kind
+    var = issue.variable.upper()
+    if kind == "host-has-space":
+        return Severity.ERROR
+    if kind in ("host-has-port", "host-has-scheme"):
+        return None if var in _STRICT_HOST_VARS else Severity.INFO
+    at = issue.problem.offset
+    for dest in parse_value(issue.value, issue.variable).destinations:
+        if dest.host_offset <= at < dest.host_offset + max(dest.host_length, 1):
+            scheme = (dest.scheme or "").lower()
+            if scheme.startswith(("http", "ws")) and var.startswith(_JAVA_PREFIXES):
+                return None
+    return Severity.INFO

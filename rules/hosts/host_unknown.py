@@ -1,0 +1,204 @@
+"""A connection to a host name that no service of the project defines.
+
+## What it catches
+
+A connection variable (`DATABASE_URL`, `DB_HOST`, `REDIS_URL` ...) whose host is
+a single-label name (no dots) that nothing in the project makes resolvable: no
+service name, network alias, `container_name`, generated container name,
+`links` / `external_links` alias or `extra_hosts` entry of the client. In
+practice: the server the client needs is not part of this compose file.
+
+- Error, pointing at the host text, also when it sits in a `.env` or `env_file`
+  (the compose line that loads the file is a related location).
+- Warning when the client joins an `external` network or sets `dns:` /
+  `dns_search:` (the name may be defined there), for build args (used at build
+  time), and for values recognised only by their shape.
+- When the name is a service disabled by the active profiles, the message says
+  so (warning).
+- Dotted names (`api.example.com`), IP addresses and browser-facing variables
+  (`NEXT_PUBLIC_*`, `VITE_*`) are not checked; neither are values of variables
+  that are not connection settings (`CACHE_DRIVER=redis`).
+
+## Why it matters
+
+`docker compose config` accepts the project and the containers start, then the
+client fails to resolve the name: `could not translate host name "db" to
+address`, `getaddrinfo ENOTFOUND db`. This is the failure of the post-mortem's
+test environment: the app pointed at `ventanas-test-db`, a container started by
+hand from another project, on a network the app did not join.
+
+## Bad
+
+```yaml
+services:
+  app:
+    image: acme/app
+    environment:
+      DATABASE_URL: postgresql://app:secret@ventanas-test-db:5432/app
+```
+
+## Good
+
+```yaml
+services:
+  app:
+    image: acme/app
+    environment:
+      DATABASE_URL: postgresql://app:secret@postgres:5432/app
+    depends_on: [postgres]
+  postgres:
+    image: postgres:16
+```
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from composelint.analysis.connectivity import (
+    Connection,
+    Reachability,
+    connections,
+    declared_external_networks,
+    is_ip_literal,
+    is_loopback,
+    reachability,
+)
+from composelint.analysis.connstrings import VarRole
+from composelint.model.findings import Severity, Violation
+from composelint.model.nodes import Mapping, Scalar
+from composelint.model.project import Project
+
+from .helpers import (
+    NAMED,
+    dialed,
+    lookup_error,
+    scheme_of,
+    sibling_services,
+    subject,
+    suggest,
+    what,
+)
+
+code = "CMP107"
+name = "host-unknown"
+summary = "A connection to a host name that no service, alias or container of the project defines"
+severity = "error"
+
+_SKIP_MODES = ("host", "none")
+
+
+def check(project: Project) -> Iterator[Violation]:
+    reach = reachability(project)
+    for c in dialed(connections(project), reach, where=NAMED):
+        host = c.host
+        if "." in host or ":" in host or is_ip_literal(host) or is_loopback(host):
+            continue
+        me = reach.services.get(c.client)
+        if me is None:
+            continue
+        mode = me.network_mode
+        if mode is not None and (mode in _SKIP_MODES or mode.startswith("container:")):
+            continue
+        res = reach.resolve(c.client, host)
+        if res.via == "disabled" and res.target is not None:
+            yield Violation(
+                f'{subject(c)} points at "{host}", a service that is disabled by the active '
+                "profiles: it is not started, so the name does not resolve "
+                f"(error: {lookup_error(c)}); enable its profile or remove the profile from it",
+                c.span,
+                c.related,
+                severity=Severity.WARNING,
+            )
+            continue
+        if res.via is not None:
+            continue
+        yield _unknown(project, reach, c)
+
+
+def _unknown(project: Project, reach: Reachability, c: Connection) -> Violation:
+    me = reach.services[c.client]
+    own = {c.client, me.container_name or c.client}
+    guess = suggest(c.host, reach.known_names(c.client) - own)
+    fix = f"add the {what(c)} as a service or join its network as external"
+    unjoined = sorted(set(declared_external_networks(project)) - reach.effective_networks(c.client))
+    if unjoined:  # the post-mortem: the database's network is declared, the app is not on it
+        nets = ", ".join(f'"{n}"' for n in unjoined)
+        fix = (
+            f"add the {what(c)} as a service, or add the external network {nets} that this "
+            f"project declares to the networks of {c.client} if the {what(c)} runs there"
+        )
+    if guess is not None:
+        fix = f'did you mean "{guess}"? Otherwise {fix}'
+    message = (
+        f'{subject(c)} points at "{c.host}", which is not a service of this project '
+        f"({reach.network_phrase(c.client)})"
+    )
+    sibling = sibling_services(project).get(c.host.lower())
+    if sibling is not None:
+        return Violation(
+            f"{message}; it is defined in {sibling}, which is not part of this project: the "
+            f"name resolves only when the files are used together (-f ... -f {sibling}, or "
+            f"include:); otherwise the client fails (error: {lookup_error(c)})",
+            c.span,
+            c.related,
+            severity=Severity.WARNING,
+        )
+    external = sorted(reach.effective_networks(c.client) & reach.external_networks)
+    if external:
+        nets = ", ".join(f'"{n}"' for n in external)
+        return Violation(
+            f"{message}; it resolves only if a container on the external network {nets} is "
+            f'called "{c.host}", otherwise the client fails (error: {lookup_error(c)}); {fix}',
+            c.span,
+            c.related,
+            severity=Severity.WARNING,
+        )
+    message += f", so the name does not resolve at runtime (error: {lookup_error(c)}); {fix}"
+    doubt = _doubt(project, reach, c)
+    if doubt:
+        message += f" ({doubt})"
+    return Violation(message, c.span, c.related, severity=Severity.WARNING if doubt else None)
+
+
+_OUTSIDE_WORDS = frozenset({"SMTP", "MAIL", "EMAIL", "LDAP", "IMAP", "POP3", "SYSLOG"})
+_OUTSIDE_SCHEMES = ("smtp", "ldap", "imap", "pop3")
+_SELECTOR_LAST = frozenset(
+    {"ENGINE", "DRIVER", "TYPE", "BACKEND", "DIALECT", "CONNECTION", "VENDOR", "PROVIDER"}
+)
+
+
+def _doubt(project: Project, reach: Reachability, c: Connection) -> str | None:
+    """Why the finding may be wrong, which makes it a warning; None when it is solid."""
+    words = set(re.split(r"[^A-Z0-9]+", (c.variable or "").upper()))
+    if reach.services[c.client].dns:
+        return "unless the service's dns: / dns_search: servers know the name"
+    if c.where == "build-arg":
+        return "a build arg: check whether the image uses it at run time"
+    if c.where == "command" or c.role is VarRole.OTHER:
+        return "recognised by the shape of the value only"
+    if words & _OUTSIDE_WORDS or scheme_of(c).startswith(_OUTSIDE_SCHEMES):
+        return "mail and directory servers often live outside the project, under a name the host's DNS knows"
+    if "example" in c.host.lower():
+        return "it looks like a placeholder"
+    if c.role is VarRole.DESTINATION_URL and c.dest.kind == "host" and c.dest.port is None:
+        return "a bare word where a URL is expected: it may not be a host at all"
+    if what(c) in ("database", "server") and _other_backend(project, c.client):
+        return "another setting of the service selects SQLite: this one may be unused"
+    return None
+
+
+def _other_backend(project: Project, client: str) -> bool:
+    env = project.services.get(client, Mapping()).get("environment")
+    if not isinstance(env, Mapping):
+        return False
+    for var, node in env.items.items():
+        last = re.split(r"[^A-Z0-9]+", var.upper())[-1]
+        if (
+            last in _SELECTOR_LAST
+            and isinstance(node, Scalar)
+            and "sqlite" in str(node.value).lower()
+        ):
+            return True
+    return False

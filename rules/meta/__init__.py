@@ -1,0 +1,1 @@
+"""CMP9xx: findings about the lint run itself (suppression comments)."""

@@ -1,0 +1,1 @@
+"""CMP2xx: networks, ports and start-up order between services."""

@@ -1,0 +1,110 @@
+"""A service connects to another service of the project without depending on it.
+
+## What it catches
+
+A connection setting (environment value or a URL in the command) whose host is
+another service of the project, when the client does not depend on it, directly
+or through its dependencies. The dependencies Compose adds by itself count:
+`links`, `volumes_from`, `network_mode: service:X` and `ipc`/`pid: service:X`.
+Not reported: build arguments (nothing runs at build time), and pairs where the
+target already depends on the client (a `depends_on` would be a cycle).
+
+## Why it matters
+
+Without `depends_on`, `docker compose up` may start the client first, and a
+`docker compose up app` does not start the database at all: the client fails
+with `Connection refused` or `could not translate host name`, and only works
+after a restart. When the target has a healthcheck, the long form with
+`condition: service_healthy` also waits until it actually accepts connections.
+
+## Bad
+
+```yaml
+services:
+  app:
+    image: acme/app
+    environment:
+      DATABASE_URL: postgresql://app:secret@db:5432/app
+  db:
+    image: postgres:16
+```
+
+## Good
+
+```yaml
+services:
+  app:
+    image: acme/app
+    environment:
+      DATABASE_URL: postgresql://app:secret@db:5432/app
+    depends_on:
+      db:
+        condition: service_healthy
+  db:
+    image: postgres:16
+    healthcheck:
+      test: ["CMD-SHELL", "pg_isready -U postgres"]
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from composelint.analysis.connections import describe, has_healthcheck, routes, sharers
+from composelint.model.findings import Violation
+from composelint.model.project import Project
+
+code = "CMP205"
+name = "depends-on-missing"
+summary = "A service connects to another service of the project it does not depend on"
+severity = "warning"
+
+
+def _closure(deps: dict[str, frozenset[str]], start: str) -> set[str]:
+    seen: set[str] = set()
+    todo = list(deps.get(start, ()))
+    while todo:
+        s = todo.pop()
+        if s not in seen:
+            seen.add(s)
+            todo.extend(deps.get(s, ()))
+    return seen
+
+
+def check(project: Project) -> Iterator[Violation]:
+    from composelint.analysis.connectivity import reachability
+
+    reach = reachability(project)
+    deps = {n: s.depends_on for n, s in reach.services.items()}
+    closures: dict[str, set[str]] = {}
+    reported: set[tuple[str, str]] = set()
+    for route in routes(project):
+        conn, target = route.conn, route.target
+        if not route.res.shared:
+            continue  # unreachable anyway: network-no-shared-network / network-host-mode
+        if conn.where in ("build-arg", "healthcheck") or (conn.client, target.name) in reported:
+            continue
+        for s in (conn.client, target.name):
+            if s not in closures:
+                closures[s] = _closure(deps, s)
+        if target.name in closures[conn.client] or conn.client in closures[target.name]:
+            continue
+        shared_by = sharers(project, conn) - {conn.client}
+        if any(target.name in _closure(deps, s) for s in shared_by):
+            continue  # inherited from a service that does depend on it: likely unused here
+        reported.add((conn.client, target.name))
+        if has_healthcheck(project, target.name):
+            fix = (
+                f"add to {conn.client}: depends_on: {{{target.name}: {{condition: "
+                f"service_healthy}}}} ({target.name} has a healthcheck)"
+            )
+        else:
+            fix = f"add depends_on: [{target.name}] to {conn.client}"
+        yield Violation(
+            f"{conn.client} connects to {target.name} ({describe(conn)}) but does not depend "
+            f"on it: Compose may start {conn.client} first, or without {target.name}, and it "
+            f'fails with "Connection refused" / "could not translate host name"; {fix}',
+            conn.span,
+            conn.related,
+        )

@@ -1,0 +1,201 @@
+"""`depends_on` a database or broker without waiting for it to be ready, or waiting on no healthcheck.
+
+## What it catches
+
+- A `depends_on` entry in the short form (`depends_on: [db]`) or with
+  `condition: service_started` whose target runs a database or message-broker
+  image. The families, by image name (any registry, tag or vendor prefix):
+  postgres (also postgis, timescaledb, pgvector), mysql (also percona), mariadb,
+  mongo, rabbitmq, kafka, elasticsearch, opensearch, mssql, oracle, cassandra,
+  clickhouse, couchdb, neo4j and influxdb. Redis, valkey and memcached are left
+  out on purpose: they accept connections within a second of starting and their
+  clients reconnect. ZooKeeper is left out too: Kafka retries it by itself.
+- `condition: service_healthy` on a service that has no `healthcheck:` (or disables
+  it) when its image is not known to declare a `HEALTHCHECK` — for a local
+  `build:` the Dockerfile is read; when it cannot be read nothing is reported.
+
+## Why it matters
+
+`service_started` only waits for the container to *start*. A database needs
+seconds (much longer on first initialisation) before it accepts connections, so
+the dependent service fails with `Connection refused` / `the database system is
+starting up` and exits or crash-loops. `service_healthy` on a service without a
+healthcheck fails at `up`: `dependency failed to start: container ... has no
+healthcheck configured`.
+
+## Bad
+
+```yaml
+services:
+  app:
+    image: acme/app
+    depends_on: [db]
+  db:
+    image: postgres:16
+```
+
+## Good
+
+```yaml
+services:
+  app:
+    image: acme/app
+    depends_on:
+      db:
+        condition: service_healthy
+  db:
+    image: postgres:16
+    healthcheck:
+      test: ["CMD-SHELL", "pg_isready -U postgres"]
+      interval: 5s
+      retries: 10
+```
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from composelint.analysis.connections import has_healthcheck
+from composelint.analysis.connstrings import image_family
+from composelint.model.findings import Related, Violation
+from composelint.model.nodes import Mapping, Scalar
+from composelint.model.project import Project
+from composelint.model.span import Span
+
+code = "CMP206"
+name = "depends-on-not-ready"
+summary = (
+    "depends_on a database/broker without service_healthy, or service_healthy with no healthcheck"
+)
+severity = "warning"
+
+# image families that take seconds to accept connections after their container starts
+READY_FAMILIES = frozenset(
+    {
+        "postgres", "mysql", "mariadb", "mongo", "rabbitmq", "kafka", "elasticsearch",
+        "opensearch", "mssql", "oracle", "cassandra", "clickhouse", "couchdb", "neo4j",
+        "influxdb",
+    }
+)  # fmt: skip
+# a healthcheck command that works in each family's official image
+_PROBES = {
+    "postgres": '["CMD-SHELL", "pg_isready -U $${POSTGRES_USER:-postgres}"]',
+    "mysql": '["CMD", "mysqladmin", "ping", "-h", "localhost"]',
+    "mariadb": '["CMD", "healthcheck.sh", "--connect", "--innodb_initialized"]',
+    "mongo": '["CMD", "mongosh", "--quiet", "--eval", "db.adminCommand(\'ping\')"]',
+    "rabbitmq": '["CMD", "rabbitmq-diagnostics", "-q", "ping"]',
+}
+# images (path without registry/tag) whose Dockerfile declares a HEALTHCHECK
+_IMAGES_WITH_HEALTHCHECK = frozenset(
+    {
+        "gitlab/gitlab-ce", "gitlab/gitlab-ee", "vaultwarden/server", "louislam/uptime-kuma",
+        "pihole/pihole", "jc21/nginx-proxy-manager", "authelia/authelia",
+        "immich-app/immich-server", "mailcow/unbound",
+    }
+)  # fmt: skip
+_HEALTHCHECK = re.compile(r"(?im)^\s*HEALTHCHECK\s+(?!NONE\b)")
+
+
+def _within(inner: Span | None, outer: Span | None) -> bool:
+    if inner is None or outer is None or inner.path != outer.path:
+        return False
+    return (outer.line, outer.col) <= (inner.line, inner.col) and (
+        inner.end_line,
+        inner.end_col,
+    ) <= (
+        outer.end_line,
+        outer.end_col,
+    )
+
+
+def _image_path(image: str) -> str:
+    s = image.lower().split("@", 1)[0]
+    slash, colon = s.rfind("/"), s.rfind(":")
+    if colon > slash:
+        s = s[:colon]
+    parts = s.split("/")
+    if len(parts) > 1 and ("." in parts[0] or ":" in parts[0]):
+        parts = parts[1:]
+    return "/".join(parts)
+
+
+def _image_has_healthcheck(svc: Mapping) -> bool | None:
+    """Whether the image declares a HEALTHCHECK: True/False, None when unknown."""
+    build = svc.get("build")
+    if isinstance(build, Mapping):
+        context = build.get("context")
+        dockerfile = build.get("dockerfile")
+        if not isinstance(context, Scalar) or not isinstance(context.value, str):
+            return None
+        if "://" in context.value or context.value.startswith("git@"):
+            return None
+        name = str(dockerfile.value) if isinstance(dockerfile, Scalar) else "Dockerfile"
+        try:
+            text = (Path(context.value) / name).read_text(errors="replace")
+        except OSError:
+            return None
+        return bool(_HEALTHCHECK.search(text)) or None
+    image = svc.get("image")
+    if isinstance(image, Scalar) and isinstance(image.value, str):
+        return _image_path(image.value) in _IMAGES_WITH_HEALTHCHECK
+    return None
+
+
+def check(project: Project) -> Iterator[Violation]:
+    services = project.services
+    for sname, svc in services.items():
+        deps = svc.get("depends_on")
+        if not isinstance(deps, Mapping):
+            continue
+        for target, entry in deps.items.items():
+            key_span = deps.key_span(target)
+            if not isinstance(entry, Mapping) or target not in services:
+                continue
+            if not _within(key_span, deps.span):
+                continue  # implicit (links, volumes_from ...): nothing written to change
+            cond_node = entry.get("condition")
+            cond = cond_node.value if isinstance(cond_node, Scalar) else "service_started"
+            tsvc = services[target]
+            image = tsvc.get("image")
+            fam = (
+                image_family(image.value)
+                if isinstance(image, Scalar) and isinstance(image.value, str)
+                else None
+            )
+            hc = has_healthcheck(project, target)
+            hc_span = tsvc.key_span("healthcheck")
+            if cond == "service_started" and fam in READY_FAMILIES:
+                written = (
+                    "in the short form"
+                    if isinstance(cond_node, Scalar) and cond_node.span == key_span
+                    else "with condition: service_started"
+                )
+                if hc:
+                    fix = f"use the long form with condition: service_healthy ({target} has a healthcheck)"
+                else:
+                    probe = _PROBES.get(fam or "", '["CMD", ...]')
+                    fix = (
+                        f"add a healthcheck to {target} (e.g. test: {probe}) and depend on it "
+                        "with condition: service_healthy"
+                    )
+                yield Violation(
+                    f"{sname} depends on {target} ({fam}) {written}, which only waits for the "
+                    f"container to start, not for {fam} to accept connections: {sname} may fail "
+                    f'with "Connection refused" / "the database system is starting up"; {fix}',
+                    key_span,
+                    (Related(hc_span, f"{target}'s healthcheck"),) if hc and hc_span else (),
+                )
+            elif cond == "service_healthy" and not hc:
+                if hc is None and _image_has_healthcheck(tsvc) is not False:
+                    continue  # the image declares one, or we cannot tell
+                why = "disables its healthcheck" if hc is False else "defines no healthcheck"
+                yield Violation(
+                    f"{sname} waits for {target} to be healthy, but {target} {why} and its "
+                    "image is not known to declare one: `docker compose up` fails with "
+                    f'"container ... has no healthcheck configured"; add a healthcheck to '
+                    f"{target}",
+                    cond_node.span if isinstance(cond_node, Scalar) else key_span,
+                )

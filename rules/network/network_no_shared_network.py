@@ -1,0 +1,143 @@
+"""A service connects by name to a service it shares no network with.
+
+## What it catches
+
+A connection setting (`DATABASE_URL`, `DB_HOST`, `REDIS_URL`, a URL in a command or
+healthcheck ...) whose host is another service of the project — by service name,
+network alias, `container_name` or `links` alias — when the two services are not
+attached to a common network:
+
+- the client and the target list disjoint `networks:` (`app` only on `front`, `db`
+  only on `back`; a service without `networks:` is on `default`);
+- the name is an alias that only exists on a network the client is not on;
+- the client uses `network_mode: none` or `network_mode: bridge` (the legacy
+  docker0 network, which has no name-based discovery).
+
+`network_mode: service:X` counts X's networks. Clients or targets in
+`network_mode: host` are reported by `network-host-mode` (CMP202);
+`container:<id>` modes cannot be checked statically.
+
+## Why it matters
+
+Docker's DNS only answers for containers that share a user-defined network, and
+Compose does not warn about split networks (`docker compose config` accepts the
+project). The application fails at runtime with `could not translate host name
+"db" to address`, `getaddrinfo ENOTFOUND db` or `Name or service not known` —
+the incident in the ventanas post-mortem, where the app was on `app-test_default`
+and the database on another network.
+
+## Bad
+
+```yaml
+services:
+  app:
+    image: acme/app
+    environment:
+      DATABASE_URL: postgresql://app:secret@db:5432/app
+    networks: [front]
+  db:
+    image: postgres:16
+    networks: [back]
+networks:
+  front: {}
+  back: {}
+```
+
+## Good
+
+```yaml
+services:
+  app:
+    image: acme/app
+    environment:
+      DATABASE_URL: postgresql://app:secret@db:5432/app
+    networks: [front, back]
+  db:
+    image: postgres:16
+    networks: [back]
+networks:
+  front: {}
+  back: {}
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from composelint.analysis.connections import describe, mode_of, networks_text, routes, sharers
+from composelint.model.findings import Related, Severity, Violation
+from composelint.model.project import Project
+
+code = "CMP201"
+name = "network-no-shared-network"
+summary = "A service connects by name to a service it shares no network with"
+severity = "error"
+
+
+def check(project: Project) -> Iterator[Violation]:
+    from composelint.analysis.connectivity import reachability
+
+    reach = reachability(project)
+    for route in routes(project):
+        conn, res, target = route.conn, route.res, route.target
+        if res.shared:
+            continue
+        client_mode = mode_of(reach, conn.client)
+        target_mode = mode_of(reach, target.name)
+        if "host" in (client_mode, target_mode) or target_mode is not None:
+            continue  # host mode: CMP202; target in another namespace: not checkable here
+        if client_mode is not None and client_mode not in ("none", "bridge"):
+            continue  # container:<id> or an unknown mode
+        where = describe(conn)
+        if client_mode == "none":
+            why = f"{conn.client} has network_mode: none, so it has no network at all"
+            fix = f"remove network_mode: none from {conn.client}"
+        elif client_mode == "bridge":
+            why = (
+                f"{conn.client} uses network_mode: bridge (the default docker0 network), "
+                "which has no name resolution between containers"
+            )
+            fix = f"remove network_mode: bridge from {conn.client} and put it on a network {target.name} is on"
+        else:
+            mine = reach.effective_networks(conn.client)
+            theirs = reach.effective_networks(target.name)
+            if res.via == "alias":
+                alias_nets = frozenset(
+                    a.network
+                    for a in target.attachments.values()
+                    if conn.host.lower() in (x.lower() for x in a.aliases)
+                )
+                why = (
+                    f"{conn.client} is on {networks_text(mine)}, and the alias {conn.host!r} "
+                    f"of {target.name} only exists on {networks_text(alias_nets)}"
+                )
+                theirs = alias_nets
+            else:
+                why = (
+                    f"{conn.client} is on {networks_text(mine)}, {target.name} only on "
+                    f"{networks_text(theirs)}"
+                )
+            common = sorted(theirs)[0] if theirs else "a network"
+            fix = f"add a common network (e.g. put {conn.client} on {common} too)"
+        related = [
+            Related(s, f"{target.name} is defined here")
+            for s in [project.span("services", target.name, key=True)]
+            if s
+        ]
+        sev = None
+        shared_by = sharers(project, conn)
+        if len(shared_by) > 1 and target.name not in reach.services[conn.client].depends_on:
+            # inherited boilerplate (extends, anchors, a shared env_file): maybe unused here
+            sev = Severity.WARNING
+            fix += (
+                f" (the value is shared by {', '.join(sorted(shared_by))}: if "
+                f"{conn.client} does not use it, remove it there)"
+            )
+        yield Violation(
+            f"{where} points at {conn.host!r} but {why}: the name does not resolve at runtime "
+            f'("could not translate host name", "Name or service not known"); {fix}',
+            conn.span,
+            (*conn.related, *related),
+            severity=sev,
+        )

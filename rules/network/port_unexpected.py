@@ -1,0 +1,102 @@
+"""A connection uses a port the target service does not listen on.
+
+## What it catches
+
+A destination whose host is another service of the project, built from an image
+whose ports are well known (databases, brokers, caches, search engines: postgres,
+mysql, mariadb, mongo, redis, rabbitmq, kafka, zookeeper, elasticsearch, ...),
+when the port is none of:
+
+- the image's default and usual secondary ports (`5432`; `5672`/`15672` ...);
+- the targets of its `ports:` and its `expose:` entries;
+- a number in one of its port-like variables (`PGPORT`, `KAFKA_LISTENERS` ...) or in
+  its `command` / `entrypoint` (`redis-server --port 6380`).
+
+An implicit port (`redis://cache`) counts as the scheme's default. Images whose
+ports are unknown (your own builds, web servers reading a mounted config) are
+never reported; a published host port is reported by `port-published-not-target`.
+
+## Why it matters
+
+Nothing listens on that port in the target container: the client fails with
+`Connection refused` (or times out), usually after a misremembered default
+(`mysql://db:5432`) or a copy-pasted port.
+
+## Bad
+
+```yaml
+services:
+  app:
+    image: acme/app
+    environment:
+      REDIS_URL: redis://cache:6380/0
+  cache:
+    image: redis:7
+```
+
+## Good
+
+```yaml
+services:
+  app:
+    image: acme/app
+    environment:
+      REDIS_URL: redis://cache:6379/0
+  cache:
+    image: redis:7
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from composelint.analysis.connections import (
+    PORT_FAMILIES,
+    describe,
+    family,
+    port_span,
+    possible_ports,
+    routes,
+)
+from composelint.model.findings import Violation
+from composelint.model.project import Project
+
+code = "CMP204"
+name = "port-unexpected"
+summary = "A connection uses a port the target service is not known to listen on"
+severity = "warning"
+
+
+def check(project: Project) -> Iterator[Violation]:
+    from composelint.analysis.connstrings import schemes_for_family
+
+    for route in routes(project):
+        conn, target = route.conn, route.target
+        fam = family(target)
+        port = conn.port
+        if fam not in PORT_FAMILIES or port is None or fam is None:
+            continue
+        if conn.dest.port is None:
+            if conn.dest.kind != "url":
+                continue  # a host variable: the port is usually in a sibling *_PORT
+            scheme = conn.dest.scheme
+            if scheme is None or scheme not in schemes_for_family(fam):
+                continue  # a wrong scheme's default port: url-scheme-mismatch
+        if port in target.published and target.published[port] != port:
+            continue  # port-published-not-target
+        known = possible_ports(project, target)
+        if port in known:
+            continue
+        listens = ", ".join(str(p) for p in sorted(target.listen_ports)) or "?"
+        written = "" if conn.dest.port is not None else f" (the default port of {scheme}://)"
+        yield Violation(
+            f"{describe(conn)} connects to {conn.host}:{port}{written}, but {target.name} "
+            f"({target.image}) listens on {listens}: the connection is refused "
+            f'("Connection refused"); use {conn.host}:{min(target.listen_ports)}'
+            if target.listen_ports
+            else f"{describe(conn)} connects to {conn.host}:{port}, a port {target.name} "
+            "does not listen on",
+            port_span(project, conn),
+            conn.related,
+        )

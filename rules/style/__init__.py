@@ -1,0 +1,1 @@
+"""CMP7xx: style and portability of compose files."""

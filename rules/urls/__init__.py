@@ -1,0 +1,1 @@
+"""CMP3xx: connection URLs that their clients parse differently or reject."""

@@ -1,0 +1,210 @@
+"""The user, password or database in a connection URL differ from the target's settings.
+
+## What it catches
+
+A connection to a service of the project running postgres, mysql, mariadb, mongo
+or rabbitmq whose user, password or database differ from what the target's
+image creates on first start:
+
+| image | user | password | database / vhost |
+|---|---|---|---|
+| postgres | `POSTGRES_USER` | `POSTGRES_PASSWORD` | `POSTGRES_DB` |
+| mysql, mariadb | `MYSQL_USER` / `MARIADB_USER` (or `root`) | `MYSQL_PASSWORD` (`MYSQL_ROOT_PASSWORD` for root) | `MYSQL_DATABASE` |
+| mongo | `MONGO_INITDB_ROOT_USERNAME` | `MONGO_INITDB_ROOT_PASSWORD` | — |
+| rabbitmq | `RABBITMQ_DEFAULT_USER` | `RABBITMQ_DEFAULT_PASS` | `RABBITMQ_DEFAULT_VHOST` |
+
+Only settings written on the target are compared (no image defaults), values are
+compared after interpolation, and a side that interpolates an unset variable is
+skipped. Two values taken from the same `${VAR}` match by construction. User and
+database are not compared when the target mounts `/docker-entrypoint-initdb.d`
+(init scripts may create others). Passwords are never printed: the message names
+the variables.
+
+## Why it matters
+
+The client fails at runtime with `password authentication failed for user "app"`,
+`role "app" does not exist`, `database "app" does not exist`, `Access denied for
+user` or `ACCESS_REFUSED`. Note that the image applies these settings only when it
+initialises an empty data volume: after changing them, the old volume keeps the
+old credentials.
+
+## Bad
+
+```yaml
+services:
+  app:
+    image: acme/app
+    environment:
+      DATABASE_URL: postgresql://app:secret@db:5432/app
+  db:
+    image: postgres:16
+    environment:
+      POSTGRES_USER: postgres
+      POSTGRES_PASSWORD: secret
+      POSTGRES_DB: app
+```
+
+## Good
+
+```yaml
+services:
+  app:
+    image: acme/app
+    environment:
+      DATABASE_URL: postgresql://${DB_USER}:${DB_PASSWORD}@db:5432/app
+  db:
+    image: postgres:16
+    environment:
+      POSTGRES_USER: ${DB_USER}
+      POSTGRES_PASSWORD: ${DB_PASSWORD}
+      POSTGRES_DB: app
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from urllib.parse import unquote
+
+from composelint.analysis.connections import environment, family, locate, routes
+from composelint.analysis.connectivity import Connection
+from composelint.model.findings import Related, Violation
+from composelint.model.nodes import Mapping, Node, Scalar, Sequence
+from composelint.model.project import Project
+from composelint.model.span import Span
+
+code = "CMP305"
+name = "credentials-mismatch"
+summary = "User, password or database in a connection URL differ from the target's settings"
+severity = "warning"
+
+# family -> (user vars, password vars, database vars, error text)
+_VARS: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], str]] = {
+    "postgres": (
+        ("POSTGRES_USER",),
+        ("POSTGRES_PASSWORD",),
+        ("POSTGRES_DB",),
+        'password authentication failed for user / role "..." does not exist / database "..." does not exist',
+    ),
+    "mysql": (
+        ("MYSQL_USER", "MARIADB_USER"),
+        ("MYSQL_PASSWORD", "MARIADB_PASSWORD"),
+        ("MYSQL_DATABASE", "MARIADB_DATABASE"),
+        "Access denied for user",
+    ),
+    "mongo": (
+        ("MONGO_INITDB_ROOT_USERNAME",),
+        ("MONGO_INITDB_ROOT_PASSWORD",),
+        (),
+        "Authentication failed",
+    ),
+    "rabbitmq": (
+        ("RABBITMQ_DEFAULT_USER",),
+        ("RABBITMQ_DEFAULT_PASS",),
+        ("RABBITMQ_DEFAULT_VHOST",),
+        "ACCESS_REFUSED - Login was refused / NOT_ALLOWED - vhost not found",
+    ),
+}
+_VARS["mariadb"] = _VARS["mysql"]
+_ROOT_PASSWORD = ("MYSQL_ROOT_PASSWORD", "MARIADB_ROOT_PASSWORD")
+
+
+def _resolved(node: Node | None) -> str | None:
+    """The value when it is fully known: literal, or interpolated from defined variables."""
+    if not isinstance(node, Scalar) or node.value is None:
+        return None
+    if any(s.source in ("unset", "error", "shell") for s in node.subs):
+        return None
+    return str(node.value)
+
+
+def _setting(env: Mapping, names: tuple[str, ...]) -> tuple[str, str, Span | None] | None:
+    for n in names:
+        node = env.get(n)
+        value = _resolved(node)
+        if value and node is not None:
+            return n, value, node.span
+    return None
+
+
+def _initdb(project: Project, service: str) -> bool:
+    volumes = project.services[service].get("volumes")
+    for item in volumes.items if isinstance(volumes, Sequence) else []:
+        target = item.get("target") if isinstance(item, Mapping) else None
+        if isinstance(target, Scalar) and str(target.value).startswith(
+            "/docker-entrypoint-initdb.d"
+        ):
+            return True
+    return False
+
+
+def _client_known(conn: Connection) -> bool:
+    return conn.node is not None and _resolved(conn.node) is not None
+
+
+def check(project: Project) -> Iterator[Violation]:
+    for route in routes(project):
+        conn, target = route.conn, route.target
+        fam = family(target)
+        if fam not in _VARS or not _client_known(conn) or conn.dest.kind not in ("url", "jdbc"):
+            continue
+        users, passwords, databases, error = _VARS[fam]
+        env = environment(project, target.name)
+        d = conn.dest
+        where = conn.variable or conn.where
+        scripts = _initdb(project, target.name)
+        user = unquote(d.user) if d.user else None
+        user_set = _setting(env, users)
+        is_root = fam in ("mysql", "mariadb") and user == "root"
+        if is_root:
+            user_set = None
+            pw_set = _setting(env, _ROOT_PASSWORD)
+        else:
+            pw_set = _setting(env, passwords)
+        problems: list[tuple[str, str, Span | None]] = []
+        if user and user_set and user != user_set[1] and not scripts:
+            problems.append(
+                (
+                    f"the user {user!r} is not {target.name}'s {user_set[0]} ({user_set[1]!r})",
+                    user_set[0],
+                    user_set[2],
+                )
+            )
+        elif (
+            user
+            and pw_set
+            and d.has_password
+            and d.password_offset is not None
+            and (is_root or user_set is not None)
+        ):
+            raw = conn.value[d.password_offset : d.password_offset + d.password_length]
+            if "$" not in raw and unquote(raw) != pw_set[1]:
+                problems.append(
+                    (
+                        f"the password is not the one {target.name} sets in {pw_set[0]}",
+                        pw_set[0],
+                        pw_set[2],
+                    )
+                )
+        db_set = _setting(env, databases)
+        database = d.database if d.database is None or fam == "rabbitmq" else d.database.strip("/")
+        if database and db_set and not scripts and not is_root and database != db_set[1]:
+            problems.append(
+                (
+                    f"the {'vhost' if fam == 'rabbitmq' else 'database'} {database!r} is not "
+                    f"{target.name}'s {db_set[0]} ({db_set[1]!r})",
+                    db_set[0],
+                    db_set[2],
+                )
+            )
+        for text, var, span in problems:
+            at = conn.span
+            if "password" in text and d.password_offset is not None:
+                at = locate(project, conn, d.password_offset, d.password_length)
+            yield Violation(
+                f"{where} does not match {target.name}'s settings ({text}), so the connection "
+                f'fails with "{error}"; use the same values '
+                f"(ideally the same ${{VARIABLE}} on both sides)",
+                at,
+                (*conn.related, *((Related(span, f"{var} is set here"),) if span else ())),
+            )

@@ -1,0 +1,146 @@
+"""A connection URL that client libraries reject or misread.
+
+## What it catches
+
+- The port written after the database name: `postgresql://db/app:5432`.
+- `mongodb+srv://` with a port or several hosts, or pointed at a service of the
+  project (Docker's DNS serves no SRV records).
+- An `sslmode` libpq rejects (`sslmode=required`, `sslmode=Disable`: libpq
+  compares case-sensitively) — error.
+- `sslmode=require` / `verify-ca` / `verify-full` to a Postgres service of the
+  project that shows no TLS setup (no `ssl=on` in its command, no SSL/TLS
+  variable, no certificate or config file mounted) — warning.
+- An AMQP vhost with an unencoded `/` (`amqp://h/a/b`; the vhost `/` is `%2F`).
+- A URL port that is not a number from 1 to 65535.
+
+## Why it matters
+
+These strings parse, but not as meant. libpq stops with `invalid sslmode value`;
+the port after the path becomes part of the database name (`database "app:5432"
+does not exist`); the MongoDB driver refuses `mongodb+srv` with a port or fails
+with `querySrv ENOTFOUND _mongodb._tcp.mongo`; a Postgres server without TLS
+answers `server does not support SSL, but SSL was required`.
+
+## Bad
+
+```yaml
+services:
+  app:
+    image: acme/app
+    environment:
+      DATABASE_URL: postgresql://app:secret@db/app:5432?sslmode=require
+      MONGO_URL: mongodb+srv://mongo:27017/app
+  db:
+    image: postgres:16
+  mongo:
+    image: mongo:7
+```
+
+## Good
+
+```yaml
+services:
+  app:
+    image: acme/app
+    environment:
+      DATABASE_URL: postgresql://app:secret@db:5432/app?sslmode=disable
+      MONGO_URL: mongodb://mongo:27017/app
+  db:
+    image: postgres:16
+  mongo:
+    image: mongo:7
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from composelint.analysis.connections import (
+    describe,
+    environment,
+    family,
+    locate,
+    owner,
+    parsed,
+    routes,
+    strings,
+    value_groups,
+)
+from composelint.model.findings import Severity, Violation
+from composelint.model.nodes import Mapping, Sequence
+from composelint.model.project import Project
+
+code = "CMP303"
+name = "url-malformed"
+summary = "A connection URL that client libraries reject or misread"
+severity = "error"
+
+_KINDS = {
+    "port-after-path": "libpq/SQLAlchemy read it as part of the database name "
+    '(database "app:5432" does not exist)',
+    "srv-with-port": 'the MongoDB driver refuses it ("mongodb+srv URI cannot have port number")',
+    "srv-multiple-hosts": "the MongoDB driver refuses it",
+    "bad-sslmode": 'libpq refuses to connect ("invalid sslmode value")',
+    "amqp-vhost-slash": 'the client connects to a different vhost and gets "NOT_ALLOWED - '
+    'vhost not found"',
+    "invalid-port": "the client cannot parse the URL",
+}
+_TLS_MODES = frozenset({"require", "verify-ca", "verify-full"})
+_TLS_WORDS = ("ssl", "tls", ".crt", ".pem", ".key", "cert", "postgresql.conf")
+
+
+def _serves_tls(project: Project, service: str) -> bool:
+    """Whether a Postgres service shows any sign of a TLS setup."""
+    svc = project.services[service]
+    words = strings(svc.get("command")) + strings(svc.get("entrypoint"))
+    for key, value in environment(project, service).items.items():
+        words += [key, *strings(value)]
+    volumes = svc.get("volumes")
+    for item in volumes.items if isinstance(volumes, Sequence) else []:
+        if isinstance(item, Mapping):
+            words += strings(item.get("source")) + strings(item.get("target"))
+    text = " ".join(words).lower()
+    return any(w in text for w in _TLS_WORDS)
+
+
+def check(project: Project) -> Iterator[Violation]:
+    for group in value_groups(project):
+        for problem in parsed(group[0]).problems:
+            if problem.kind not in _KINDS or (
+                problem.kind == "invalid-port" and "://" not in group[0].value
+            ):
+                continue
+            conn = owner(group, problem.offset)
+            yield Violation(
+                f"{conn.variable}: {problem.message}; {_KINDS[problem.kind]}",
+                locate(project, conn, problem.offset, problem.length),
+                conn.related,
+            )
+    for route in routes(project):
+        conn, target = route.conn, route.target
+        if conn.dest.scheme == "mongodb+srv":
+            yield Violation(
+                f"{describe(conn)} uses mongodb+srv:// with the service {target.name}: the "
+                f"driver looks up the DNS SRV record _mongodb._tcp.{conn.host}, which Docker's "
+                f'DNS does not serve ("querySrv ENOTFOUND"); use mongodb://{conn.host}:27017',
+                conn.span,
+                conn.related,
+            )
+            continue
+        mode = conn.dest.params.get("sslmode")
+        if (
+            mode in _TLS_MODES
+            and family(target) == "postgres"
+            and not _serves_tls(project, target.name)
+        ):
+            yield Violation(
+                f"{describe(conn)} requires TLS (sslmode={mode}) but {target.name} "
+                f"({target.image}) is not set up for it (the image ships without TLS unless "
+                'started with ssl=on and a certificate): the connection fails with "server '
+                'does not support SSL, but SSL was required"; use sslmode=disable or prefer '
+                "inside the Compose network, or configure TLS on the server",
+                conn.span,
+                conn.related,
+                severity=Severity.WARNING,
+            )

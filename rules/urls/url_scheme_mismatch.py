@@ -1,0 +1,156 @@
+"""A connection URL's scheme is misspelt, or is not a protocol the target image speaks.
+
+## What it catches
+
+- A misspelt scheme: `postgress://`, `postgre://`, `mongo://`, `ampq://`,
+  `htpp://` (also with a SQLAlchemy driver: `postgress+asyncpg://`). Only guesses
+  towards database, broker and HTTP schemes are reported, and real schemes of
+  other libraries (Celery's `rpc://`, `db+…`, `cache+…`) are left alone.
+- A URL whose host is a service of the project built from a known image, on that
+  image's main port (or the scheme's default port), with a scheme the image does
+  not speak: `http://redis:6379`, `redis://rabbitmq:5672`,
+  `mysql+pymysql://…@postgres/…`. A UI or HTTP port of the same image
+  (`http://rabbitmq:15672`) is not reported.
+
+## Why it matters
+
+The client library picks the protocol from the scheme. An unknown one fails
+before connecting (SQLAlchemy: `Can't load plugin: sqlalchemy.dialects:postgress`;
+Prisma: `the URL must start with the protocol postgresql://`), and a wrong one
+talks the wrong protocol to the server: `Connection reset by peer`, `wrong version
+number`, `Protocol error` or a hang until the timeout.
+
+## Bad
+
+```yaml
+services:
+  worker:
+    image: acme/worker
+    environment:
+      CELERY_BROKER_URL: redis://rabbitmq:5672//
+      DATABASE_URL: postgress://app:secret@db:5432/app
+  rabbitmq:
+    image: rabbitmq:3
+  db:
+    image: postgres:16
+```
+
+## Good
+
+```yaml
+services:
+  worker:
+    image: acme/worker
+    environment:
+      CELERY_BROKER_URL: amqp://guest:guest@rabbitmq:5672//
+      DATABASE_URL: postgresql://app:secret@db:5432/app
+  rabbitmq:
+    image: rabbitmq:3
+  db:
+    image: postgres:16
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from composelint.analysis.connections import family, locate, owner, parsed, routes, value_groups
+from composelint.analysis.connectivity import Connection
+from composelint.model.findings import Edit, Fix, Violation
+from composelint.model.project import Project
+from composelint.model.span import Span
+
+code = "CMP302"
+name = "url-scheme-mismatch"
+summary = "A URL scheme that is misspelt or not spoken by the target image"
+severity = "error"
+
+# the scheme to suggest for each family whose protocol is not HTTP
+_PREFERRED = {
+    "postgres": "postgresql",
+    "mysql": "mysql",
+    "mariadb": "mysql",
+    "mongo": "mongodb",
+    "redis": "redis",
+    "rabbitmq": "amqp",
+    "memcached": "memcached",
+    "nats": "nats",
+    "neo4j": "neo4j",
+    "mssql": "mssql",
+    "oracle": "oracle",
+    "cassandra": "cassandra",
+    "zookeeper": "zookeeper",
+    "mosquitto": "mqtt",
+}
+# Celery/kombu result backends and transports, and other real schemes that look misspelt
+_LEGITIMATE = frozenset(
+    {"rpc", "db", "cache", "sqla", "memory", "filesystem", "couchbase", "riak", "dynamodb",
+     "azureblockblob", "arangodb", "cosmosdbsql", "qpid", "confluentkafka", "django-db",
+     "socks5", "socks5h", "socks4", "redis-sentinel"}
+)  # fmt: skip
+# a "did you mean" is only trusted for the schemes of databases, brokers and HTTP
+_TYPO_TARGETS = frozenset(
+    {"postgresql", "postgres", "mysql", "mariadb", "mongodb", "mongodb+srv", "redis", "rediss",
+     "amqp", "amqps", "http", "https", "mssql"}
+)  # fmt: skip
+# schemes that name no application protocol
+_GENERIC = frozenset({"tcp", "udp", "tls", "ssl", "adonet", "libpq", "kafka-listener"})
+
+
+def _scheme_span(project: Project, conn: Connection) -> Span | None:
+    raw = conn.dest.raw_scheme or ""
+    i = conn.value.rfind(raw + ":", 0, conn.dest.host_offset)
+    return locate(project, conn, i, len(raw)) if raw and i != -1 else conn.span
+
+
+def check(project: Project) -> Iterator[Violation]:
+    from composelint.analysis.connstrings import image_default_ports, schemes_for_family
+
+    typo_spans: set[Span | None] = set()
+    for group in value_groups(project):
+        for problem in parsed(group[0]).problems:
+            if problem.kind != "scheme-typo":
+                continue
+            conn = owner(group, problem.offset)
+            written = conn.value[problem.offset : problem.offset + problem.length].lower()
+            guess = problem.message.rsplit("'", 2)[-2] if problem.message.count("'") >= 2 else None
+            if written.split("+", 1)[0] in _LEGITIMATE or guess not in _TYPO_TARGETS:
+                continue  # a real scheme of some library, or a guess we are unsure of
+            span = locate(project, conn, problem.offset, problem.length)
+            typo_spans.add(span)
+            exact = span is not None and span != conn.span
+            yield Violation(
+                f"{conn.variable}: unknown URL scheme {conn.value[problem.offset : problem.offset + problem.length]!r}"
+                + (f", probably a typo for {guess!r}" if guess else "")
+                + ": the client cannot pick a driver and fails before connecting (e.g. "
+                'SQLAlchemy "Can\'t load plugin")' + (f"; write {guess}://" if guess else ""),
+                span,
+                conn.related,
+                Fix(f"use {guess}://", (Edit(span, guess),)) if guess and exact and span else None,
+            )
+    for route in routes(project):
+        conn, target = route.conn, route.target
+        fam = family(target)
+        scheme, raw = conn.dest.scheme, (conn.dest.raw_scheme or "").lower()
+        if fam not in _PREFERRED or scheme is None or conn.dest.kind not in ("url", "jdbc"):
+            continue
+        if scheme in _GENERIC or raw in _GENERIC or raw.split("+", 1)[0] in _LEGITIMATE:
+            continue
+        allowed = schemes_for_family(fam)
+        if scheme in allowed or raw in allowed:
+            continue
+        main = image_default_ports(target.image or "")[:1]
+        if conn.dest.port is not None and tuple([conn.dest.port]) != main:
+            continue  # another port of the image (a UI, metrics): may speak HTTP
+        span = _scheme_span(project, conn)
+        if span in typo_spans:
+            continue
+        want = _PREFERRED[fam]
+        yield Violation(
+            f"{conn.variable or conn.where} uses {raw}:// to reach {target.name}, which runs "
+            f"{target.image} ({fam}) and does not speak that protocol: the connection fails "
+            f'("Connection reset by peer", "Protocol error", or a timeout); use {want}://',
+            span,
+            conn.related,
+        )

@@ -1,0 +1,1 @@
+"""CMP5xx: interpolation variables and service environments."""
