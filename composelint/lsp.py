@@ -21,7 +21,7 @@ import re
 import threading
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 from urllib.parse import unquote, urlparse
@@ -299,7 +299,7 @@ def _text(path: Path, overrides: Mapping[Path, str]) -> str | None:
 def _at_start(f: Finding, path: Path, cwd: Path) -> Finding:
     """A finding without a location, placed at the start of the project's first file."""
     shown = Span.whole_file(display_path(path, cwd))
-    return Finding(f.code, f.name, f.severity, f.message, shown, f.related, f.fix)
+    return replace(f, span=shown)  # keeps help and note
 
 
 # -- the server (needs pygls) -------------------------------------------------------
@@ -403,6 +403,8 @@ class _Linter:
     def diagnostic(self, f: Finding, result: LintResult) -> lsp.Diagnostic:
         from lsprotocol import types as t
 
+        from composelint.output.reporters import details
+
         assert f.span is not None  # Session.lint places every finding
         severity = {
             "error": t.DiagnosticSeverity.Error,
@@ -417,7 +419,7 @@ class _Linter:
         ]
         return t.Diagnostic(
             range=_range(f.span, result.lines(result.path(f.span))),
-            message=f.message,
+            message="\n".join([f.message, *details(f)]),  # note and help on their own lines
             severity=severity,
             code=f.code,
             code_description=t.CodeDescription(href=RULE_DOCS_URL.format(name=f.name)),

@@ -199,6 +199,8 @@ def synthetic() -> Report:
                 "use a secret",
                 (Edit(Span("dir one/compose.yaml", 5, 20, 5, 27), "${DB_PASSWORD:-hunter2}"),),
             ),
+            help="replace DB_PASSWORD=hunter2 by a secret",
+            note="API_TOKEN=tok-abc-123 leaks_too",
         ),
     ]
     return Report(findings, [".env", "dir one/compose.yaml", "ok.yaml"], sources)
@@ -255,6 +257,19 @@ def test_sarif_fixes_notes_and_unlocated_findings() -> None:
     assert demo["level"] == "warning"
     assert demo["relatedLocations"][0]["id"] == 1
     assert demo["relatedLocations"][0]["message"] == {"text": "API_TOKEN=**** is set here"}
+    # the message is the text; note and help are Markdown paragraphs and properties
+    assert demo["message"] == {
+        "text": "DB_PASSWORD=**** looks weak",
+        "markdown": "DB\\_PASSWORD=\\*\\*\\*\\* looks weak\n\n"
+        "API\\_TOKEN=\\*\\*\\*\\* leaks\\_too\n\n"
+        "**help:** replace DB\\_PASSWORD=\\*\\*\\*\\* by a secret",
+    }
+    assert demo["properties"] == {
+        "note": "API_TOKEN=**** leaks_too",
+        "help": "replace DB_PASSWORD=**** by a secret",
+    }
+    assert schema["message"] == {"text": 'unknown key "depend_on" <&> 100%,\nreally: yes\x01'}
+    assert "properties" not in schema
     # rules unknown to the report (no registry passed) still get a descriptor
     assert run_["tool"]["driver"]["rules"][1] == {
         "id": "CMP999",
@@ -283,6 +298,8 @@ def test_github_escaping() -> None:
         "100% sure,\r\nreally: yes",
         Span("a:b,c.yaml", 2, 3, 4, 1),
         (Related(Span("x.yaml", 1, 2, 1, 3), "see"),),
+        help="fix it, now",
+        note="not in the annotation",
     )
     line_end = Finding("CMP003", "duplicate-key", Severity.WARNING, "m", Span("b.yaml", 2, 3, 3, 1))
     unlocated = Finding("CMP900", "internal-error", Severity.ERROR, "boom: 50%", None)
@@ -290,7 +307,7 @@ def test_github_escaping() -> None:
         "::error title=CMP900 internal-error::boom: 50%25\n"
         "::warning file=b.yaml,line=2,col=3,endLine=2,title=CMP003 duplicate-key::m\n"
         "::notice file=a%3Ab%2Cc.yaml,line=2,endLine=3,title=CMP005 schema-violation"
-        "::100%25 sure,%0D%0Areally: yes%0Anote: x.yaml:1:2: see\n"
+        "::100%25 sure,%0D%0Areally: yes%0Ahelp: fix it, now%0Arelated: x.yaml:1:2: see\n"
     )
 
 
@@ -325,6 +342,9 @@ def test_checkstyle_is_well_formed_and_escaped() -> None:
         "message": 'unknown key "depend_on" <&> 100%,\nreally: yes\ufffd',
         "source": "composelint.CMP005",
     }
+    assert files["dir one/compose.yaml"][1]["message"] == (
+        "DB_PASSWORD=**** looks weak; help: replace DB_PASSWORD=**** by a secret"
+    )
 
 
 def test_junit_is_well_formed() -> None:
@@ -345,14 +365,21 @@ def test_junit_is_well_formed() -> None:
     assert failure is not None and failure.get("type") == "CMP999"
     assert failure.text == (
         "dir one/compose.yaml:5:20: CMP999 [warning] DB_PASSWORD=**** looks weak\n"
-        "note: .env:1:1: API_TOKEN=**** is set here"
+        "note: API_TOKEN=**** leaks_too\n"
+        "help: replace DB_PASSWORD=**** by a secret\n"
+        "related: .env:1:1: API_TOKEN=**** is set here"
     )
+    assert failure.get("message") == "DB_PASSWORD=**** looks weak"
 
 
 def test_gitlab_unlocated_and_multiline() -> None:
     f = Finding("CMP005", "schema-violation", Severity.WARNING, "m", Span("c.yaml", 2, 3, 5, 1))
     unlocated = Finding("CMP001", "file-unreadable", Severity.ERROR, "x: no such file", None)
     issues = json.loads(render("gitlab", Report([unlocated, f], [])))
+    helped = json.loads(render("gitlab", synthetic()))[2]
+    assert helped["description"] == (
+        "CMP999 DB_PASSWORD=**** looks weak; help: replace DB_PASSWORD=**** by a secret"
+    )
     assert [(i["severity"], i["location"]) for i in issues] == [
         ("critical", {"path": ".", "lines": {"begin": 1, "end": 1}}),
         ("major", {"path": "c.yaml", "lines": {"begin": 2, "end": 4}}),
@@ -370,6 +397,11 @@ def test_rdjson_suggestions_and_unlocated() -> None:
         }
     ]
     assert demo["severity"] == "WARNING"
+    assert demo["message"] == (
+        "DB_PASSWORD=**** looks weak\n"
+        "note: API_TOKEN=**** leaks_too\n"
+        "help: replace DB_PASSWORD=**** by a secret"
+    )
     assert demo["related_locations"][0]["location"]["path"] == ".env"
 
 

@@ -49,6 +49,8 @@ def findings() -> list[Finding]:
             "value of DB_PASSWORD=hunter2 looks weak",
             Span("compose.yaml", 6, 20, 6, 27),
             (Related(Span(".env", 2, 1, 2, 22), "API_TOKEN=tok-abc-123 is set here"),),
+            help="use a longer password than DB_PASSWORD=hunter2",
+            note="a dictionary attack guesses API_TOKEN=tok-abc-123 in seconds",
         ),
         Finding("CMP001", "file-unreadable", Severity.ERROR, "missing.yaml: no such file", None),
     ]
@@ -65,7 +67,9 @@ def test_text_report_byte_for_byte() -> None:
         "compose.yaml:6:20: CMP999 [warning] value of DB_PASSWORD=**** looks weak (demo)\n"
         "6 |       DB_PASSWORD: ****\n"
         "  |                    ^^^^\n"
-        "  = note: .env:2:1: API_TOKEN=**** is set here\n"
+        "  = related: .env:2:1: API_TOKEN=**** is set here\n"
+        "  = note: a dictionary attack guesses API_TOKEN=**** in seconds\n"
+        "  = help: use a longer password than DB_PASSWORD=****\n"
         "\n"
         "CMP001 [error] missing.yaml: no such file (file-unreadable)\n"
         "\n"
@@ -119,6 +123,8 @@ def test_json_report_shape() -> None:
         "name": "schema-violation",
         "severity": "error",
         "message": 'services.web: unknown key "depend_on" (did you mean "depends_on"?)',
+        "help": None,
+        "note": None,
         "file": "compose.yaml",
         "line": 4,
         "column": 5,
@@ -143,6 +149,23 @@ def test_json_report_shape() -> None:
         {"file": ".env", "line": 2, "column": 1, "message": "API_TOKEN=**** is set here"}
     ]
     assert second["message"] == "value of DB_PASSWORD=**** looks weak"
+    assert second["help"] == "use a longer password than DB_PASSWORD=****"
+    assert second["note"] == "a dictionary attack guesses API_TOKEN=**** in seconds"
+    assert list(second) == [
+        "code",
+        "name",
+        "severity",
+        "message",
+        "help",
+        "note",
+        "file",
+        "line",
+        "column",
+        "end_line",
+        "end_column",
+        "related",
+        "fix",
+    ]
     assert (
         third["file"],
         third["line"],
@@ -203,6 +226,8 @@ def test_no_secret_reaches_any_reporter() -> None:
             s,
             (Related(Span(".env", 1, 1, 1, 2), "REDIS_PASSWORD=redis-pw-3 came from here"),),
             Fix("use --api-key=key-777", (Edit(s, "password=jdbc-pw-8"),)),
+            help="not LEGACY_TOKEN=legacy-tok-9",
+            note="see http://admin:admin-pw-5@localhost/health",
         )
         for s in spans
     ]

@@ -70,12 +70,30 @@ class Engine:
                 message = f"problem attributed to unknown rule {p.rule!r}: {p.message}"
                 out.append(
                     Finding(
-                        INTERNAL_CODE, INTERNAL_NAME, Severity.ERROR, message, p.span, p.related
+                        INTERNAL_CODE,
+                        INTERNAL_NAME,
+                        Severity.ERROR,
+                        message,
+                        p.span,
+                        p.related,
+                        help=p.help,
+                        note=p.note,
                     )
                 )
             elif (orphans or p.rule not in selected) and (p.fatal or p.rule in selected):
                 severity = Severity.ERROR if p.fatal else (p.severity or rule.severity)
-                out.append(Finding(rule.code, rule.name, severity, p.message, p.span, p.related))
+                out.append(
+                    Finding(
+                        rule.code,
+                        rule.name,
+                        severity,
+                        p.message,
+                        p.span,
+                        p.related,
+                        help=p.help,
+                        note=p.note,
+                    )
+                )
         return out
 
 
@@ -90,6 +108,8 @@ def stamp(rule: Rule, v: Violation) -> Finding:
         v.span,
         tuple(v.related),
         v.fix,
+        help=v.help,
+        note=v.note,
     )
 
 

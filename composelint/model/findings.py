@@ -42,13 +42,20 @@ class Fix:
 
 @dataclass(frozen=True, slots=True)
 class Violation:
-    """What a rule's ``check`` yields; the engine stamps the rule's code, name and severity."""
+    """What a rule's ``check`` yields; the engine stamps the rule's code, name and severity.
+
+    ``message`` says what is wrong in one clause (about 100 characters at most);
+    ``help`` says how to fix it and ``note`` why it fails at runtime (the error the
+    client reports), both optional, keyword-only and shown under the code frame.
+    """
 
     message: str
     span: Span | None
     related: tuple[Related, ...] = ()
     fix: Fix | None = None
     severity: Severity | None = None  # None: the rule's default severity
+    help: str | None = field(default=None, kw_only=True)
+    note: str | None = field(default=None, kw_only=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +67,8 @@ class Finding:
     span: Span | None
     related: tuple[Related, ...] = field(default=())
     fix: Fix | None = None
+    help: str | None = field(default=None, kw_only=True)  # the fix, in words
+    note: str | None = field(default=None, kw_only=True)  # why: the runtime error
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         s = self.span

@@ -40,6 +40,8 @@ class Problem:
     related: tuple[Related, ...] = ()
     fatal: bool = False
     severity: Severity | None = None  # None: the rule's default severity
+    help: str | None = field(default=None, kw_only=True)  # as in Violation
+    note: str | None = field(default=None, kw_only=True)
 
 
 @dataclass

@@ -11,4 +11,4 @@ from composelint.model.project import Project
 def problem_violations(project: Project, rule_name: str) -> Iterator[Violation]:
     """One violation per problem the loader or resolver attributed to ``rule_name``."""
     for p in project.problems_for(rule_name):
-        yield Violation(p.message, p.span, p.related, severity=p.severity)
+        yield Violation(p.message, p.span, p.related, severity=p.severity, help=p.help, note=p.note)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from composelint.model.findings import Finding
 from composelint.model.project import SourceFile
+from composelint.output.redact import mask_text
 
 if TYPE_CHECKING:
     from composelint.lint.registry import Rule
@@ -27,6 +28,22 @@ class Report:
     sources: Mapping[str, SourceFile] = field(default_factory=dict)  # by display path
     color: bool = False
     rules: Mapping[str, Rule] = field(default_factory=dict)  # metadata by code (SARIF)
+
+
+def details(f: Finding, *, note: bool = True) -> list[str]:
+    """The ``note: …`` (why) and ``help: …`` (the fix) lines of a finding, masked; the
+    lines formats with one free-text field append to the message."""
+    out = [f"note: {mask_text(f.note)}"] if note and f.note else []
+    if f.help:
+        out.append(f"help: {mask_text(f.help)}")
+    return out
+
+
+def one_line(f: Finding) -> str:
+    """The masked message and, after ``; help:``, the fix: for formats whose message is
+    a single line (Checkstyle, GitLab)."""
+    message = mask_text(f.message)
+    return f"{message}; help: {mask_text(f.help)}" if f.help else message
 
 
 def render(fmt: str, report: Report) -> str:

@@ -2,7 +2,8 @@
 
 ``<checkstyle version="4.3"><file name=P><error line= column= severity= message=
 source="composelint.CODE"/></file></checkstyle>``: a ``<file>`` for every linted
-file (empty when clean) and every other file a finding names; severity is
+file (empty when clean) and every other file a finding names; ``message`` is the
+message and, when the finding has one, ``; help: fix``; severity is
 ``error``, ``warning`` or ``info``. A finding about no particular file is listed
 under ``<file name=".">`` with line 1 and no column.
 """
@@ -10,8 +11,7 @@ under ``<file name=".">`` with line 1 and no column.
 from __future__ import annotations
 
 from composelint.model.findings import Finding
-from composelint.output.redact import mask_text
-from composelint.output.reporters import Report
+from composelint.output.reporters import Report, one_line
 from composelint.output.reporters._xml import attr, element
 
 
@@ -20,7 +20,7 @@ def _error(f: Finding) -> str:
     if f.span is not None:
         attrs["column"] = f.span.col
     attrs["severity"] = f.severity.value
-    attrs["message"] = mask_text(f.message)
+    attrs["message"] = one_line(f)
     attrs["source"] = f"composelint.{f.code}"
     return element("error", attrs)
 

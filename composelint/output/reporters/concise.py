@@ -1,5 +1,6 @@
 """One line per finding, ``path:line:col: CODE message``: the shape editors, ``grep``
 and Vim's ``errorformat`` parse. A finding about no particular place is ``CODE message``.
+Only the message: no help, note or related locations.
 The text summary closes the report."""
 
 from __future__ import annotations

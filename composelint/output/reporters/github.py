@@ -1,8 +1,9 @@
 """GitHub Actions workflow commands: one annotation per finding.
 
 ``::error file=P,line=L,col=C,endLine=L2,endColumn=C2,title=CODE name::message``;
-warning -> ``::warning``, info -> ``::notice``. Related locations are appended to
-the message as ``note:`` lines. Columns are omitted for a multi-line span (GitHub
+warning -> ``::warning``, info -> ``::notice``. The message is followed by a
+``help:`` line (the fix) and a ``related:`` line per related location; the note
+(why) is left to the text output and the rule docs, to keep annotations short. Columns are omitted for a multi-line span (GitHub
 ignores them there); ``endLine`` is inclusive. Data is escaped as the Actions toolkit does (``%``, CR, LF),
 properties also escape ``:`` and ``,``.
 """
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 from composelint.model.findings import Finding, Severity
 from composelint.output.redact import mask_text
-from composelint.output.reporters import Report
+from composelint.output.reporters import Report, details
 
 _COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
@@ -39,7 +40,8 @@ def annotation(f: Finding) -> str:
             props.append(("endLine", last))
     props.append(("title", f"{f.code} {f.name}"))
     message = "\n".join(
-        [mask_text(f.message)] + [f"note: {r.span}: {mask_text(r.message)}" for r in f.related]
+        [mask_text(f.message), *details(f, note=False)]
+        + [f"related: {r.span}: {mask_text(r.message)}" for r in f.related]
     )
     attrs = ",".join(f"{k}={escape_property(str(v))}" for k, v in props)
     return f"::{_COMMAND[f.severity]} {attrs}::{escape_data(message)}"

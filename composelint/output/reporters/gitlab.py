@@ -1,7 +1,8 @@
 """GitLab Code Quality report (a subset of the Code Climate issue format).
 
 A JSON list of ``{description, check_name, fingerprint, severity, location:
-{path, lines: {begin, end}}}``. ``description`` is ``CODE message``, ``check_name``
+{path, lines: {begin, end}}}``. ``description`` is ``CODE message`` and, when the
+finding has one, ``; help: fix``, ``check_name``
 the code, ``fingerprint`` the stable ``composelint.lint.fingerprint`` (rule, path, line
 content, occurrence), severity ``error`` -> ``critical``, ``warning`` -> ``major``,
 ``info`` -> ``info``. GitLab requires a path on every issue: a finding about no
@@ -15,8 +16,7 @@ from typing import Any
 
 from composelint.lint.fingerprint import fingerprints
 from composelint.model.findings import Finding, Severity
-from composelint.output.redact import mask_text
-from composelint.output.reporters import Report
+from composelint.output.reporters import Report, one_line
 
 SEVERITIES = {Severity.ERROR: "critical", Severity.WARNING: "major", Severity.INFO: "info"}
 
@@ -34,7 +34,7 @@ def render(report: Report) -> str:
     findings = list(report.findings)
     issues: list[dict[str, Any]] = [
         {
-            "description": f"{f.code} {mask_text(f.message)}",
+            "description": f"{f.code} {one_line(f)}",
             "check_name": f.code,
             "fingerprint": fp,
             "severity": SEVERITIES[f.severity],

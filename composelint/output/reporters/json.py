@@ -1,7 +1,9 @@
 """The JSON report: a public interface; keep this shape stable.
 
-``{"version", "files", "findings": [{code, name, severity, message, file, line,
-column, end_line, end_column, related: [{file, line, column, message}], fix}]}``;
+``{"version", "files", "findings": [{code, name, severity, message, help, note, file,
+line, column, end_line, end_column, related: [{file, line, column, message}], fix}]}``;
+``message`` says what is wrong in one clause, ``help`` (the fix in words) and
+``note`` (why it fails at runtime) are strings or null;
 ``fix`` is null or ``{"description", "edits": [{file, line, column, end_line,
 end_column, replacement}]}``. Positions are 1-based, ends exclusive; a finding
 about no particular place (an unreadable path, an internal error) has null
@@ -45,6 +47,8 @@ def finding_to_dict(f: Finding) -> dict[str, Any]:
         "name": f.name,
         "severity": f.severity.value,
         "message": mask_text(f.message),
+        "help": mask_text(f.help) if f.help else None,
+        "note": mask_text(f.note) if f.note else None,
         "file": s.path if s else None,
         "line": s.line if s else None,
         "column": s.col if s else None,

@@ -3,7 +3,7 @@
 One ``<testsuite name="composelint">`` inside ``<testsuites>``. Each finding is a
 failed ``<testcase>`` (``classname`` = file, ``name`` = ``path:line:col CODE name``)
 with one ``<failure type=CODE message=...>`` whose body is the finding in text
-form with its notes; each linted file without findings is one passing testcase
+form with its ``note:``, ``help:`` and ``related:`` lines; each linted file without findings is one passing testcase
 (``name`` = ``classname`` = the file). JUnit consumers expect at most one failure
 per testcase, hence a testcase per finding rather than per file. A finding about
 no particular file has classname ``composelint``. No timings (reports are
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from composelint.model.findings import Finding
 from composelint.output.redact import mask_text
-from composelint.output.reporters import Report
+from composelint.output.reporters import Report, details
 from composelint.output.reporters._xml import attr, element, text
 
 
@@ -24,7 +24,8 @@ def _failed_case(f: Finding) -> list[str]:
     message = mask_text(f.message)
     body = "\n".join(
         [f"{where.strip() + ': ' if where else ''}{f.code} [{f.severity.value}] {message}"]
-        + [f"note: {r.span}: {mask_text(r.message)}" for r in f.related]
+        + details(f)
+        + [f"related: {r.span}: {mask_text(r.message)}" for r in f.related]
     )
     return [
         f"    <testcase classname={attr(classname)} name={attr(f'{where}{f.code} {f.name}')}>",

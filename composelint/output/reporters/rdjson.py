@@ -2,7 +2,9 @@
 
 ``{source: {name}, diagnostics: [{message, location: {path, range: {start: {line,
 column}, end: {line, column}}}, severity, code: {value}, suggestions, related_locations}]}``.
-Severity is ``ERROR``/``WARNING``/``INFO``. As the format requires, columns count
+``message`` is the message, then a ``note:`` (why) and a ``help:`` (the fix) line
+when the finding has them (reviewdog posts it as the comment). Severity is
+``ERROR``/``WARNING``/``INFO``. As the format requires, columns count
 UTF-8 *bytes* (1-based; ends exclusive), converted from the source text.
 ``suggestions`` come from a fix's edits in the finding's own file (range + text).
 A finding about no particular file has no ``location``.
@@ -16,7 +18,7 @@ from typing import Any
 from composelint.model.findings import Finding, Severity
 from composelint.model.span import Span
 from composelint.output.redact import mask_text
-from composelint.output.reporters import Report
+from composelint.output.reporters import Report, details
 
 SEVERITIES = {Severity.ERROR: "ERROR", Severity.WARNING: "WARNING", Severity.INFO: "INFO"}
 
@@ -50,7 +52,7 @@ class _Columns:
 
 
 def _diagnostic(f: Finding, cols: _Columns) -> dict[str, Any]:
-    out: dict[str, Any] = {"message": mask_text(f.message)}
+    out: dict[str, Any] = {"message": "\n".join([mask_text(f.message), *details(f)])}
     if f.span is not None:
         out["location"] = {"path": f.span.path, "range": cols.range(f.span)}
     out["severity"] = SEVERITIES[f.severity]

@@ -3,7 +3,9 @@
 One run; ``tool.driver.rules`` describes every rule that has a result (id = code,
 name, short description = summary, full description = the docs' "What it catches",
 help = the whole Markdown docs, default level). Each result has ``ruleId``,
-``ruleIndex``, ``level``, a masked ``message``, one physical location (relative
+``ruleIndex``, ``level``, a masked ``message`` (``text`` is the one-clause message;
+when the finding has a note or help, ``markdown`` adds them as paragraphs and the
+result's ``properties`` carry them as ``note`` and ``help``), one physical location (relative
 URIs under ``%SRCROOT%``; columns count Unicode code points, ends exclusive),
 ``relatedLocations``, ``partialFingerprints`` (``composelint.lint.fingerprint``) and
 ``fixes`` when the finding has one. No source snippets are included. A finding
@@ -102,13 +104,35 @@ def _fixes(fix: Fix) -> list[dict[str, Any]]:
     ]
 
 
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
+
+
+def _markdown(text: str) -> str:
+    """Plain text as Markdown that renders as the same text."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def _message(f: Finding) -> dict[str, str]:
+    """``text`` the message; ``markdown`` also the note and the help, when there are any."""
+    text = mask_text(f.message)
+    out = {"text": text}
+    if f.note or f.help:
+        paragraphs = [_markdown(text)]
+        if f.note:
+            paragraphs.append(_markdown(mask_text(f.note)))
+        if f.help:
+            paragraphs.append("**help:** " + _markdown(mask_text(f.help)))
+        out["markdown"] = "\n\n".join(paragraphs)
+    return out
+
+
 def _result(f: Finding, rule_index: int, fp: str) -> dict[str, Any]:
     assert f.span is not None
     out: dict[str, Any] = {
         "ruleId": f.code,
         "ruleIndex": rule_index,
         "level": LEVELS[f.severity],
-        "message": {"text": mask_text(f.message)},
+        "message": _message(f),
         "locations": [{"physicalLocation": _physical(f.span)}],
     }
     if f.related:
@@ -123,6 +147,9 @@ def _result(f: Finding, rule_index: int, fp: str) -> dict[str, Any]:
     out["partialFingerprints"] = {FINGERPRINT_KEY: fp}
     if f.fix is not None and f.fix.edits:
         out["fixes"] = _fixes(f.fix)
+    properties = {k: mask_text(v) for k, v in (("note", f.note), ("help", f.help)) if v}
+    if properties:
+        out["properties"] = properties
     return out
 
 
@@ -151,7 +178,7 @@ def sarif_log(report: Report) -> dict[str, Any]:
         invocation["toolExecutionNotifications"] = [
             {
                 "level": LEVELS[f.severity],
-                "message": {"text": mask_text(f.message)},
+                "message": _message(f),
                 "descriptor": {"id": f.code},
             }
             for f in unlocated

@@ -1,4 +1,12 @@
-"""The human-readable report: a header per finding, a code frame, related notes, a summary."""
+"""The human-readable report, rustc-style: per finding a header (location, code,
+severity, message, rule name), the code frame, then labelled lines::
+
+      = related: <file:line:col>: <what is there>   (each related location)
+      = note: <why it fails at runtime>
+      = help: <how to fix it>
+      = fix: <what the automatic fix does>
+
+and a summary at the end."""
 
 from __future__ import annotations
 
@@ -62,7 +70,11 @@ class _Renderer:
             if lines is not None:
                 src = self.report.sources[f.span.path]
                 out.extend(render_frame(lines, f.span, kind=src.kind, color=self.color))
-        out.extend(f"  = note: {r.span}: {mask_text(r.message)}" for r in f.related)
+        out.extend(f"  = related: {r.span}: {mask_text(r.message)}" for r in f.related)
+        if f.note:
+            out.append(f"  = note: {mask_text(f.note)}")
+        if f.help:
+            out.append(f"  = help: {mask_text(f.help)}")
         if f.fix is not None:
             out.append(f"  = fix: {mask_text(f.fix.description)}")
         return out
