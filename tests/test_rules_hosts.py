@@ -65,11 +65,15 @@ def test_loopback_names_the_service_that_serves_the_port(
         Severity.ERROR,
     )
     assert f.message == (
-        'DATABASE_URL in service "app" points at "localhost" port 5432, which inside a '
-        'container is the container itself, not the "postgres" service: the connection is '
-        'refused at runtime ("Connection refused"); use `postgres:5432`'
+        'DATABASE_URL in service "app" points at "localhost" port 5432, the container itself, '
+        'not the "postgres" service'
     )
-    assert "secret" not in f.message
+    assert f.note == (
+        "inside a container localhost is the container itself: the connection is refused at "
+        'runtime ("Connection refused")'
+    )
+    assert f.help == "use `postgres:5432`"
+    assert "secret" not in f"{f.message}{f.note}{f.help}"
 
 
 def test_loopback_without_a_server_in_the_project_is_a_warning(
@@ -118,7 +122,10 @@ def test_unspecified_address_as_destination(registry: Registry, tmp_path: Path) 
     )
     (f,) = lint(registry, tmp_path, files, "CMP102")
     assert (f.span.line, f.span.col, f.severity) == (5, 23, Severity.ERROR)
-    assert f.message.endswith("use `api:8000`")
+    assert f.message == (
+        'API_URL in service "worker" connects to "0.0.0.0", the unspecified "all interfaces" address'
+    )
+    assert f.help == "use `api:8000`"
 
 
 # -- CMP103 host-ip-literal -------------------------------------------------------------
@@ -144,8 +151,12 @@ def test_ip_literal(registry: Registry, tmp_path: Path) -> None:
     )
     findings = lint(registry, tmp_path, files, "CMP103")
     assert at(findings) == [("CMP103", 6, 38, "warning"), ("CMP103", 8, 17, "info")]
-    assert 'network "back"' in findings[0].message
-    assert findings[0].message.endswith("use `postgres:5432`")
+    assert findings[0].message.endswith('an address in the subnet of network "back"')
+    assert findings[0].help == "use `postgres:5432`"
+    assert findings[0].note == (
+        "a container's address changes when it is recreated, and the client then times out "
+        'or reaches the wrong container ("Connection timed out")'
+    )
 
 
 # -- CMP104-CMP106 names that are not service names ----------------------------------------
@@ -168,9 +179,9 @@ def test_container_name_generated_name_and_hostname(registry: Registry, tmp_path
         ("CMP105", 6, 26, "warning"),
         ("CMP106", 7, 26, "warning"),
     ]
-    assert [f.message.rsplit("; ", 1)[1] for f in findings] == [
-        'use "postgres"',
-        'use "redis"',
+    assert [f.help for f in findings] == [
+        'use the service name "postgres"',
+        'use the service name "redis"',
         'use "es", or add "search.internal" to its network aliases',
     ]
 
@@ -217,16 +228,19 @@ def test_the_seed_test_environment_reports_host_unknown_in_the_env_file(
             "DATABASE_URL is loaded by this env_file",
         ),
     )
-    assert first.message.startswith(
-        'DATABASE_URL in service "app" points at "ventanas-test-db", which is not a service '
-        'of this project (app joins only network "default")'
+    assert first.message == (
+        'DATABASE_URL in service "app" points at unknown host "ventanas-test-db"'
+    )
+    assert first.note == (
+        'app joins only network "default", so the name does not resolve at runtime (the client '
+        'reports: could not translate host name "ventanas-test-db" to address)'
     )
     # the post-mortem's fix: the database's network is declared external, app is not on it
-    assert first.message.endswith(
+    assert first.help == (
         'add the database as a service, or add the external network "ventanas-test-network" '
         "that this project declares to the networks of app if the database runs there"
     )
-    assert "change-me" not in first.message
+    assert "change-me" not in f"{first.message}{first.note}{first.help}"
 
 
 def test_the_seed_production_environment_is_clean(registry: Registry, tmp_path: Path) -> None:
@@ -249,7 +263,7 @@ def test_unknown_host_suggests_a_close_name(registry: Registry, tmp_path: Path) 
     )
     (f,) = lint(registry, tmp_path, files, "CMP107")
     assert (f.span.line, f.span.col, f.severity) == (5, 16, Severity.ERROR)
-    assert 'did you mean "postgres"?' in f.message
+    assert f.help is not None and f.help.startswith('did you mean "postgres"? Otherwise add')
 
 
 def test_unknown_host_on_an_external_network_is_a_warning(
@@ -262,7 +276,10 @@ def test_unknown_host_on_an_external_network_is_a_warning(
     )
     (f,) = lint(registry, tmp_path, files, "CMP107")
     assert (f.span.line, f.span.col, f.severity) == (6, 26, Severity.WARNING)
-    assert 'external network "shared"' in f.message
+    assert f.message == (
+        'REDIS_URL in service "app" points at "cache", which is not a service of this project'
+    )
+    assert f.note is not None and 'external network "shared" is called "cache"' in f.note
 
 
 def test_unknown_host_disabled_by_profile(registry: Registry, tmp_path: Path) -> None:
@@ -272,7 +289,11 @@ def test_unknown_host_disabled_by_profile(registry: Registry, tmp_path: Path) ->
     )
     (f,) = lint(registry, tmp_path, files, "CMP107", profiles=("other",))
     assert (f.span.line, f.span.col, f.severity) == (5, 16, Severity.WARNING)
-    assert "disabled by the active profiles" in f.message
+    assert (
+        f.message
+        == 'DB_HOST in service "app" points at "db", a service disabled by the active profiles'
+    )
+    assert f.help == "enable its profile or remove the profile from it"
 
 
 def test_unknown_host_defined_in_a_sibling_file_is_a_warning(
@@ -284,7 +305,10 @@ def test_unknown_host_defined_in_a_sibling_file_is_a_warning(
     files["compose.database.yml"] = "services:\n  mongo:\n    image: mongo:7\n"
     (f,) = lint(registry, tmp_path, files, "CMP107")
     assert f.severity is Severity.WARNING
-    assert "it is defined in compose.database.yml" in f.message
+    assert f.message == (
+        'MONGO_URL in service "app" points at "mongo", defined only in compose.database.yml'
+    )
+    assert f.help == "use the files together (-f ... -f compose.database.yml, or include:)"
 
 
 @pytest.mark.parametrize(
@@ -324,8 +348,10 @@ def test_host_docker_internal(registry: Registry, tmp_path: Path) -> None:
     )
     findings = lint(registry, tmp_path, files, "CMP108")
     assert at(findings) == [("CMP108", 5, 38, "warning"), ("CMP108", 6, 27, "warning")]
-    assert findings[0].message.endswith("use `db:5432`")
-    assert 'extra_hosts: ["host.docker.internal:host-gateway"]' in findings[1].message
+    assert findings[0].help == "use `db:5432`"
+    assert findings[1].help == (
+        'add extra_hosts: ["host.docker.internal:host-gateway"] to service "app"'
+    )
 
 
 # -- CMP109 host-invalid --------------------------------------------------------------------
@@ -365,7 +391,8 @@ def test_reserved_alias(registry: Registry, tmp_path: Path) -> None:
     )
     findings = lint(registry, tmp_path, files, "CMP110")
     assert at(findings) == [("CMP110", 2, 3, "error"), ("CMP110", 8, 19, "error")]
-    assert 'alias "localhost" on network "default"' in findings[1].message
+    assert findings[1].message.endswith('loopback alias "localhost" on network "default"')
+    assert findings[1].help == "remove the alias and use the service name"
 
 
 # -- the documentation's examples tell the truth ------------------------------------------

@@ -62,10 +62,10 @@ def check(project: Project) -> Iterator[Violation]:
     reach = reachability(project)
     for c, target in resolved_via(project, reach, "container_name"):
         yield Violation(
-            f'{subject(c)} points at "{c.host}", the container_name of service '
-            f'"{target}", not its service name: it stops resolving ("Name or service not '
-            'known") when the container is renamed, the service is scaled or the project runs '
-            f'twice; use "{target}"',
+            f'{subject(c)} points at "{c.host}", the container_name of service "{target}"',
             c.span,
             c.related,
+            note="a container name stops resolving when the container is renamed, the service "
+            'is scaled or the project runs twice (the client reports: "Name or service not known")',
+            help=f'use the service name "{target}"',
         )

@@ -86,20 +86,21 @@ def check(project: Project) -> Iterator[Violation]:
         if siblings:
             sibling, target = siblings[0]
             yield Violation(
-                f'{subject(c)} reaches service "{sibling}" through the port it publishes on the '
-                f"Docker host ({c.port}->{target}): that needs the port mapping, the host's "
-                'firewall and host.docker.internal to resolve, and fails with "Connection '
-                f'refused" or "Name or service not known" when one of them changes; use '
-                f"{endpoint(sibling, target)}",
+                f'{subject(c)} reaches service "{sibling}" through the Docker host '
+                f"({c.port}->{target})",
                 c.span,
                 c.related,
+                note="that needs the port mapping, the host's firewall and host.docker.internal "
+                'to resolve, and fails with "Connection refused" or "Name or service not known" '
+                "when one of them changes",
+                help=f"use {endpoint(sibling, target)}",
             )
         elif not any(h.lower() == _NAME for h in me.extra_hosts):
             yield Violation(
-                f'{subject(c)} points at "{_NAME}", which only Docker Desktop defines: on '
-                "Docker Engine for Linux the name does not resolve (error: getaddrinfo "
-                f'ENOTFOUND {_NAME}); add extra_hosts: ["{_NAME}:host-gateway"] to service '
-                f'"{c.client}"',
+                f'{subject(c)} points at "{_NAME}", which only Docker Desktop defines',
                 c.span,
                 c.related,
+                note="on Docker Engine for Linux the name does not resolve (the client reports: "
+                f"getaddrinfo ENOTFOUND {_NAME})",
+                help=f'add extra_hosts: ["{_NAME}:host-gateway"] to service "{c.client}"',
             )

@@ -64,10 +64,12 @@ def check(project: Project) -> Iterator[Violation]:
     reach = reachability(project)
     for c, target in resolved_via(project, reach, "generated_name"):
         yield Violation(
-            f'{subject(c)} points at "{c.host}", the container name Compose generates for '
-            f'service "{target}" in project "{reach.project_name}": it changes with the '
-            "project name (the directory), the Compose version and the replica number, and "
-            f'then fails with "Name or service not known"; use "{target}"',
+            f'{subject(c)} points at "{c.host}", the generated container name of "{target}"',
             c.span,
             c.related,
+            note=f'Compose generates it for service "{target}" in project '
+            f'"{reach.project_name}": it changes with the project name (the directory), the '
+            'Compose version and the replica number, and then fails with "Name or service not '
+            'known"',
+            help=f'use the service name "{target}"',
         )

@@ -64,10 +64,10 @@ def check(project: Project) -> Iterator[Violation]:
         if target == c.client:  # its own hostname is in its own /etc/hosts
             continue
         yield Violation(
-            f'{subject(c)} points at "{c.host}", the hostname: of service "{target}": '
-            "Compose does not register hostnames on the network's DNS, so other containers "
-            f'fail to resolve it (error: {lookup_error(c)}); use "{target}", or add '
-            f'"{c.host}" to its network aliases',
+            f'{subject(c)} points at "{c.host}", the hostname: of service "{target}"',
             c.span,
             c.related,
+            note="Compose does not register hostnames on the network's DNS, so other containers "
+            f"fail to resolve it (the client reports: {lookup_error(c)})",
+            help=f'use "{target}", or add "{c.host}" to its network aliases',
         )

@@ -67,6 +67,12 @@ _FIX = {
     "host-has-space": "remove the white space",
     "host-underscore": "rename the service (or add a network alias) without '_'",
 }
+_WHAT = {
+    "host-has-scheme": "a URL where a host name goes",
+    "host-has-port": "a port glued to the host name",
+    "host-has-space": "white space in the host name",
+    "host-underscore": "a '_' in the host name",
+}
 _WHY = {
     "host-has-scheme": "the client looks the whole text up as a name",
     "host-has-port": "the client looks the whole text up as a name",
@@ -82,11 +88,12 @@ def check(project: Project) -> Iterator[Violation]:
         if kind not in _FIX:
             continue
         yield Violation(
-            f'{_subject(issue)} = "{_shown(issue)}": {issue.problem.message}; '
-            f"{_WHY[kind]}; {_FIX[kind]}",
+            f"{_subject(issue)} has {_WHAT[kind]}",
             issue.span,
             issue.related,
             severity=_severity(issue),
+            note=f'the value is "{_shown(issue)}": {issue.problem.message}; {_WHY[kind]}',
+            help=_FIX[kind],
         )
 
 

@@ -101,12 +101,12 @@ def check(project: Project) -> Iterator[Violation]:
         network = next((n for n, sub in subnets if ip.version == sub.version and ip in sub), None)
         if ip == _BRIDGE_GATEWAY and network is None:
             yield Violation(
-                f'{subject(c)} points at "{ip}", the gateway of Docker\'s default bridge (the '
-                "Docker host): it differs on other networks and hosts; use host.docker.internal "
-                'with extra_hosts: "host.docker.internal:host-gateway"',
+                f'{subject(c)} points at "{ip}", the gateway of Docker\'s default bridge',
                 c.span,
                 c.related,
                 severity=Severity.INFO,
+                note="it is the Docker host, and its address differs on other networks and hosts",
+                help='use host.docker.internal with extra_hosts: "host.docker.internal:host-gateway"',
             )
             continue
         if network is not None:
@@ -116,10 +116,11 @@ def check(project: Project) -> Iterator[Violation]:
         else:
             what, level = "a fixed private address", Severity.INFO
         yield Violation(
-            f'{subject(c)} points at the IP address "{ip}", {what}: a container\'s address '
-            "changes when it is recreated, and the client then times out or reaches the wrong "
-            f'container ("Connection timed out"); {fix}',
+            f'{subject(c)} points at the IP address "{ip}", {what}',
             c.span,
             c.related,
             severity=level,
+            note="a container's address changes when it is recreated, and the client then times "
+            'out or reaches the wrong container ("Connection timed out")',
+            help=fix,
         )

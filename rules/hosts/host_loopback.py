@@ -101,17 +101,18 @@ def check(project: Project) -> Iterator[Violation]:
             fix = " or ".join(endpoint(o, p) for o, p in owners[:2])
             browser = scheme_of(c).startswith(("http", "ws"))
             yield Violation(
-                f"{subject(c)} points at {where}, which inside a container is the container "
-                f'itself, not the "{owners[0][0]}" service: the connection is refused at '
-                f'runtime ("Connection refused"); use {fix}'
-                + (
-                    " (if only browsers or the Docker host use this URL, it is right)"
-                    if browser
-                    else ""
-                ),
+                f'{subject(c)} points at {where}, the container itself, not the "{owners[0][0]}" '
+                "service",
                 c.span,
                 c.related,
                 severity=Severity.WARNING if c.role is VarRole.OTHER or browser else None,
+                note='inside a container localhost is the container itself: the connection is refused at runtime ("Connection refused")'
+                + (
+                    "; if only browsers or the Docker host use this URL, it is right"
+                    if browser
+                    else ""
+                ),
+                help=f"use {fix}",
             )
         else:
             stack = (
@@ -120,12 +121,12 @@ def check(project: Project) -> Iterator[Violation]:
                 else "the container itself"
             )
             yield Violation(
-                f"{subject(c)} points at {where}, which inside a container is {stack}; no "
-                "service of this project listens on that port, so unless the container "
-                'serves it itself the connection is refused ("Connection refused"); use the '
-                "server's service name, or host.docker.internal (with extra_hosts: "
-                '"host.docker.internal:host-gateway") for a server on the Docker host',
+                f"{subject(c)} points at {where}, which inside a container is {stack}",
                 c.span,
                 c.related,
                 severity=Severity.WARNING,
+                note="no service of this project listens on that port, so unless the container "
+                'serves it itself the connection is refused ("Connection refused")',
+                help="use the server's service name, or host.docker.internal (with extra_hosts: "
+                '"host.docker.internal:host-gateway") for a server on the Docker host',
             )

@@ -65,14 +65,18 @@ def check(project: Project) -> Iterator[Violation]:
     for sname, svc in project.services.items():
         if is_loopback(sname):
             yield Violation(
-                f'service "{sname}" is named like the loopback host: {_WHY}; rename the service',
+                f'service "{sname}" is named like the loopback host',
                 project.span("services", sname, key=True),
+                note=_WHY,
+                help="rename the service",
             )
         cname = svc.get("container_name")
         if isinstance(cname, Scalar) and isinstance(cname.value, str) and is_loopback(cname.value):
             yield Violation(
-                f'service "{sname}" has container_name "{cname.value}": {_WHY}; choose another name',
+                f'service "{sname}" has the loopback container_name "{cname.value}"',
                 cname.span,
+                note=_WHY,
+                help="choose another name",
             )
         nets = svc.get("networks")
         if not isinstance(nets, Mapping):
@@ -88,7 +92,8 @@ def check(project: Project) -> Iterator[Violation]:
                     and is_loopback(alias.value)
                 ):
                     yield Violation(
-                        f'service "{sname}" has the alias "{alias.value}" on network "{net}": '
-                        f"{_WHY}; remove the alias and use the service name",
+                        f'service "{sname}" has the loopback alias "{alias.value}" on network "{net}"',
                         alias.span,
+                        note=_WHY,
+                        help="remove the alias and use the service name",
                     )

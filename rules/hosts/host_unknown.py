@@ -104,12 +104,13 @@ def check(project: Project) -> Iterator[Violation]:
         res = reach.resolve(c.client, host)
         if res.via == "disabled" and res.target is not None:
             yield Violation(
-                f'{subject(c)} points at "{host}", a service that is disabled by the active '
-                "profiles: it is not started, so the name does not resolve "
-                f"(error: {lookup_error(c)}); enable its profile or remove the profile from it",
+                f'{subject(c)} points at "{host}", a service disabled by the active profiles',
                 c.span,
                 c.related,
                 severity=Severity.WARNING,
+                note="it is not started, so the name does not resolve "
+                f"(the client reports: {lookup_error(c)})",
+                help="enable its profile or remove the profile from it",
             )
             continue
         if res.via is not None:
@@ -131,35 +132,45 @@ def _unknown(project: Project, reach: Reachability, c: Connection) -> Violation:
         )
     if guess is not None:
         fix = f'did you mean "{guess}"? Otherwise {fix}'
-    message = (
-        f'{subject(c)} points at "{c.host}", which is not a service of this project '
-        f"({reach.network_phrase(c.client)})"
-    )
+    phrase = reach.network_phrase(c.client)
     sibling = sibling_services(project).get(c.host.lower())
     if sibling is not None:
         return Violation(
-            f"{message}; it is defined in {sibling}, which is not part of this project: the "
-            f"name resolves only when the files are used together (-f ... -f {sibling}, or "
-            f"include:); otherwise the client fails (error: {lookup_error(c)})",
+            f'{subject(c)} points at "{c.host}", defined only in {sibling}',
             c.span,
             c.related,
             severity=Severity.WARNING,
+            note=f"{sibling} is not part of this project ({phrase}): the name resolves only "
+            "when the files are used together; otherwise the client reports: "
+            f"{lookup_error(c)}",
+            help=f"use the files together (-f ... -f {sibling}, or include:)",
         )
     external = sorted(reach.effective_networks(c.client) & reach.external_networks)
     if external:
         nets = ", ".join(f'"{n}"' for n in external)
         return Violation(
-            f"{message}; it resolves only if a container on the external network {nets} is "
-            f'called "{c.host}", otherwise the client fails (error: {lookup_error(c)}); {fix}',
+            f'{subject(c)} points at "{c.host}", which is not a service of this project',
             c.span,
             c.related,
             severity=Severity.WARNING,
+            note=f"{phrase}; it resolves only if a container on the external network {nets} "
+            f'is called "{c.host}", otherwise the client reports: {lookup_error(c)}',
+            help=fix,
         )
-    message += f", so the name does not resolve at runtime (error: {lookup_error(c)}); {fix}"
+    note = (
+        f"{phrase}, so the name does not resolve at runtime (the client reports: {lookup_error(c)})"
+    )
     doubt = _doubt(project, reach, c)
     if doubt:
-        message += f" ({doubt})"
-    return Violation(message, c.span, c.related, severity=Severity.WARNING if doubt else None)
+        note += f"; not certain: {doubt}"
+    return Violation(
+        f'{subject(c)} points at unknown host "{c.host}"',
+        c.span,
+        c.related,
+        severity=Severity.WARNING if doubt else None,
+        note=note,
+        help=fix,
+    )
 
 
 _OUTSIDE_WORDS = frozenset({"SMTP", "MAIL", "EMAIL", "LDAP", "IMAP", "POP3", "SYSLOG"})

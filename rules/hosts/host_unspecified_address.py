@@ -78,10 +78,11 @@ def check(project: Project) -> Iterator[Violation]:
             else "use the service name of the server (or host.docker.internal for one on the Docker host)"
         )
         yield Violation(
-            f'{subject(c)} connects to "{c.host}", the unspecified "all interfaces" address, '
-            "which is only meaningful as a bind address: a client reaches its own container "
-            'or fails ("Connection refused" / "connect: invalid argument"); ' + fix,
+            f'{subject(c)} connects to "{c.host}", the unspecified "all interfaces" address',
             c.span,
             c.related,
             severity=None if owners else Severity.WARNING,
+            note="it is only meaningful as a bind address: a client reaches its own container "
+            'or fails ("Connection refused" / "connect: invalid argument")',
+            help=fix,
         )
