@@ -54,9 +54,12 @@ def test_no_shared_network_points_at_the_host(registry: Registry, tmp_path: Path
     (f,) = lint(registry, tmp_path, {"compose.yaml": SPLIT}, "CMP201")
     assert at([f]) == [("CMP201", 5, 45)]
     assert f.severity is Severity.ERROR
-    assert "app is on front, db only on back" in f.message
-    assert "could not translate host name" in f.message
-    assert "add a common network" in f.message
+    assert f.message == "DATABASE_URL points at 'db', which app shares no network with"
+    assert f.note == (
+        "app is on front, db only on back: the name does not resolve at runtime "
+        '("could not translate host name", "Name or service not known")'
+    )
+    assert f.help == "add a common network (e.g. put app on back too)"
 
 
 def test_no_shared_network_via_env_file_points_into_the_env_file(
@@ -88,8 +91,8 @@ services:
 """
     findings = lint(registry, tmp_path, {"compose.yaml": text}, "CMP201")
     assert at(findings) == [("CMP201", 5, 28), ("CMP201", 9, 28)]
-    assert "network_mode: none" in findings[0].message
-    assert "network_mode: bridge" in findings[1].message
+    assert findings[0].note is not None and "network_mode: none" in findings[0].note
+    assert findings[1].note is not None and "network_mode: bridge" in findings[1].note
 
 
 def test_alias_only_on_another_network(registry: Registry, tmp_path: Path) -> None:
@@ -114,7 +117,8 @@ networks:
 """
     findings = lint(registry, tmp_path, {"compose.yaml": text}, "CMP201")
     assert at(findings) == [("CMP201", 13, 39)]
-    assert "alias 'cache' of redis only exists on back" in findings[0].message
+    assert findings[0].note is not None
+    assert "alias 'cache' of redis only exists on back" in findings[0].note
 
 
 def test_shared_network_is_silent(registry: Registry, tmp_path: Path) -> None:
@@ -141,8 +145,9 @@ def test_host_mode_ports_and_service_names(registry: Registry, tmp_path: Path) -
     assert at(findings) == [("CMP202", 5, 5), ("CMP202", 7, 16)]
     ports, name = findings
     assert ports.severity is Severity.WARNING and "ports: mapping is ignored" in ports.message
+    assert ports.help == "remove ports: or the host network mode"
     assert name.severity is Severity.ERROR
-    assert "use localhost:5433" in name.message
+    assert name.help == "use localhost:5433 (the port db publishes)"
 
 
 def test_host_mode_without_ports_or_names_is_silent(registry: Registry, tmp_path: Path) -> None:
@@ -176,7 +181,10 @@ services:
 def test_published_port_is_an_error_with_a_fix(registry: Registry, tmp_path: Path) -> None:
     (f,) = lint(registry, tmp_path, {"compose.yaml": PORTS}, "CMP203")
     assert at([f]) == [("CMP203", 5, 48)]
-    assert "use db:5432" in f.message and '"5433:5432"' in f.message
+    assert f.message == (
+        'DATABASE_URL connects to db:5433, the port db publishes on the host ("5433:5432")'
+    )
+    assert f.help == "use db:5432"
     assert f.fix is not None and [e.replacement for e in f.fix.edits] == ["5432"]
     assert f.fix.edits[0].span.col == 48 and f.fix.edits[0].span.end_col == 52
 
@@ -186,7 +194,8 @@ def test_unexpected_port_only_for_known_images(registry: Registry, tmp_path: Pat
     # redis:6380 is reported; db:5433 is CMP203's; elasticsearch:9200 is right;
     # acme/api is an unknown image
     assert at(findings) == [("CMP204", 6, 32)]
-    assert "cache (redis:7) listens on 6379" in findings[0].message
+    assert findings[0].note is not None
+    assert "cache (redis:7) listens on 6379" in findings[0].note
 
 
 def test_port_overrides_in_command_are_known(registry: Registry, tmp_path: Path) -> None:
@@ -223,8 +232,8 @@ def test_depends_on_missing(registry: Registry, tmp_path: Path) -> None:
     findings = lint(registry, tmp_path, {"compose.yaml": DEPS}, "CMP205")
     # cache is an implicit dependency through links
     assert at(findings) == [("CMP205", 5, 45), ("CMP205", 7, 22)]
-    assert "condition: service_healthy" in findings[0].message
-    assert "add depends_on: [worker] to app" in findings[1].message
+    assert findings[0].help is not None and "condition: service_healthy" in findings[0].help
+    assert findings[1].help == "add depends_on: [worker] to app"
 
 
 def test_depends_on_present_or_transitive_is_silent(registry: Registry, tmp_path: Path) -> None:
@@ -259,9 +268,10 @@ services:
     findings = lint(registry, tmp_path, {"compose.yaml": text}, "CMP206")
     assert at(findings) == [("CMP206", 5, 9), ("CMP206", 10, 7), ("CMP206", 11, 24)]
     short, started, healthy = findings
-    assert "in the short form" in short.message and "pg_isready" in short.message
+    assert "in the short form" in short.message
+    assert short.help is not None and "pg_isready" in short.help
     assert "with condition: service_started" in started.message
-    assert "has no healthcheck configured" in healthy.message
+    assert healthy.note is not None and "has no healthcheck configured" in healthy.note
 
 
 def test_depends_on_ready_is_silent(registry: Registry, tmp_path: Path) -> None:
@@ -303,7 +313,8 @@ services:
     findings = lint(registry, tmp_path, {"compose.yaml": text}, "CMP207")
     assert at(findings) == [("CMP207", 4, 18), ("CMP207", 8, 18)]
     assert [f.severity for f in findings] == [Severity.ERROR, Severity.WARNING]
-    assert 'depends on undefined service "db"' in findings[0].message
+    assert findings[0].note is not None
+    assert 'depends on undefined service "db"' in findings[0].note
 
 
 def test_depends_on_shared_profile_is_silent(registry: Registry, tmp_path: Path) -> None:
@@ -335,7 +346,7 @@ networks:
 """
     (f,) = lint(registry, tmp_path, {"compose.yaml": text}, "CMP208")
     assert at([f]) == [("CMP208", 5, 45)]
-    assert f.severity is Severity.INFO and "not checked" in f.message
+    assert f.severity is Severity.INFO and f.note is not None and "not checked" in f.note
 
 
 def test_no_external_network_no_info(registry: Registry, tmp_path: Path) -> None:
@@ -392,7 +403,7 @@ services:
 def test_kafka_advertised_loopback(registry: Registry, tmp_path: Path) -> None:
     (f,) = lint(registry, tmp_path, {"compose.yaml": KAFKA}, "CMP210")
     assert at([f]) == [("CMP210", 6, 51)]
-    assert "Broker may not be available" in f.message
+    assert f.note is not None and "Broker may not be available" in f.note
 
 
 def test_kafka_two_listeners_is_silent(registry: Registry, tmp_path: Path) -> None:

@@ -102,9 +102,10 @@ def check(project: Project) -> Iterator[Violation]:
         else:
             fix = f"add depends_on: [{target.name}] to {conn.client}"
         yield Violation(
-            f"{conn.client} connects to {target.name} ({describe(conn)}) but does not depend "
-            f"on it: Compose may start {conn.client} first, or without {target.name}, and it "
-            f'fails with "Connection refused" / "could not translate host name"; {fix}',
+            f"{conn.client} connects to {target.name} ({describe(conn)}) but does not depend on it",
             conn.span,
             conn.related,
+            note=f"Compose may start {conn.client} first, or without {target.name}, and it fails "
+            'with "Connection refused" / "could not translate host name"',
+            help=fix,
         )

@@ -182,20 +182,22 @@ def check(project: Project) -> Iterator[Violation]:
                         "with condition: service_healthy"
                     )
                 yield Violation(
-                    f"{sname} depends on {target} ({fam}) {written}, which only waits for the "
-                    f"container to start, not for {fam} to accept connections: {sname} may fail "
-                    f'with "Connection refused" / "the database system is starting up"; {fix}',
+                    f"{sname} depends on {target} ({fam}) {written}, which does not wait for readiness",
                     key_span,
                     (Related(hc_span, f"{target}'s healthcheck"),) if hc and hc_span else (),
+                    note=f"it only waits for the container to start, not for {fam} to accept "
+                    f'connections: {sname} may fail with "Connection refused" / "the database '
+                    'system is starting up"',
+                    help=fix,
                 )
             elif cond == "service_healthy" and not hc:
                 if hc is None and _image_has_healthcheck(tsvc) is not False:
                     continue  # the image declares one, or we cannot tell
                 why = "disables its healthcheck" if hc is False else "defines no healthcheck"
                 yield Violation(
-                    f"{sname} waits for {target} to be healthy, but {target} {why} and its "
-                    "image is not known to declare one: `docker compose up` fails with "
-                    f'"container ... has no healthcheck configured"; add a healthcheck to '
-                    f"{target}",
+                    f"{sname} waits for {target} to be healthy, but {target} {why}",
                     cond_node.span if isinstance(cond_node, Scalar) else key_span,
+                    note="its image is not known to declare one: `docker compose up` fails with "
+                    '"container ... has no healthcheck configured"',
+                    help=f"add a healthcheck to {target}",
                 )

@@ -85,31 +85,31 @@ def check(project: Project) -> Iterator[Violation]:
             if mine and not missing:
                 continue
             need = ", ".join(theirs)
+            error = f'\'service "{sname}" depends on undefined service "{target}"\''
             if not mine:
-                message = (
-                    f"{sname} always runs but depends on {target}, which only runs with "
-                    f"--profile {need}: a plain `docker compose up` fails with 'service "
-                    f'"{sname}" depends on undefined service "{target}"\''
-                )
+                message = f"{sname} always runs but depends on {target}, which only runs with --profile {need}"
+                note = f"a plain `docker compose up` fails with {error}"
                 sev = Severity.ERROR
             else:
                 message = (
                     f"{sname} runs with --profile {missing[0]} but depends on {target}, which "
-                    f"only runs with --profile {need}: `--profile {missing[0]}` fails with "
-                    f'\'service "{sname}" depends on undefined service "{target}"\''
+                    f"only runs with --profile {need}"
                 )
+                note = f"`--profile {missing[0]}` fails with {error}"
                 sev = Severity.WARNING
             fix = (
-                f"; give {sname} the same profiles, add {missing[0] if mine else 'no profile'} "
+                f"give {sname} the same profiles, add {missing[0] if mine else 'no profile'} "
                 f"to {target}'s profiles, or mark the dependency required: false"
                 if mine
-                else f"; remove profiles from {target}, give {sname} a profile of {target}, "
+                else f"remove profiles from {target}, give {sname} a profile of {target}, "
                 "or mark the dependency required: false"
             )
             tspan = tsvc.key_span("profiles")
             yield Violation(
-                message + fix,
+                message,
                 deps.key_span(target) or entry.span,
                 (Related(tspan, f"{target}'s profiles"),) if tspan else (),
                 severity=sev,
+                note=note,
+                help=fix,
             )

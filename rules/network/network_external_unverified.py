@@ -93,11 +93,11 @@ def check(project: Project) -> Iterator[Violation]:
         seen.add((conn.client, host.lower()))
         nets = ", ".join(sorted(external))
         yield Violation(
-            f"{describe(conn)} points at {host!r}, which is not a service of this project; "
-            f"it can only be a container on the external network {nets}, whose members are "
-            f"not known statically (not checked). If it is not there at runtime the "
-            f'connection fails with "could not translate host name"; verify with '
-            f"`docker network inspect {sorted(external)[0]}`",
+            f"{describe(conn)} points at {host!r}, which can only be on the external network {nets}",
             conn.span,
             conn.related,
+            note=f"{host!r} is not a service of this project, and the members of an external "
+            "network are not known statically (not checked); if it is not there at runtime the "
+            'connection fails with "could not translate host name"',
+            help=f"verify with `docker network inspect {sorted(external)[0]}`",
         )

@@ -73,11 +73,12 @@ def check(project: Project) -> Iterator[Violation]:
         ):
             mode_span = svc.key_span("network_mode")
             yield Violation(
-                f"{sname} uses network_mode: host, so its ports: mapping is ignored (Docker "
-                "discards published ports in host mode and the process listens on the host "
-                "directly under its own port numbers); remove ports: or the host network mode",
+                f"{sname} uses network_mode: host, so its ports: mapping is ignored",
                 svc.key_span("ports"),
                 (Related(mode_span, "network_mode: host is set here"),) if mode_span else (),
+                note="Docker discards published ports in host mode and the process listens on "
+                "the host directly under its own port numbers",
+                help="remove ports: or the host network mode",
             )
     for route in routes(project):
         conn, target = route.conn, route.target
@@ -107,9 +108,11 @@ def check(project: Project) -> Iterator[Violation]:
                 "(host.docker.internal with extra_hosts: host.docker.internal:host-gateway)"
             )
         yield Violation(
-            f"{describe(conn)} points at {conn.host!r} but {why}: the connection fails at "
-            f'runtime ("could not translate host name", ENOTFOUND); {fix}',
+            f"{describe(conn)} points at {conn.host!r}, which host network mode cannot resolve",
             conn.span,
             conn.related,
             severity=Severity.ERROR,
+            note=f"{why}: the connection fails at runtime "
+            '("could not translate host name", ENOTFOUND)',
+            help=fix,
         )

@@ -135,9 +135,11 @@ def check(project: Project) -> Iterator[Violation]:
                 f"{conn.client} does not use it, remove it there)"
             )
         yield Violation(
-            f"{where} points at {conn.host!r} but {why}: the name does not resolve at runtime "
-            f'("could not translate host name", "Name or service not known"); {fix}',
+            f"{where} points at {conn.host!r}, which {conn.client} shares no network with",
             conn.span,
             (*conn.related, *related),
             severity=sev,
+            note=f"{why}: the name does not resolve at runtime "
+            '("could not translate host name", "Name or service not known")',
+            help=fix,
         )

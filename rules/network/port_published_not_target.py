@@ -73,10 +73,8 @@ def check(project: Project) -> Iterator[Violation]:
         )
         ports_span = project.span("services", target.name, "ports")
         yield Violation(
-            f"{describe(conn)} connects to {conn.host}:{port}, but {port} is the port "
-            f'{target.name} publishes on the host ("{port}:{inside}"); inside the network '
-            f'it listens on {inside}, so the connection is refused ("Connection refused"); '
-            f"use {conn.host}:{inside}",
+            f"{describe(conn)} connects to {conn.host}:{port}, the port {target.name} "
+            f'publishes on the host ("{port}:{inside}")',
             span,
             (
                 *conn.related,
@@ -87,4 +85,6 @@ def check(project: Project) -> Iterator[Violation]:
                 ),
             ),
             fix,
+            note=f'inside the network it listens on {inside}, so the connection is refused ("Connection refused")',
+            help=f"use {conn.host}:{inside}",
         )

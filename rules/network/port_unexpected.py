@@ -90,13 +90,18 @@ def check(project: Project) -> Iterator[Violation]:
             continue
         listens = ", ".join(str(p) for p in sorted(target.listen_ports)) or "?"
         written = "" if conn.dest.port is not None else f" (the default port of {scheme}://)"
-        yield Violation(
-            f"{describe(conn)} connects to {conn.host}:{port}{written}, but {target.name} "
-            f"({target.image}) listens on {listens}: the connection is refused "
-            f'("Connection refused"); use {conn.host}:{min(target.listen_ports)}'
-            if target.listen_ports
-            else f"{describe(conn)} connects to {conn.host}:{port}, a port {target.name} "
-            "does not listen on",
-            port_span(project, conn),
-            conn.related,
-        )
+        if target.listen_ports:
+            yield Violation(
+                f"{describe(conn)} connects to {conn.host}:{port}{written}, but {target.name} "
+                f"listens on {listens}",
+                port_span(project, conn),
+                conn.related,
+                note=f'{target.name} ({target.image}) listens on {listens}: the connection is refused ("Connection refused")',
+                help=f"use {conn.host}:{min(target.listen_ports)}",
+            )
+        else:
+            yield Violation(
+                f"{describe(conn)} connects to {conn.host}:{port}, a port {target.name} does not listen on",
+                port_span(project, conn),
+                conn.related,
+            )

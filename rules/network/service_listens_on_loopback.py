@@ -135,11 +135,12 @@ def check(project: Project) -> Iterator[Violation]:
         others = sorted({r.client for r in clients})
         yield Violation(
             f"{service} only listens on the loopback interface ({setting}), but "
-            f"{', '.join(others)} connect{'s' if len(others) == 1 else ''} to it over the "
-            "network: inside a container 127.0.0.1 is the container itself, so they get "
-            '"Connection refused"; bind to 0.0.0.0 instead',
+            f"{', '.join(others)} connect{'s' if len(others) == 1 else ''} to it over the network",
             span,
             (Related(first.span, f"{first.client} connects to {service} here"),)
             if first.span
             else (),
+            note="inside a container 127.0.0.1 is the container itself, so they get "
+            '"Connection refused"',
+            help="bind to 0.0.0.0 instead",
         )
