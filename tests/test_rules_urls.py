@@ -25,7 +25,9 @@ services:
     (f,) = lint(registry, tmp_path, {"compose.yaml": text}, "CMP301")
     assert f.span is not None
     assert (f.span.line, f.span.col, f.span.end_col) == (5, 34, 42)  # "app:p@ss"
-    assert "p@ss" not in f.message and "%40" in f.message
+    assert f.message == "the user or password in DATABASE_URL contains an unencoded '@'"
+    assert f.help == "percent-encode it as %40"
+    assert "p@ss" not in f"{f.message}{f.note}{f.help}"
 
 
 def test_userinfo_from_env_password_is_caught_and_not_printed(
@@ -40,7 +42,7 @@ services:
 """
     files = {"compose.yaml": compose, ".env": f"DB_PASSWORD={SECRET}#x\n"}
     (f,) = lint(registry, tmp_path, files, "CMP301")
-    assert SECRET not in f.message and "%23" in f.message
+    assert SECRET not in f"{f.message}{f.note}{f.help}" and f.help == "percent-encode it as %23"
 
 
 def test_encoded_userinfo_is_silent(registry: Registry, tmp_path: Path) -> None:
@@ -77,7 +79,8 @@ def test_scheme_typo_and_mismatch(registry: Registry, tmp_path: Path) -> None:
     typo, mismatch = findings
     assert "'postgresql'" in typo.message
     assert typo.fix is not None and typo.fix.edits[0].replacement == "postgresql"
-    assert "use amqp://" in mismatch.message
+    assert typo.help == "write postgresql://"
+    assert mismatch.help == "use amqp://"
 
 
 def test_right_schemes_are_silent(registry: Registry, tmp_path: Path) -> None:
@@ -111,9 +114,9 @@ def test_url_malformed(registry: Registry, tmp_path: Path) -> None:
     ]
     by_line = {f.span.line: f for f in findings if f.span}
     assert by_line[6].severity is Severity.WARNING
-    assert "server does not support SSL" in by_line[6].message
+    assert by_line[6].note is not None and "server does not support SSL" in by_line[6].note
     assert by_line[7].severity is Severity.ERROR
-    assert "querySrv ENOTFOUND" in by_line[8].message
+    assert by_line[8].note is not None and "querySrv ENOTFOUND" in by_line[8].note
 
 
 def test_wellformed_urls_are_silent(registry: Registry, tmp_path: Path) -> None:
@@ -150,7 +153,8 @@ services:
 def test_browser_variable_with_service_name(registry: Registry, tmp_path: Path) -> None:
     (f,) = lint(registry, tmp_path, {"compose.yaml": BROWSER}, "CMP304")
     assert at([f]) == [("CMP304", 6, 37)]
-    assert "localhost:8080" in f.message and "ERR_NAME_NOT_RESOLVED" in f.message
+    assert f.help is not None and "localhost:8080" in f.help
+    assert f.note is not None and "ERR_NAME_NOT_RESOLVED" in f.note
 
 
 def test_browser_variable_with_public_address_is_silent(registry: Registry, tmp_path: Path) -> None:
@@ -191,14 +195,19 @@ def test_credentials_mismatch(registry: Registry, tmp_path: Path) -> None:
         ("CMP305", 6, 29),  # the password text, never its value
         ("CMP305", 7, 47),
     ]
-    assert sorted(f.message.split("(", 1)[1][:24] for f in findings[:2]) == [
+    assert sorted(f.message.split(": ", 1)[1][:24] for f in findings[:2]) == [
         "the database 'other' is ",
         "the user 'bob' is not db",
     ]
-    assert "password is not the one db sets in POSTGRES_PASSWORD" in findings[2].message
+    assert findings[2].message == (
+        "PG2 does not match db's settings: the password is not the one db sets in POSTGRES_PASSWORD"
+    )
+    assert findings[2].help == "use the same values (ideally the same ${VARIABLE} on both sides)"
+    assert findings[2].note is not None and "password authentication failed" in findings[2].note
     assert "DB_PASS" not in findings[3].message and "POSTGRES_PASSWORD" in findings[3].message
     for f in findings:
-        assert SECRET not in f.message and "wrong" not in f.message
+        text = f"{f.message}{f.note}{f.help}"
+        assert SECRET not in text and "wrong" not in text
 
 
 def test_matching_credentials_are_silent(registry: Registry, tmp_path: Path) -> None:

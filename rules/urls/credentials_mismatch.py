@@ -64,6 +64,7 @@ services:
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import NamedTuple
 from urllib.parse import unquote
 
 from composelint.analysis.connections import environment, family, locate, routes
@@ -118,12 +119,28 @@ def _resolved(node: Node | None) -> str | None:
     return str(node.value)
 
 
-def _setting(env: Mapping, names: tuple[str, ...]) -> tuple[str, str, Span | None] | None:
+class _Setting(NamedTuple):
+    """A credential variable of the server and its known value."""
+
+    var: str
+    value: str
+    span: Span | None
+
+
+class _Mismatch(NamedTuple):
+    """What differs, and the server variable it differs from."""
+
+    text: str
+    var: str
+    span: Span | None
+
+
+def _setting(env: Mapping, names: tuple[str, ...]) -> _Setting | None:
     for n in names:
         node = env.get(n)
         value = _resolved(node)
         if value and node is not None:
-            return n, value, node.span
+            return _Setting(n, value, node.span)
     return None
 
 
@@ -161,13 +178,13 @@ def check(project: Project) -> Iterator[Violation]:
             pw_set = _setting(env, _ROOT_PASSWORD)
         else:
             pw_set = _setting(env, passwords)
-        problems: list[tuple[str, str, Span | None]] = []
-        if user and user_set and user != user_set[1] and not scripts:
+        problems: list[_Mismatch] = []
+        if user and user_set and user != user_set.value and not scripts:
             problems.append(
-                (
-                    f"the user {user!r} is not {target.name}'s {user_set[0]} ({user_set[1]!r})",
-                    user_set[0],
-                    user_set[2],
+                _Mismatch(
+                    f"the user {user!r} is not {target.name}'s {user_set.var} ({user_set.value!r})",
+                    user_set.var,
+                    user_set.span,
                 )
             )
         elif (
@@ -178,33 +195,33 @@ def check(project: Project) -> Iterator[Violation]:
             and (is_root or user_set is not None)
         ):
             raw = conn.value[d.password_offset : d.password_offset + d.password_length]
-            if "$" not in raw and unquote(raw) != pw_set[1]:
+            if "$" not in raw and unquote(raw) != pw_set.value:
                 problems.append(
-                    (
-                        f"the password is not the one {target.name} sets in {pw_set[0]}",
-                        pw_set[0],
-                        pw_set[2],
+                    _Mismatch(
+                        f"the password is not the one {target.name} sets in {pw_set.var}",
+                        pw_set.var,
+                        pw_set.span,
                     )
                 )
         db_set = _setting(env, databases)
         database = d.database if d.database is None or fam == "rabbitmq" else d.database.strip("/")
-        if database and db_set and not scripts and not is_root and database != db_set[1]:
+        if database and db_set and not scripts and not is_root and database != db_set.value:
             problems.append(
-                (
+                _Mismatch(
                     f"the {'vhost' if fam == 'rabbitmq' else 'database'} {database!r} is not "
-                    f"{target.name}'s {db_set[0]} ({db_set[1]!r})",
-                    db_set[0],
-                    db_set[2],
+                    f"{target.name}'s {db_set.var} ({db_set.value!r})",
+                    db_set.var,
+                    db_set.span,
                 )
             )
-        for text, var, span in problems:
+        for m in problems:
             at = conn.span
-            if "password" in text and d.password_offset is not None:
+            if "password" in m.text and d.password_offset is not None:
                 at = locate(project, conn, d.password_offset, d.password_length)
             yield Violation(
-                f"{where} does not match {target.name}'s settings ({text}), so the connection "
-                f'fails with "{error}"; use the same values '
-                f"(ideally the same ${{VARIABLE}} on both sides)",
+                f"{where} does not match {target.name}'s settings: {m.text}",
                 at,
-                (*conn.related, *((Related(span, f"{var} is set here"),) if span else ())),
+                (*conn.related, *((Related(m.span, f"{m.var} is set here"),) if m.span else ())),
+                note=f'the connection fails with "{error}"',
+                help="use the same values (ideally the same ${VARIABLE} on both sides)",
             )

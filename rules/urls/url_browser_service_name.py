@@ -75,9 +75,10 @@ def check(project: Project) -> Iterator[Violation]:
             "or your domain)"
         )
         yield Violation(
-            f"{conn.variable} is used by code running in the user's browser, which cannot "
-            f'resolve the Compose service name {conn.host!r} ("net::ERR_NAME_NOT_RESOLVED"); '
-            f"{fix}",
+            f"{conn.variable} points the user's browser at the Compose service name {conn.host!r}",
             conn.span,
             conn.related,
+            note="it is used by code running in the user's browser, which cannot resolve "
+            'Compose service names ("net::ERR_NAME_NOT_RESOLVED")',
+            help=fix,
         )

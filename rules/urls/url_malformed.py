@@ -112,20 +112,25 @@ def check(project: Project) -> Iterator[Violation]:
             ):
                 continue
             conn = owner(group, problem.offset)
+            what, _, fix = problem.message.partition("; ")  # the parser's "what; how to fix"
             yield Violation(
-                f"{conn.variable}: {problem.message}; {_KINDS[problem.kind]}",
+                f"{conn.variable}: {what}",
                 locate(project, conn, problem.offset, problem.length),
                 conn.related,
+                note=_KINDS[problem.kind],
+                help=fix or None,
             )
+
     for route in routes(project):
         conn, target = route.conn, route.target
         if conn.dest.scheme == "mongodb+srv":
             yield Violation(
-                f"{describe(conn)} uses mongodb+srv:// with the service {target.name}: the "
-                f"driver looks up the DNS SRV record _mongodb._tcp.{conn.host}, which Docker's "
-                f'DNS does not serve ("querySrv ENOTFOUND"); use mongodb://{conn.host}:27017',
+                f"{describe(conn)} uses mongodb+srv:// with the service {target.name}",
                 conn.span,
                 conn.related,
+                note=f"the driver looks up the DNS SRV record _mongodb._tcp.{conn.host}, which "
+                'Docker\'s DNS does not serve ("querySrv ENOTFOUND")',
+                help=f"use mongodb://{conn.host}:27017",
             )
             continue
         mode = conn.dest.params.get("sslmode")
@@ -135,12 +140,13 @@ def check(project: Project) -> Iterator[Violation]:
             and not _serves_tls(project, target.name)
         ):
             yield Violation(
-                f"{describe(conn)} requires TLS (sslmode={mode}) but {target.name} "
-                f"({target.image}) is not set up for it (the image ships without TLS unless "
-                'started with ssl=on and a certificate): the connection fails with "server '
-                'does not support SSL, but SSL was required"; use sslmode=disable or prefer '
-                "inside the Compose network, or configure TLS on the server",
+                f"{describe(conn)} requires TLS (sslmode={mode}) but {target.name} is not set up for it",
                 conn.span,
                 conn.related,
                 severity=Severity.WARNING,
+                note=f"{target.name} ({target.image}) ships without TLS unless started with ssl=on "
+                'and a certificate: the connection fails with "server does not support SSL, but '
+                'SSL was required"',
+                help="use sslmode=disable or prefer inside the Compose network, or configure TLS "
+                "on the server",
             )

@@ -122,12 +122,13 @@ def check(project: Project) -> Iterator[Violation]:
             exact = span is not None and span != conn.span
             yield Violation(
                 f"{conn.variable}: unknown URL scheme {conn.value[problem.offset : problem.offset + problem.length]!r}"
-                + (f", probably a typo for {guess!r}" if guess else "")
-                + ": the client cannot pick a driver and fails before connecting (e.g. "
-                'SQLAlchemy "Can\'t load plugin")' + (f"; write {guess}://" if guess else ""),
+                + (f", probably a typo for {guess!r}" if guess else ""),
                 span,
                 conn.related,
                 Fix(f"use {guess}://", (Edit(span, guess),)) if guess and exact and span else None,
+                note="the client cannot pick a driver and fails before connecting (e.g. "
+                'SQLAlchemy "Can\'t load plugin")',
+                help=f"write {guess}://" if guess else None,
             )
     for route in routes(project):
         conn, target = route.conn, route.target
@@ -148,9 +149,11 @@ def check(project: Project) -> Iterator[Violation]:
             continue
         want = _PREFERRED[fam]
         yield Violation(
-            f"{conn.variable or conn.where} uses {raw}:// to reach {target.name}, which runs "
-            f"{target.image} ({fam}) and does not speak that protocol: the connection fails "
-            f'("Connection reset by peer", "Protocol error", or a timeout); use {want}://',
+            f"{conn.variable or conn.where} uses {raw}:// to reach {target.name}, which does not "
+            "speak that protocol",
             span,
             conn.related,
+            note=f"{target.name} runs {target.image} ({fam}): the connection fails "
+            '("Connection reset by peer", "Protocol error", or a timeout)',
+            help=f"use {want}://",
         )

@@ -67,11 +67,11 @@ def check(project: Project) -> Iterator[Violation]:
                 span = locate(project, conn, start + 3, end - start - 3)
             char = value[problem.offset]
             yield Violation(
-                f"the user or password in {conn.variable} contains an unencoded {char!r}: "
-                "URL parsers split there and connect to a different host (libpq and "
-                "SQLAlchemy take the text after the first '@' as the host), failing with "
-                '"could not translate host name" or an authentication error; '
-                f"percent-encode it as %{ord(char):02X}",
+                f"the user or password in {conn.variable} contains an unencoded {char!r}",
                 span,
                 conn.related,
+                note="URL parsers split there and connect to a different host (libpq and "
+                "SQLAlchemy take the text after the first '@' as the host), failing with "
+                '"could not translate host name" or an authentication error',
+                help=f"percent-encode it as %{ord(char):02X}",
             )
