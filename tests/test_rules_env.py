@@ -106,7 +106,10 @@ def test_duplicate_key_points_at_the_second_assignment(env_lint) -> None:  # typ
     (f,) = env_lint("A=1\nB=2\nA=3\n", "env-duplicate-key")
     assert (f.code, f.span, f.severity) == ("CMP402", Span(".env", 3, 1, 3, 2), Severity.WARNING)
     assert f.related[0].span == Span(".env", 1, 1, 1, 2)
-    assert "already set on line 1" in f.message
+    assert f.message == '"A" is already set on line 1'
+    assert f.note == "the last assignment wins, so line 1 is silently ignored"
+    assert f.help == "keep only one of them"
+
 
 
 def test_whitespace_around_equals_with_fix(env_lint) -> None:  # type: ignore[no-untyped-def]

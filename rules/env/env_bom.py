@@ -44,7 +44,8 @@ def check(project: Project) -> Iterator[Violation]:
     for ef in env_files(project):
         if ef.bom:
             yield Violation(
-                "the file starts with a UTF-8 byte order mark: Compose ignores it, but other "
-                "readers make it part of the first key; save the file as UTF-8 without BOM",
+                "the file starts with a UTF-8 byte order mark",
                 Span(ef.display, 1, 1, 1, 1),
+                note="Compose ignores it, but other readers make it part of the first key",
+                help="save the file as UTF-8 without BOM",
             )

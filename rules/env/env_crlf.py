@@ -52,9 +52,9 @@ def check(project: Project) -> Iterator[Violation]:
             at = ef.text.find("\r\n", at + 2)
         count = len(edits)
         yield Violation(
-            f"the file has Windows line endings ({count} line{'s' if count > 1 else ''}): "
-            "shells that source it keep a carriage return at the end of each value; "
-            "convert it to LF line endings",
+            f"the file has Windows line endings ({count} line{'s' if count > 1 else ''})",
             ef.span(first, first + 1),
             fix=Fix("convert to LF line endings", tuple(edits)),
+            note="shells that source it keep a carriage return at the end of each value",
+            help="convert it to LF line endings",
         )

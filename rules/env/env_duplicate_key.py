@@ -50,8 +50,9 @@ def check(project: Project) -> Iterator[Violation]:
             if earlier is entry:
                 continue
             yield Violation(
-                f'"{entry.key}" is already set on line {earlier.line}: the last assignment '
-                f"wins, so line {earlier.line} is silently ignored; keep only one of them",
+                f'"{entry.key}" is already set on line {earlier.line}',
                 entry.key_span,
                 (Related(earlier.key_span, f'"{entry.key}" first set here'),),
+                note=f"the last assignment wins, so line {earlier.line} is silently ignored",
+                help="keep only one of them",
             )

@@ -85,10 +85,11 @@ def _entry(ef: EnvFile, entry: EnvEntry) -> Iterator[Violation]:
         if m:
             start = value_start + m.start()
             yield Violation(
-                f'the comment after the value of "{entry.key}" is part of the value: this '
-                "env_file has format: raw, which has no inline comments; put it on its own line",
+                f'the comment after the value of "{entry.key}" is part of the value',
                 ef.span(start, value_end),
                 fix=_move_comment(ef, entry, start, value_end),
+                note="this env_file has format: raw, which has no inline comments",
+                help="put it on its own line",
             )
         return
     tab = entry.raw_value.find("\t#")
@@ -96,30 +97,33 @@ def _entry(ef: EnvFile, entry: EnvEntry) -> Iterator[Violation]:
         at = value_start + tab
         span = ef.span(at, at + 1)
         yield Violation(
-            f'the tab before "#" makes the note part of the value of "{entry.key}": Compose '
-            "only starts a comment at a space followed by #; use a space or a separate line",
+            f'the tab before "#" makes the note part of the value of "{entry.key}"',
             span,
             fix=Fix("turn the tab into a space", (Edit(span, " "),)),
+            note="Compose only starts a comment at a space followed by #",
+            help="use a space or a separate line",
         )
         return
     end = line_end(ef, entry.line)
     m = _COMMENT.match(ef.text, value_end, end)
     if m:
         yield Violation(
-            f'the comment after the value of "{entry.key}" is stripped by Compose but kept '
-            "in the value by docker run --env-file and format: raw; put it on its own line",
+            f'the comment after the value of "{entry.key}" is part of the value for other readers',
             ef.span(value_end, end),
             fix=_move_comment(ef, entry, value_end, end),
             severity=Severity.INFO,
+            note="Compose strips it, but docker run --env-file and format: raw keep it in the value",
+            help="put it on its own line",
         )
     hash_at = entry.raw_value.find("#")
     if hash_at > 0 and not entry.raw_value[hash_at - 1].isspace():
         quote = quote_char(entry.raw_value)
         at = value_start + hash_at
         yield Violation(
-            f'"#" inside the value of "{entry.key}": Compose keeps it, but Node\'s dotenv and '
-            "other loaders cut the value there; quote the value",
+            f'"#" inside the unquoted value of "{entry.key}"',
             Span(ef.display, *ef.position(at), *ef.position(at + 1)),
             fix=Fix("quote the value", wrap_edits(entry.value_span, quote)) if quote else None,
             severity=Severity.INFO,
+            note="Compose keeps it, but Node's dotenv and other loaders cut the value there",
+            help="quote the value",
         )

@@ -52,10 +52,11 @@ def check(project: Project) -> Iterator[Violation]:
             if lead and first:
                 span = ef.span(line_start, line_start + lead)
                 yield Violation(
-                    f'whitespace before "{entry.key}": readers other than Compose may not '
-                    "trim it; start the line with the key",
+                    f'whitespace before "{entry.key}"',
                     span,
                     fix=Fix("remove the leading whitespace", (Edit(span, ""),)),
+                    note="readers other than Compose may not trim it",
+                    help="start the line with the key",
                 )
             if entry.inherited:
                 continue
@@ -73,8 +74,9 @@ def check(project: Project) -> Iterator[Violation]:
                 continue
             span = ef.span(start, end)
             yield Violation(
-                f'trailing whitespace after the value of "{entry.key}": docker run --env-file '
-                "and format: raw keep it in the value; remove it",
+                f'trailing whitespace after the value of "{entry.key}"',
                 span,
                 fix=Fix("remove the trailing whitespace", (Edit(span, ""),)),
+                note="docker run --env-file and format: raw keep it in the value",
+                help="remove it",
             )

@@ -44,7 +44,8 @@ def check(project: Project) -> Iterator[Violation]:
         for entry in ef.parsed.entries:
             if entry.key != entry.key.upper():
                 yield Violation(
-                    f'"{entry.key}" has lower-case letters; environment variable names are '
-                    f"case-sensitive and conventionally upper case: {entry.key.upper()}",
+                    f'"{entry.key}" has lower-case letters',
                     entry.key_span,
+                    note="environment variable names are case-sensitive and conventionally upper case",
+                    help=f"write {entry.key.upper()}",
                 )

@@ -45,8 +45,9 @@ def check(project: Project) -> Iterator[Violation]:
             continue
         end = ef.span(len(ef.text), len(ef.text))
         yield Violation(
-            "no newline at the end of the file: shell read loops skip the last line and "
-            "appending to the file joins two lines; add a final newline",
+            "no newline at the end of the file",
             end,
             fix=Fix("add a final newline", (Edit(end, "\n"),)),
+            note="shell read loops skip the last line and appending to the file joins two lines",
+            help="add a final newline",
         )

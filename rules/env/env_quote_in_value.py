@@ -62,12 +62,13 @@ def check(project: Project) -> Iterator[Violation]:
         for entry in ef.assignments():
             if _quoted(entry.raw_value):
                 yield Violation(
-                    f'the value of "{entry.key}" keeps its quotes: this env_file has '
-                    "format: raw, which takes values literally; remove the quotes",
+                    f'the value of "{entry.key}" keeps its quotes',
                     entry.value_span,
                     fix=Fix("remove the quotes", unwrap_edits(entry.value_span))
                     if entry.value_span.line == entry.value_span.end_line
                     else None,
+                    note="this env_file has format: raw, which takes values literally",
+                    help="remove the quotes",
                 )
     for _display, root in project.documents:
         services = root.get("services") if isinstance(root, Mapping) else None
@@ -99,8 +100,9 @@ def _list_entries(node: Sequence) -> Iterator[Violation]:
             span = Span(span.path, span.line, start, span.line, start + len(value))
             fix = Fix("remove the quotes", unwrap_edits(span))
         yield Violation(
-            f'the value of "{key}" includes the quotes {value[0]}…{value[0]}: in a list-form '
-            f"entry Compose keeps them; write - {key}=… without quotes, or use map form",
+            f'the value of "{key}" includes the quotes {value[0]}…{value[0]}',
             span,
             fix=fix,
+            note="in a list-form entry Compose keeps them",
+            help=f"write - {key}=… without quotes, or use map form",
         )

@@ -56,10 +56,11 @@ def check(project: Project) -> Iterator[Violation]:
                     previous = None
             if previous is not None and entry.key.upper() < previous.key.upper():
                 yield Violation(
-                    f'"{entry.key}" should come before "{previous.key}" (keys sorted '
-                    "alphabetically within a group)",
+                    f'"{entry.key}" should come before "{previous.key}"',
                     entry.key_span,
                     (Related(previous.key_span, f'"{previous.key}" is here'),),
+                    note="keys are sorted alphabetically within a group",
                 )
+
             else:
                 previous = entry

@@ -52,8 +52,9 @@ def check(project: Project) -> Iterator[Violation]:
             quote = quote_char(entry.raw_value)
             fix = Fix("quote the value", wrap_edits(entry.value_span, quote)) if quote else None
             yield Violation(
-                f'the value of "{entry.key}" contains spaces but is not quoted: Compose keeps '
-                "them, a shell sourcing the file splits the value; quote it",
+                f'the value of "{entry.key}" contains spaces but is not quoted',
                 entry.value_span,
                 fix=fix,
+                note="Compose keeps them, a shell sourcing the file splits the value",
+                help="quote it",
             )

@@ -51,18 +51,20 @@ def check(project: Project) -> Iterator[Violation]:
                 if lead and entry.raw_value.strip():
                     span = ef.span(value_start, value_start + lead)
                     yield Violation(
-                        f'space after "=" of "{entry.key}": format: raw keeps it in the value; '
-                        f"write {entry.key}=value",
+                        f'space after "=" of "{entry.key}"',
                         span,
                         fix=Fix("remove the space", (Edit(span, ""),)),
+                        note="format: raw keeps it in the value",
+                        help=f"write {entry.key}=value",
                     )
                 continue
             if between.strip() != "=" or between == "=" or not entry.raw_value:
                 continue
             span = ef.span(key_end, value_start)
             yield Violation(
-                f'spaces around "=" of "{entry.key}": Compose trims them, but docker run '
-                f"--env-file and shells do not; write {entry.key}=value",
+                f'spaces around "=" of "{entry.key}"',
                 span,
                 fix=Fix('remove the spaces around "="', (Edit(span, "="),)),
+                note="Compose trims them, but docker run --env-file and shells do not",
+                help=f"write {entry.key}=value",
             )
