@@ -111,7 +111,6 @@ def test_duplicate_key_points_at_the_second_assignment(env_lint) -> None:  # typ
     assert f.help == "keep only one of them"
 
 
-
 def test_whitespace_around_equals_with_fix(env_lint) -> None:  # type: ignore[no-untyped-def]
     (f,) = env_lint("POSTGRES_DB = app\n", "CMP403")
     assert f.span == Span(".env", 1, 12, 1, 15)

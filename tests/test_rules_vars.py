@@ -25,9 +25,16 @@ def test_var_undefined_shows_the_resulting_value_masked(registry: Registry, tmp_
         ("CMP501", "compose.yaml", 5, 56),
         ("CMP501", "compose.yaml", 6, 27),
     ]
-    assert findings[0].message.endswith('the value becomes "postgresql://:@:5432/"')
-    assert findings[3].message.endswith('the value becomes "****"')
-    assert all("hunter2" not in f.message for f in findings)
+    assert findings[0].note == (
+        'Compose substitutes an empty string: the value becomes "postgresql://:@:5432/"'
+    )
+    assert findings[3].note is not None and findings[3].note.endswith('the value becomes "****"')
+    assert findings[0].message == 'variable "DB_USER" is not set'
+    assert findings[0].help == (
+        "set it in the project .env file or give a default: ${DB_USER:-value}"
+    )
+
+    assert all("hunter2" not in f"{f.message}{f.note}{f.help}" for f in findings)
 
 
 def test_var_only_in_env_file(registry: Registry, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -65,13 +72,15 @@ def test_var_unescaped_dollar_in_compose(registry: Registry, tmp_path: Path, mon
         ("CMP503", "compose.yaml", 11, 29),
     ]
     password = findings[0]
-    assert "word" not in password.message and "POSTGRES_PASSWORD" in password.message
+    assert "word" not in f"{password.message}{password.note}{password.help}"
+    assert "POSTGRES_PASSWORD" in password.message
     assert password.fix is not None
     assert password.fix.edits == (Edit(Span("compose.yaml", 5, 28, 5, 29), "$$"),)
     assert findings[1].message == (
-        '"$HOME" is interpolated by Compose when the file is loaded (an empty string), not by '
-        "the container's shell; write $$ to pass a literal $ to the container"
+        '"$HOME" is interpolated by Compose, not by the container\'s shell'
     )
+    assert findings[1].note == "Compose replaces it when the file is loaded (an empty string)"
+    assert findings[1].help == "write $$ to pass a literal $ to the container"
 
 
 def test_var_unescaped_dollar_in_env_file(registry: Registry, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -99,7 +108,7 @@ def test_env_not_passed(registry: Registry, tmp_path: Path, monkeypatch) -> None
     files = {"compose.yaml": compose, ".env": env}
     (f,) = lint(registry, tmp_path, files, "env-not-passed", monkeypatch=monkeypatch)
     assert (f.code, f.span) == ("CMP504", Span(".env", 2, 1, 2, 13))
-    assert "pw" not in f.message
+    assert "pw" not in f"{f.message}{f.note}{f.help}"
 
 
 @pytest.mark.parametrize(
@@ -133,7 +142,8 @@ def test_env_shadowed(registry: Registry, tmp_path: Path, monkeypatch) -> None: 
         "    environment:\n      LOG_LEVEL: info\n      SAME: 1\n", "    environment: [LOG_LEVEL]\n"
     )
     (f,) = lint(registry, tmp_path, {"compose.yaml": bare}, "CMP505", monkeypatch=monkeypatch)
-    assert "unset in the container" in f.message
+    assert f.note is not None and "unset in the container" in f.note
+    assert f.help == "remove the environment entry"
 
 
 def test_env_example_drift(registry: Registry, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -99,8 +99,12 @@ class _Resolver:
         related: tuple[Related, ...] = (),
         fatal: bool = False,
         severity: Severity | None = None,
+        help: str | None = None,
+        note: str | None = None,
     ) -> None:
-        self.problems.append(Problem(rule, message, span, related, fatal, severity))
+        self.problems.append(
+            Problem(rule, message, span, related, fatal, severity, help=help, note=note)
+        )
 
     def is_file(self, path: Path) -> bool:
         """A file exists for this lint: on disk, or as an editor buffer / stdin."""
@@ -258,10 +262,11 @@ class _Resolver:
         elif sub.source == "unset":
             self.problem(
                 "var-undefined",
-                f'variable "{sub.name}" is not set: Compose substitutes an empty string '
-                f"(set it in {self.env_hint()} or give a default: ${{{sub.name}:-value}})",
+                f'variable "{sub.name}" is not set',
                 where,
                 severity=Severity.WARNING,
+                note="Compose substitutes an empty string",
+                help=f"set it in {self.env_hint()} or give a default: ${{{sub.name}:-value}}",
             )
 
     def env_hint(self) -> str:

@@ -72,12 +72,11 @@ def _missing(have: EnvFile, lack: EnvFile) -> Iterator[Violation]:
             continue
         seen.add(entry.key)
         yield Violation(
-            f'"{entry.key}" is in {have.display} but not in {lack.display}: '
-            + (
-                "document it in the example file"
-                if lack.is_example
-                else "the real file lacks it, so the service gets no value; add it"
-            ),
+            f'"{entry.key}" is in {have.display} but not in {lack.display}',
             entry.key_span,
             (Related(Span.whole_file(lack.display), f"{lack.display} has no {entry.key}"),),
+            note=None
+            if lack.is_example
+            else "the real file lacks it, so the service gets no value",
+            help="document it in the example file" if lack.is_example else "add it",
         )

@@ -73,10 +73,11 @@ def check(project: Project) -> Iterator[Violation]:
             if not _HOSTLIKE.search(entry.raw_value):
                 continue  # empty, a boolean or a number: not a destination
             yield Violation(
-                f'"{key}" is set in {ef.display}, which only feeds ${{...}} interpolation, but '
-                "nothing uses it and no service lists this file under env_file: no container "
-                f"sees it; pass it with environment: {{{key}: ${{{key}}}}} or env_file",
+                f'"{key}" is set in {ef.display}, but no container sees it',
                 entry.key_span,
+                note=f"{ef.display} only feeds ${{...}} interpolation, nothing uses {key} and no "
+                "service lists this file under env_file",
+                help=f"pass it with environment: {{{key}: ${{{key}}}}} or env_file",
             )
 
 

@@ -62,15 +62,16 @@ def check(project: Project) -> Iterator[Violation]:
             continue  # same value twice: redundant, not harmful
         where = file_span.path if file_span else "an env_file"
         if value is None:
-            message = (
+            message = f'"{key}" of service "{service}" is unset by its environment entry'
+            note = (
                 f'"{key}" is listed in the environment of service "{service}" without a value '
-                f"and is not set for interpolation, so it is unset in the container and the "
-                f"value from {where} is dropped; remove the environment entry"
+                "and is not set for interpolation, so it is unset in the container and the "
+                f"value from {where} is dropped"
             )
+            fix = "remove the environment entry"
         else:
-            message = (
-                f'"{key}" of service "{service}" is set in environment:, so the value from '
-                f"{where} is silently ignored; keep it in one place"
-            )
+            message = f'"{key}" of service "{service}" in environment: overrides its env_file'
+            note = f"the value from {where} is silently ignored"
+            fix = "keep it in one place"
         related = (Related(file_span, f'the ignored "{key}" of {where}'),) if file_span else ()
-        yield Violation(message, env_span or file_span, related)
+        yield Violation(message, env_span or file_span, related, note=note, help=fix)

@@ -76,9 +76,10 @@ def check(project: Project) -> Iterator[Violation]:
                     else "an error"
                 )
                 yield Violation(
-                    f'"{sub.name}" is set only in {ef.display}, a service env_file, which '
-                    f"never feeds interpolation: {sub.expression} becomes {outcome}; define "
-                    f"it in the project .env (or --env-file) instead",
+                    f'"{sub.name}" is set only in {ef.display}, a service env_file',
                     sub.expr_span or node.span,
                     (Related(entry.key_span, f'"{sub.name}" is set here, for the container only'),),
+                    note=f"a service env_file never feeds interpolation: {sub.expression} becomes "
+                    f"{outcome}",
+                    help="define it in the project .env (or --env-file) instead",
                 )

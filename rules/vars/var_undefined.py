@@ -64,20 +64,21 @@ _MAX_SHOWN = 80
 def check(project: Project) -> Iterator[Violation]:
     outcomes: dict[Span, tuple[str, str | None]] | None = None
     for p in project.problems_for(name):
-        message = p.message
+        message, note, fix = p.message, p.note, p.help
         if p.span is not None and p.severity is not Severity.ERROR:
             if outcomes is None:
                 outcomes = _outcomes(project)
             outcome, secret_key = outcomes.get(p.span, (None, None))
             if secret_key is not None:
                 # "$word" inside a password: the "variable name" is part of the secret
-                message = (
-                    f'a "$" in the value of {secret_key} starts a variable that is not set: '
-                    'Compose substitutes an empty string; write $$ for a literal "$"'
-                )
+                message = f'a "$" in the value of {secret_key} starts a variable that is not set'
+                note = "Compose substitutes an empty string"
+                fix = 'write $$ for a literal "$"'
             elif outcome is not None:
-                message = f"{message}; the value becomes {outcome}"
-        yield Violation(message, p.span, p.related, severity=p.severity)
+                note = (
+                    f"{note or 'Compose substitutes an empty string'}: the value becomes {outcome}"
+                )
+        yield Violation(message, p.span, p.related, severity=p.severity, help=fix, note=note)
 
 
 def _outcomes(project: Project) -> dict[Span, tuple[str, str | None]]:

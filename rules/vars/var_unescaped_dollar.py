@@ -49,6 +49,7 @@ services:
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import NamedTuple
 
 from composelint.analysis.env_inventory import (
     ENV_FILE,
@@ -143,24 +144,31 @@ def check(project: Project) -> Iterator[Violation]:
                         'escape the "$" as "$$"',
                         (Edit(Span(span.path, span.line, at, span.line, at + 1), "$$"),),
                     )
-                yield Violation(
-                    _message(e, secret_key, command, source_of(project, e.name)), span, fix=fix
-                )
+                m = _message(e, secret_key, command, source_of(project, e.name))
+                yield Violation(m.message, span, fix=fix, note=m.note, help=m.help)
     yield from _env_files(project)
 
 
-def _message(e: Expression, secret_key: str | None, command: bool, defined: str | None) -> str:
+class _Message(NamedTuple):
+    message: str
+    note: str
+    help: str
+
+
+def _message(e: Expression, secret_key: str | None, command: bool, defined: str | None) -> _Message:
     # never quote a secret
     what = f'a "$" in the value of {secret_key}' if secret_key is not None else f'"{e.text}"'
     if command:
         where = "the host's value" if defined in ("shell", "injected") else "an empty string"
-        return (
-            f"{what} is interpolated by Compose when the file is loaded ({where}), not by "
-            "the container's shell; write $$ to pass a literal $ to the container"
+        return _Message(
+            f"{what} is interpolated by Compose, not by the container's shell",
+            f"Compose replaces it when the file is loaded ({where})",
+            "write $$ to pass a literal $ to the container",
         )
-    return (
-        f"{what} is read by Compose as a variable that is not set, so it becomes an "
-        'empty string; if the "$" is literal, write $$'
+    return _Message(
+        f"{what} is read by Compose as a variable that is not set",
+        "it becomes an empty string",
+        'if the "$" is literal, write $$',
     )
 
 
@@ -193,13 +201,15 @@ def _env_files(project: Project) -> Iterator[Violation]:
                             'escape the "$" as "$$"',
                             (Edit(Span(ef.display, line, start, line, start + 1), "$$"),),
                         )
+                    m = _message(e, entry.key if secret else None, False, None)
                     yield Violation(
-                        _message(e, entry.key if secret else None, False, None).replace(
-                            "write $$", "single-quote the value or write $$"
-                        ),
+                        m.message,
                         span,
                         fix=fix,
+                        note=m.note,
+                        help=m.help.replace("write $$", "single-quote the value or write $$"),
                     )
+
             seen.add(entry.key)
 
 
