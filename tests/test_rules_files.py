@@ -36,8 +36,10 @@ def test_bind_mount_missing(registry: Registry, tmp_path: Path) -> None:
     (tmp_path / "present").mkdir()
     findings = lint(registry, tmp_path, {"compose.yaml": VOLUMES}, "bind-mount-missing")
     assert at(findings) == [("CMP602", "compose.yaml", 5, 9), ("CMP602", "compose.yaml", 6, 9)]
-    assert "owned by root" in findings[0].message
-    assert "a file mount becomes a directory" in findings[1].message
+    assert findings[0].message == 'bind mount source "./logs" of service "app" does not exist'
+    assert findings[0].note is not None and "owned by root" in findings[0].note
+    assert findings[1].note is not None and "a file mount becomes a directory" in findings[1].note
+    assert findings[1].help == "create it in the repository (e.g. with a .gitkeep file)"
 
 
 def test_bind_mount_present_is_silent(registry: Registry, tmp_path: Path) -> None:

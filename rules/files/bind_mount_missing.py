@@ -102,7 +102,8 @@ def check(project: Project) -> Iterator[Violation]:
                     "service cannot write to"
                 )
             yield Violation(
-                f'bind mount source "{written}" of service "{sname}" does not exist: '
-                f"{consequence}; create it in the repository (e.g. with a .gitkeep file)",
+                f'bind mount source "{written}" of service "{sname}" does not exist',
                 vol.span or source.span,
+                note=consequence,
+                help="create it in the repository (e.g. with a .gitkeep file)",
             )

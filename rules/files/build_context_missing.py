@@ -71,9 +71,10 @@ def check(project: Project) -> Iterator[Violation]:
         if not ctx.is_dir():
             state = "is not a directory" if ctx.exists() else "does not exist"
             yield Violation(
-                f'build context "{written}" of service "{sname}" {state}: docker compose '
-                'build fails with "unable to prepare context"; fix the path',
+                f'build context "{written}" of service "{sname}" {state}',
                 context.span,
+                note='docker compose build fails with "unable to prepare context"',
+                help="fix the path",
             )
             continue
         if "dockerfile_inline" in build.items:
@@ -91,7 +92,8 @@ def check(project: Project) -> Iterator[Violation]:
             dockerfile.span if isinstance(dockerfile, Scalar) and dockerfile.span else context.span
         )
         yield Violation(
-            f'Dockerfile "{name_}" of service "{sname}" does not exist in its build context '
-            f'"{written}": docker compose build fails; fix build.dockerfile or add the file',
+            f'Dockerfile "{name_}" of service "{sname}" does not exist in its build context',
             span,
+            note=f'the build context is "{written}": docker compose build fails',
+            help="fix build.dockerfile or add the file",
         )

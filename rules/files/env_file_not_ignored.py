@@ -68,14 +68,15 @@ def check(project: Project) -> Iterator[Violation]:
         keys = ", ".join(dict.fromkeys(e.key for e in secrets))
         if is_tracked(ef.path, root):
             yield Violation(
-                f"{ef.display} is committed to git and holds secrets ({keys}): if they are "
-                "real, rotate them, untrack the file (git rm --cached) and ignore it",
+                f"{ef.display} is committed to git and holds secrets ({keys})",
                 secrets[0].key_span,
                 severity=Severity.INFO,
+                help="if they are real, rotate them, untrack the file (git rm --cached) and ignore it",
             )
         else:
             yield Violation(
-                f"{ef.display} holds secrets ({keys}) and no .gitignore ignores it: the next "
-                f"git add commits them; add {ef.path.name} to .gitignore",
+                f"{ef.display} holds secrets ({keys}) and no .gitignore ignores it",
                 secrets[0].key_span,
+                note="the next git add commits them",
+                help=f"add {ef.path.name} to .gitignore",
             )

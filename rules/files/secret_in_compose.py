@@ -90,8 +90,8 @@ def _report(key: str | None, value: str, node: Scalar, shift: int) -> Iterator[V
         span = Span(span.path, span.line, col + shift + a, span.line, col + shift + b)
     what = f'the value of "{key}"' if (a, b) == (0, len(value)) else "a password in this value"
     yield Violation(
-        f"{what} is a literal secret in the compose file: everyone who can read the "
-        "repository has it; move it to a git-ignored .env and write ${VAR}, or use a "
-        "Compose secret",
+        f"{what} is a literal secret in the compose file",
         span,
+        note="everyone who can read the repository has it",
+        help="move it to a git-ignored .env and write ${VAR}, or use a Compose secret",
     )
