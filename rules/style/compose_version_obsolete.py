@@ -58,7 +58,9 @@ def check(project: Project) -> Iterator[Violation]:
                 (Edit(Span(key.path, key.line, 1, value.end_line + 1, 1), ""),),
             )
         yield Violation(
-            "the top-level version key is obsolete: Compose ignores it (and warns); delete it",
+            "the top-level version key is obsolete",
             key,
             fix=fix,
+            note="Compose ignores it (and warns)",
+            help="delete it",
         )

@@ -67,8 +67,9 @@ def check(project: Project) -> Iterator[Violation]:
                 if not _BASE60.fullmatch(text):
                     continue
                 yield Violation(
-                    f"unquoted port mapping {text}: YAML 1.1 tools read it as a base-60 "
-                    f'number; quote it: "{text}"',
+                    f"unquoted port mapping {text}",
                     item.span,
                     fix=Fix("quote the port mapping", (Edit(item.span, f'"{text}"'),)),
+                    note="YAML 1.1 tools read it as a base-60 number",
+                    help=f'quote it: "{text}"',
                 )
