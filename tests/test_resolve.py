@@ -311,8 +311,9 @@ def test_problems_of_profile_only_services_are_warnings(tmp_path: Path) -> None:
         Severity.WARNING,
         False,
     )
-    assert problem.message.endswith(
-        '(it only runs with profile "combined", when Compose will refuse the project)'
+    assert problem.message == 'service "a" has neither an image nor a build context specified'
+    assert problem.note == (
+        'it only runs with profile "combined", when Compose will refuse the project'
     )
     # asked for explicitly, the profile makes it what Compose says: an error
     (problem,) = project_of(tmp_path, profiles=("combined",)).problems
@@ -334,14 +335,20 @@ def test_shared_container_name_across_alternative_profiles_is_a_warning(tmp_path
         },
     )
     found = [
-        (p.span.line if p.span else 0, p.severity, p.message) for p in project_of(tmp_path).problems
+        (p.span.line if p.span else 0, p.severity, p.message, p.note)
+        for p in project_of(tmp_path).problems
     ]
     assert found == [
         (
             3,
             Severity.WARNING,
-            'container name "app" of service "aio-no-db" is already used by service "aio" '
-            '(when run with profile "default" and "no-db")',
+            'container name "app" of service "aio-no-db" is already used by service "aio"',
+            'when run with profile "default" and "no-db"',
         ),
-        (5, None, 'container name "other" of service "twin" is already used by service "plain"'),
+        (
+            5,
+            None,
+            'container name "other" of service "twin" is already used by service "plain"',
+            None,
+        ),
     ]

@@ -716,11 +716,13 @@ class _Resolver:
                     # Compose only reads it when the profile is active: a warning, not a refusal
                     self.problem(
                         "env-file-missing",
-                        f'env file {self.show(path)} not found (service "{sname}" '
-                        f"only runs with profile {gate}, when Compose will refuse the project)",
+                        f'env file {self.show(path)} of service "{sname}" not found',
                         path_node.span,
                         severity=Severity.WARNING,
+                        note=f'service "{sname}" only runs with profile {gate}, when Compose '
+                        "will refuse the project",
                     )
+
                 elif is_required:
                     self.problem(
                         "env-file-missing",
@@ -788,15 +790,15 @@ class _Resolver:
         if "image" not in svc.items and "build" not in svc.items and "provider" not in svc.items:
             message = f'service "{sname}" has neither an image nor a build context specified'
             gate = self.profile_gate(svc)
-            if gate:  # Compose only loads it under the profile: a warning, not a refusal
-                message += (
-                    f" (it only runs with profile {gate}, when Compose will refuse the project)"
-                )
+            # Compose only loads it under the profile: a warning, not a refusal
             self.problem(
                 "project-invalid",
                 message,
                 svc.span,
                 severity=Severity.WARNING if gate else None,
+                note=f"it only runs with profile {gate}, when Compose will refuse the project"
+                if gate
+                else None,
             )
 
     def check_container_names(self, services: Mapping) -> None:
@@ -811,15 +813,16 @@ class _Resolver:
                 first, first_span = seen[cname]
                 message = f'container name "{cname}" of service "{sname}" is already used by service "{first}"'
                 gates = [g for s in (first, sname) if (g := self.profile_gate(services.items[s]))]  # type: ignore[arg-type]
-                if gates:  # the two never run together unless both profiles are asked for
-                    message += f" (when run with profile {' and '.join(gates)})"
+                # the two never run together unless both profiles are asked for
                 self.problem(
                     "project-invalid",
                     message,
                     node.span,
                     related=(Related(first_span, f'"{first}" uses it here'),) if first_span else (),
                     severity=Severity.WARNING if gates else None,
+                    note=f"when run with profile {' and '.join(gates)}" if gates else None,
                 )
+
             else:
                 seen[cname] = (sname, node.span)
 

@@ -83,9 +83,10 @@ _NAMESPACES = {
 }
 
 
-def _suggest(wanted: str, candidates: Iterable[str]) -> str:
+def _suggest(wanted: str, candidates: Iterable[str]) -> str | None:
+    """``did you mean "x"?`` for the closest candidate, the help of the finding."""
     close = difflib.get_close_matches(wanted, sorted(candidates), n=1, cutoff=0.6)
-    return f'; did you mean "{close[0]}"?' if close else ""
+    return f'did you mean "{close[0]}"?' if close else None
 
 
 def _profiles(svc: Mapping) -> str:
@@ -116,15 +117,17 @@ class _Checker:
             return None
         if target in self.disabled:
             profiles = _profiles(self.disabled[target])
-            message = (
-                f'service "{svc}" {verb} service "{target}", which is disabled by the active profiles'
-                f" (its profiles: {profiles}); enable one of them with --profile"
+            return Violation(
+                f'service "{svc}" {verb} service "{target}", which is disabled by the active profiles',
+                span,
+                note=f"its profiles: {profiles}",
+                help="enable one of them with --profile",
             )
-        else:
-            message = f'service "{svc}" {verb} undefined service "{target}"' + _suggest(
-                target, self.services
-            )
-        return Violation(message, span)
+        return Violation(
+            f'service "{svc}" {verb} undefined service "{target}"',
+            span,
+            help=_suggest(target, self.services),
+        )
 
     def implicit_refs(self, svc_name: str, svc: Mapping) -> Iterator[Violation]:
         for item in _items(svc.get("links")):
@@ -185,18 +188,18 @@ class _Checker:
         for net, span in refs:
             if net != "default" and net not in networks:
                 yield Violation(
-                    f'service "{svc_name}" refers to undefined network {net}'
-                    + _suggest(net, networks),
+                    f'service "{svc_name}" refers to undefined network {net}',
                     span,
+                    help=_suggest(net, networks),
                 )
         volumes = self.project.section("volumes")
         for item in _items(svc.get("volumes")):
             source, span = self._volume_source(item)
             if source and source not in volumes:
                 yield Violation(
-                    f'service "{svc_name}" refers to undefined volume {source}'
-                    + _suggest(source, volumes),
+                    f'service "{svc_name}" refers to undefined volume {source}',
                     span,
+                    help=_suggest(source, volumes),
                 )
         for kind in ("secrets", "configs"):
             declared = self.project.section(kind)
@@ -208,9 +211,9 @@ class _Checker:
                     source, span = _str(item), item.span
                 if source and source not in declared:
                     yield Violation(
-                        f'service "{svc_name}" refers to undefined {kind[:-1]} {source}'
-                        + _suggest(source, declared),
+                        f'service "{svc_name}" refers to undefined {kind[:-1]} {source}',
                         span,
+                        help=_suggest(source, declared),
                     )
 
     @staticmethod
@@ -245,6 +248,7 @@ def check(project: Project) -> Iterator[Violation]:
         for v in found:
             yield dataclasses.replace(
                 v,
-                message=f'{v.message} (service "{svc_name}" only runs with profile {profiles})',
+                note=f'service "{svc_name}" only runs with profile {profiles}'
+                + (f"; {v.note}" if v.note else ""),
                 severity=Severity.WARNING,
             )
