@@ -65,9 +65,10 @@ def test_loopback_names_the_service_that_serves_the_port(
         Severity.ERROR,
     )
     assert f.message == (
-        'DATABASE_URL in service "app" points at "localhost" port 5432, the container itself, '
-        'not the "postgres" service'
+        'DATABASE_URL in service "app" points at "localhost" port 5432 instead of the "postgres" '
+        "service"
     )
+
     assert f.note == (
         "inside a container localhost is the container itself: the connection is refused at "
         'runtime ("Connection refused")'

@@ -217,10 +217,12 @@ class _Resolver:
             if isinstance(node.value, YamlTimestamp) and not in_extension:
                 self.problem(
                     "project-invalid",
-                    f"unquoted date {node.value!r} is a YAML timestamp, which Compose rejects "
-                    f'(invalid jsonType time.Time): quote it, "{node.value}"',
+                    f"unquoted date {node.value!r} is a YAML timestamp, which Compose rejects",
                     node.span,
+                    note="Compose reports: invalid jsonType time.Time",
+                    help=f'quote it: "{node.value}"',
                 )
+
                 return node
             if not isinstance(node.value, str) or "$" not in node.value:
                 return node
@@ -474,7 +476,11 @@ class _Resolver:
             if f in include_stack:
                 chain = " -> ".join(self.show(x) for x in (*include_stack, f))
                 self.problem(
-                    "include-failed", f"include cycle detected: {chain}", p.span, fatal=True
+                    "include-failed",
+                    f"include cycle detected: {self.show(f)} is included again",
+                    p.span,
+                    fatal=True,
+                    note=f"the include chain is {chain}",
                 )
                 return None
             if not (f in self.overrides or f.exists()):

@@ -101,8 +101,7 @@ def check(project: Project) -> Iterator[Violation]:
             fix = " or ".join(endpoint(o, p) for o, p in owners[:2])
             browser = scheme_of(c).startswith(("http", "ws"))
             yield Violation(
-                f'{subject(c)} points at {where}, the container itself, not the "{owners[0][0]}" '
-                "service",
+                f'{subject(c)} points at {where} instead of the "{owners[0][0]}" service',
                 c.span,
                 c.related,
                 severity=Severity.WARNING if c.role is VarRole.OTHER or browser else None,

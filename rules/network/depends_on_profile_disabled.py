@@ -87,16 +87,20 @@ def check(project: Project) -> Iterator[Violation]:
             need = ", ".join(theirs)
             error = f'\'service "{sname}" depends on undefined service "{target}"\''
             if not mine:
-                message = f"{sname} always runs but depends on {target}, which only runs with --profile {need}"
-                note = f"a plain `docker compose up` fails with {error}"
+                message = f"{sname} always runs but depends on {target}, which needs a profile"
+                note = (
+                    f"{target} only runs with --profile {need}: a plain `docker compose up` fails "
+                    f"with {error}"
+                )
                 sev = Severity.ERROR
             else:
-                message = (
-                    f"{sname} runs with --profile {missing[0]} but depends on {target}, which "
-                    f"only runs with --profile {need}"
+                message = f"{sname} runs with --profile {missing[0]} but depends on {target}, which does not"
+                note = (
+                    f"{target} only runs with --profile {need}: `--profile {missing[0]}` fails "
+                    f"with {error}"
                 )
-                note = f"`--profile {missing[0]}` fails with {error}"
                 sev = Severity.WARNING
+
             fix = (
                 f"give {sname} the same profiles, add {missing[0] if mine else 'no profile'} "
                 f"to {target}'s profiles, or mark the dependency required: false"

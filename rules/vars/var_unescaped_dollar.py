@@ -166,7 +166,7 @@ def _message(e: Expression, secret_key: str | None, command: bool, defined: str 
             "write $$ to pass a literal $ to the container",
         )
     return _Message(
-        f"{what} is read by Compose as a variable that is not set",
+        f"{what} is read by Compose as an unset variable",
         "it becomes an empty string",
         'if the "$" is literal, write $$',
     )
