@@ -152,11 +152,12 @@ def test_ip_literal(registry: Registry, tmp_path: Path) -> None:
     )
     findings = lint(registry, tmp_path, files, "CMP103")
     assert at(findings) == [("CMP103", 6, 38, "warning"), ("CMP103", 8, 17, "info")]
-    assert findings[0].message.endswith('an address in the subnet of network "back"')
+    assert findings[0].message.endswith('points at the fixed IP address "172.28.0.3"')
     assert findings[0].help == "use `postgres:5432`"
     assert findings[0].note == (
-        "a container's address changes when it is recreated, and the client then times out "
-        'or reaches the wrong container ("Connection timed out")'
+        'it is an address in the subnet of network "back": a container\'s address changes when '
+        "it is recreated, and the client then times out or reaches the wrong container "
+        '("Connection timed out")'
     )
 
 

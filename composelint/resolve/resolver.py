@@ -467,8 +467,9 @@ class _Resolver:
             if re.match(r"^[a-z][a-z0-9+.-]*://|^git@", text, re.IGNORECASE):
                 self.problem(
                     "remote-include",
-                    f'remote include "{text}" is not fetched: its services were not linted',
+                    f'remote include "{text}" is not fetched',
                     p.span,
+                    note="its services were not linted",
                 )
                 return None
         files = [(doc.working_dir / str(p.value)).resolve() for p in paths]

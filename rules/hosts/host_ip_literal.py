@@ -116,11 +116,11 @@ def check(project: Project) -> Iterator[Violation]:
         else:
             what, level = "a fixed private address", Severity.INFO
         yield Violation(
-            f'{subject(c)} points at the IP address "{ip}", {what}',
+            f'{subject(c)} points at the fixed IP address "{ip}"',
             c.span,
             c.related,
             severity=level,
-            note="a container's address changes when it is recreated, and the client then times "
-            'out or reaches the wrong container ("Connection timed out")',
+            note=f"it is {what}: a container's address changes when it is recreated, and the "
+            'client then times out or reaches the wrong container ("Connection timed out")',
             help=fix,
         )

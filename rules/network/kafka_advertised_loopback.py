@@ -133,13 +133,13 @@ def check(project: Project) -> Iterator[Violation]:
             reported.add(id(ad))
             conn = route.conn
             yield Violation(
-                f"{broker} advertises {ad.host!r} ({ad.variable}) on the listener "
-                f"{route.client} connects to ({conn.host}:{conn.port})",
+                f"{broker} advertises {ad.host!r} ({ad.variable}) on the listener {route.client} uses",
                 ad.span,
                 (Related(conn.span, f"{route.client} connects to {broker} here"),)
                 if conn.span
                 else (),
-                note="Kafka clients reconnect to the advertised address, which is "
+                note=f"{route.client} connects to {conn.host}:{conn.port}, and Kafka clients "
+                "reconnect to the advertised address, which is "
                 f"{route.client}'s own container, and fail with \"Connection to node ... could "
                 'not be established. Broker may not be available"',
                 help=f"advertise {broker}:<port> for containers (and a separate listener with "

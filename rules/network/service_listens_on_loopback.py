@@ -134,13 +134,13 @@ def check(project: Project) -> Iterator[Violation]:
         first = clients[0].conn
         others = sorted({r.client for r in clients})
         yield Violation(
-            f"{service} only listens on the loopback interface ({setting}), but "
-            f"{', '.join(others)} connect{'s' if len(others) == 1 else ''} to it over the network",
+            f"{service} listens only on loopback ({setting}), but "
+            f"{', '.join(others)} connect{'s' if len(others) == 1 else ''} to it",
             span,
             (Related(first.span, f"{first.client} connects to {service} here"),)
             if first.span
             else (),
-            note="inside a container 127.0.0.1 is the container itself, so they get "
-            '"Connection refused"',
+            note="they connect over the network, and inside a container 127.0.0.1 is the "
+            'container itself, so they get "Connection refused"',
             help="bind to 0.0.0.0 instead",
         )
