@@ -290,6 +290,11 @@ def test_utf16_range_hover_and_env_relint(client: Client, tmp_path: Path) -> Non
     diags = client.diagnostics(uri)
     # code points: "$" at column 18 (1-based); UTF-16: 😀 is two units, so 18 (0-based)
     assert _summary(diags) == [("CMP501", 2, 3, 18, 3, 28)]
+    # the message, then the note and the help on their own lines
+    message, note, fix = diags[0]["message"].split("\n")
+    assert message == 'variable "MISSING" is not set'
+    assert note.startswith("note: Compose substitutes an empty string")
+    assert fix == "help: set it in .env or give a default: ${MISSING:-value}"
 
     hover = client.request(
         "textDocument/hover",

@@ -104,7 +104,7 @@ def _fixes(fix: Fix) -> list[dict[str, Any]]:
     ]
 
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>&#|~])")  # CommonMark + GFM inline syntax
 
 
 def _markdown(text: str) -> str:
