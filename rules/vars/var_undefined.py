@@ -74,7 +74,7 @@ def check(project: Project) -> Iterator[Violation]:
                 message = f'a "$" in the value of {secret_key} starts a variable that is not set'
                 note = "Compose substitutes an empty string"
                 fix = 'write $$ for a literal "$"'
-            elif outcome is not None:
+            elif outcome is not None and outcome != "an empty string":
                 note = (
                     f"{note or 'Compose substitutes an empty string'}: the value becomes {outcome}"
                 )
