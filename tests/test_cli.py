@@ -110,11 +110,13 @@ def test_findings_exit_1_with_frame(project: Path, capsys: pytest.CaptureFixture
     rc, out, _ = cli(capsys)
     assert rc == 1
     assert out == (
-        'compose.yaml:4:18: CMP006 [error] service "web" depends on undefined service "dbb"; '
-        'did you mean "db"? (undefined-reference)\n'
+        'compose.yaml:4:18: CMP006 [error] service "web" depends on undefined service "dbb" '
+        "(undefined-reference)\n"
         "4 |     depends_on: [dbb]\n"
         "  |                  ^^^\n"
+        '  = help: did you mean "db"?\n'
         "\n"
+
         "Found 1 error in 1 file.\n"
     )
     assert cli(capsys, "--exit-zero")[0] == 0
