@@ -116,7 +116,6 @@ def test_findings_exit_1_with_frame(project: Path, capsys: pytest.CaptureFixture
         "  |                  ^^^\n"
         '  = help: did you mean "db"?\n'
         "\n"
-
         "Found 1 error in 1 file.\n"
     )
     assert cli(capsys, "--exit-zero")[0] == 0

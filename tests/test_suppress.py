@@ -138,10 +138,11 @@ def test_a_suppression_for_another_rule_does_not_hide_a_finding(
     ]
     unused = raw[1]
     assert unused["severity"] == "info"
-    assert unused["message"] == (
-        "unused suppression: no var-undefined finding on line 4 to suppress; "
+    assert unused["message"] == "unused suppression: no var-undefined finding on line 4 to suppress"
+    assert unused["help"] == (
         "remove it from the comment so that it does not hide a future finding"
     )
+
     assert (unused["end_line"], unused["end_column"]) == (4, 60)
     # the fix deletes the comment and the blanks before it
     assert unused["fix"]["edits"] == [

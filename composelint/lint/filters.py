@@ -304,9 +304,10 @@ class Pipeline:
             if rule not in settings.rules or UNUSED_CODE in settings.ignored(display, self.cwd):
                 continue
             for i, d in enumerate(state.directives):
-                message = self._unused_message(state, i, d)
-                if message is None:
+                unused = self._unused_message(state, i, d)
+                if unused is None:
                     continue
+                message, fix = unused
                 finding = Finding(
                     rule.code,
                     rule.name,
@@ -314,19 +315,23 @@ class Pipeline:
                     message,
                     d.span,
                     fix=self._removal(d, state, i),
+                    help=fix,
                 )
                 if not self._suppressed(finding):
                     out.append(finding)
                     self._note(finding, settings)
         return out
 
-    def _unused_message(self, state: _FileState, index: int, d: Directive) -> str | None:
+    def _unused_message(
+        self, state: _FileState, index: int, d: Directive
+    ) -> tuple[str, str | None] | None:
+        """The message and the help of the finding about directive ``d``, if any."""
         if d.error is not None:
-            return f"not a valid suppression comment: {d.error}"
+            return f"not a valid suppression comment: {d.error}", None
         unknown = [s for s in d.selectors if not self._codes_of(s.text)]
         if unknown:
             hint = unknown_rule_message(unknown[0].text, self.registry)
-            return f"suppression comment: {hint}"
+            return f"suppression comment: {hint}", None
         unused = self._unused_selectors(state, index, d)
         if not unused:
             return None
@@ -334,8 +339,8 @@ class Pipeline:
         where = "in this file" if d.file_wide else f"on line {d.line}"
         them = "it" if len(unused) == 1 else "them"
         return (
-            f"unused suppression: no {names} finding {where} to suppress; "
-            f"remove {them} from the comment so that it does not hide a future finding"
+            f"unused suppression: no {names} finding {where} to suppress",
+            f"remove {them} from the comment so that it does not hide a future finding",
         )
 
     def _unused_selectors(self, state: _FileState, index: int, d: Directive) -> list[Selector]:
