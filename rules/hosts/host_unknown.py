@@ -140,8 +140,8 @@ def _unknown(project: Project, reach: Reachability, c: Connection) -> Violation:
             c.span,
             c.related,
             severity=Severity.WARNING,
-            note=f"{sibling} is not part of this project ({phrase}): the name resolves only "
-            "when the files are used together; otherwise the client reports: "
+            note=f"{phrase}, and {sibling} is not part of this project: the name resolves "
+            "only when the files are used together; otherwise the client reports: "
             f"{lookup_error(c)}",
             help=f"use the files together (-f ... -f {sibling}, or include:)",
         )
