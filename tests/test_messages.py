@@ -123,3 +123,20 @@ def test_readme_example_output_is_the_real_output(
     assert main([m["args"]]) == 1
     assert capsys.readouterr().out == m["out"]
     assert "  = note: " in m["out"] and "  = help: " in m["out"] and "  = related: " in m["out"]
+
+
+def test_third_party_constructors_keep_working() -> None:
+    """help and note are keyword-only with defaults: existing plugins construct
+    Violation, Finding and Problem positionally as before."""
+    from composelint.model.findings import Finding, Severity, Violation
+    from composelint.model.project import Problem
+
+    v = Violation("m", None, (), None, Severity.INFO)
+    assert (v.message, v.severity, v.help, v.note) == ("m", Severity.INFO, None, None)
+    f = Finding("X001", "x", Severity.ERROR, "m", None, (), None)
+    assert (f.help, f.note) == (None, None)
+    p = Problem("x", "m", None, (), True, Severity.ERROR)
+    assert (p.fatal, p.help, p.note) == (True, None, None)
+    with pytest.raises(TypeError):
+        Violation("m", None, (), None, None, "a help")  # type: ignore[misc]
+    assert Violation("m", None, help="h", note="n").help == "h"
