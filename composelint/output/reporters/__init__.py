@@ -1,7 +1,8 @@
 """Reporters: pure functions from findings to text. None of them does analysis.
 
-Every reporter masks secrets (``composelint.output.redact``) in messages, related
-messages, fixes and code frames before anything is written.
+Every reporter masks secrets (``composelint.output.redact``) in messages, helps,
+notes, related messages, fixes and code frames before anything is written.
+
 """
 
 from __future__ import annotations
