@@ -327,7 +327,10 @@ def _cmd_rule(argv: list[str]) -> int:
         raise UsageError("name a rule (code or name), or use --all")
     rule = registry.get(args.rule)
     if rule is None:
-        raise UsageError(f"unknown rule: {args.rule!r} (see composelint --list-rules)")
+        from composelint.lint.config import rule_suggestion
+
+        raise UsageError(f"unknown rule: {args.rule!r}{rule_suggestion(args.rule, registry)}")
+
     import inspect
 
     print(f"{rule.code} {rule.name} [{rule.severity.value}]\n")

@@ -81,6 +81,11 @@ def test_rule_subcommand_prints_the_docs(capsys: pytest.CaptureFixture[str], key
             "composelint: error: unknown rule: 'nope' (see composelint --list-rules)\n",
         ),
         (
+            ["rule", "hots-unknown"],
+            "composelint: error: unknown rule: 'hots-unknown'; did you mean 'host-unknown'?\n",
+        ),
+        (["rule", "cmp17"], "composelint: error: unknown rule: 'cmp17'; did you mean 'CMP107'?\n"),
+        (
             ["--format", "xml"],
             "composelint: error: argument --format: invalid choice: 'xml' (choose from 'text',"
             " 'concise', 'json', 'sarif', 'github', 'gitlab', 'checkstyle', 'junit', 'rdjson',"

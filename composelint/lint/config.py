@@ -252,16 +252,20 @@ def _unknown_rules(
     return errors
 
 
-def unknown_rule_message(selector: str, registry: Registry) -> str:
-    """``unknown rule 'x'; did you mean 'y'?`` (names and codes are suggested)."""
+def rule_suggestion(selector: str, registry: Registry) -> str:
+    """``; did you mean 'y'?`` (names and codes are suggested), or where to look."""
     import difflib
 
     candidates = [r.name for r in registry] + [r.code for r in registry]
     close = difflib.get_close_matches(selector, candidates, n=1, cutoff=0.6) or (
         difflib.get_close_matches(selector.upper(), candidates, n=1, cutoff=0.6)
     )
-    hint = f"; did you mean {close[0]!r}?" if close else " (see composelint --list-rules)"
-    return f"unknown rule, code or prefix {selector!r}{hint}"
+    return f"; did you mean {close[0]!r}?" if close else " (see composelint --list-rules)"
+
+
+def unknown_rule_message(selector: str, registry: Registry) -> str:
+    """``unknown rule, code or prefix 'x'; did you mean 'y'?``"""
+    return f"unknown rule, code or prefix {selector!r}{rule_suggestion(selector, registry)}"
 
 
 def _build(path: Path, data: dict[str, Any]) -> Config:
