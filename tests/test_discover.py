@@ -100,6 +100,13 @@ def test_no_compose_file_anywhere(tmp_path: Path) -> None:
     empty.mkdir()
     specs, (problem,) = run(empty, ["."])
     assert specs == [] and problem.fatal and "no Compose file found" in problem.message
+    assert problem.help == "name the files with -f"
+    specs, (problem,) = run(empty, [])
+    assert problem.message == "no Compose file found in this directory or its parents"
+    assert problem.note == (
+        "looked for compose.yaml, compose.yml, docker-compose.yml, docker-compose.yaml"
+    )
+    assert problem.help == "run composelint in the project's directory, or name the files with -f"
 
 
 def test_stdin_filename_places_the_buffer(tmp_path: Path) -> None:

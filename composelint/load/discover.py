@@ -209,6 +209,9 @@ def discover(
                         f"{display_path(path, cwd) or '.'}: no Compose file found",
                         None,
                         fatal=True,
+                        note="no file in it or below it (outside .git, node_modules and "
+                        "virtualenvs) is named compose*.y(a)ml or docker-compose*.y(a)ml",
+                        help="name the files with -f",
                     )
                 )
             for spec in found:
@@ -241,10 +244,11 @@ def discover(
             problems.append(
                 Problem(
                     "file-unreadable",
-                    "no Compose file found in this directory or its parents "
-                    f"(looked for {', '.join(MAIN_NAMES)})",
+                    "no Compose file found in this directory or its parents",
                     None,
                     fatal=True,
+                    note=f"looked for {', '.join(MAIN_NAMES)}",
+                    help="run composelint in the project's directory, or name the files with -f",
                 )
             )
         else:
