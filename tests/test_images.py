@@ -20,6 +20,7 @@ from composelint.analysis.images import (
     image_family,
     image_names,
     parse_image,
+    pending_images,
     schemes_for_family,
 )
 from composelint.analysis.images import (
@@ -272,3 +273,12 @@ def test_no_rule_module_carries_an_image_table() -> None:
         for line, text in image_literals(path.read_text(encoding="utf-8"), names)
     ]
     assert offenders == []
+
+
+def test_pending_facts_are_not_used_yet() -> None:
+    """A checked fact that would change findings waits in pending_images()."""
+    assert facts_of("woodpeckerci/woodpecker-server:v3") is None
+    assert image_family("docker.redpanda.com/redpandadata/redpanda:v24.1.1") is None
+    pending = {p for rec in pending_images() for p in rec.paths}
+    assert {"woodpeckerci/woodpecker-server", "redpandadata/redpanda"} <= pending
+    assert all(rec.pending for rec in pending_images())

@@ -71,6 +71,9 @@ class Image:
     ignored_env: tuple[str, ...] = ()  # look like settings, but this image ignores them
     hostport_env: tuple[str, ...] = ()  # *_HOST variables it documents as host[:port]
     hostport_by_name: bool = False  # applied by variable name alone, whatever the image
+    # why the record is not used yet: a checked fact that would change findings, kept
+    # for the change that reviews them (images.pending_images lists these records)
+    pending: str | None = None
 
 
 # ----------------------------------------------------------------------------- schemes
@@ -90,9 +93,10 @@ _MYSQL_CREDENTIALS = Credentials(
     root_user="root",
     root_passwords=("MYSQL_ROOT_PASSWORD", "MARIADB_ROOT_PASSWORD"),
 )
-# mysqld --port=N / -P N, --bind-address (dev.mysql.com server-options); mysqld takes its
-# default port from MYSQL_TCP_PORT (dev.mysql.com environment-variables; mariadb.com docs
-# mariadbd-options say the same for MariaDB)
+# mysqld --port=N / -P N, --bind-address (dev.mysql.com server-options); MYSQL_TCP_PORT:
+# "The default TCP/IP port number" (dev.mysql.com environment-variables, for MySQL
+# programs; that mysqld/mariadbd listen there is unverified); neither image's
+# docker-entrypoint.sh reads it
 _MYSQL_PORT_FLAGS = ("--port", "-P")
 _MYSQL_BIND_FLAGS = ("--bind-address",)
 _MYSQL_PORT_ENV = ("MYSQL_TCP_PORT",)
@@ -250,6 +254,9 @@ FAMILIES: tuple[Family, ...] = (
                            "http", "https"}),
         preferred_scheme="neo4j",
     ),
+    # a Kafka-API broker; see the redpanda Image record
+    Family("redpanda", ports=(9092,), secondary_ports=(8081, 8082, 9644, 33145),
+           schemes=frozenset({"kafka", "kafka-list", "kafka-listener"})),
     # docs.influxdata.com: 8086 HTTP API, 8088 RPC (1.x backups)
     Family("influxdb", ports=(8086,), secondary_ports=(8088,), ports_known=True,
            slow_start=True),
@@ -385,6 +392,13 @@ IMAGES: tuple[Image, ...] = (
     # docs.gitea.com "Installation with Docker": GITEA__database__HOST=db:5432 (and the
     # older DB_HOST=db:3306 of the image's environment-to-ini); not applied by name yet
     Image(None, paths=("gitea/gitea",), hostport_env=("GITEA__database__HOST", "DB_HOST")),
+    # woodpecker's server Dockerfile: HEALTHCHECK CMD ["/bin/woodpecker-server", "ping"]
+    Image(None, paths=("woodpeckerci/woodpecker-server",), healthcheck=True,
+          pending="silences depends-on-not-ready on woodpecker's docker-compose.example.yaml"),
+    # redpanda.com docs (Docker quickstart, broker configuration): Kafka API 9092, Schema
+    # Registry 8081, HTTP Proxy 8082, Admin API 9644, RPC 33145
+    Image("redpanda", names=("redpanda",), paths=("redpandadata/redpanda",),
+          pending="a new family: the port rules would start to check redpanda targets"),
     # images whose Dockerfile declares a HEALTHCHECK (kept from the previous table:
     # unverified against each Dockerfile)
     Image(None, paths=("gitlab/gitlab-ce", "gitlab/gitlab-ee", "vaultwarden/server",

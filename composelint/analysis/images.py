@@ -36,6 +36,7 @@ __all__ = [
     "image_family",
     "image_names",
     "parse_image",
+    "pending_images",
     "schemes_for_family",
 ]
 
@@ -120,6 +121,8 @@ def _index() -> _Index:
     by_path: dict[str, Image] = {}
     by_name: dict[str, Image] = {}
     for rec in facts.IMAGES:
+        if rec.pending is not None:
+            continue
         for path in rec.paths:
             by_path.setdefault(path, rec)
         for name in rec.names:
@@ -183,6 +186,13 @@ def hostport_variables() -> frozenset[str]:
     """Normalised names of host variables documented to take ``host:port`` whatever the
     image (``WORDPRESS_DB_HOST``); per-image ones are in ``image_facts(...).hostport_env``."""
     return _index().hostport_vars
+
+
+def pending_images() -> tuple[Image, ...]:
+    """Checked facts not used yet because they would change findings (each says why)."""
+    from composelint.analysis import image_facts as facts
+
+    return tuple(rec for rec in facts.IMAGES if rec.pending is not None)
 
 
 def family_names() -> frozenset[str]:
