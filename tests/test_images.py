@@ -13,6 +13,7 @@ from composelint.analysis import image_facts
 from composelint.analysis.connstrings import parse_value
 from composelint.analysis.images import (
     ImageRef,
+    ServerCommand,
     family_facts,
     family_names,
     hostport_variables,
@@ -22,6 +23,7 @@ from composelint.analysis.images import (
     parse_image,
     pending_images,
     schemes_for_family,
+    server_command,
 )
 from composelint.analysis.images import (
     image_facts as facts_of,
@@ -282,3 +284,36 @@ def test_pending_facts_are_not_used_yet() -> None:
     pending = {p for rec in pending_images() for p in rec.paths}
     assert {"woodpeckerci/woodpecker-server", "redpandadata/redpanda"} <= pending
     assert all(rec.pending for rec in pending_images())
+
+
+# --- command lines ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("family", "words", "expected"),
+    [
+        ("redis", ["redis-server", "--port", "6380", "--requirepass", "s3cret"],
+         ServerCommand(6380, "6380", None, True)),
+        ("redis", ["redis-server", "/etc/redis.conf", "--bind", "0.0.0.0"],
+         ServerCommand(None, None, "0.0.0.0", False)),
+        ("redis", ["redis-server", "--requirepass"], ServerCommand()),  # no value: no password
+        ("postgres", ["postgres", "-c", "port=5433"], ServerCommand(5433, "5433")),
+        ("postgres", ["postgres", "-cport=5433", "-c", "max_connections=200", "-p", "5434"],
+         ServerCommand(5434, "5434")),  # the last one wins
+        ("postgres", ["postgres", "-c", "max_connections=200"], ServerCommand()),
+        ("postgres", ["postgres", "-c", "listen_addresses=*"], ServerCommand(bind="*")),
+        ("mongo", ["mongod", "--port=27018", "--bind_ip_all"], ServerCommand(27018, "27018", "*")),
+        ("mongo", ["mongod", "--bind_ip", "localhost"], ServerCommand(bind="localhost")),
+        ("mysql", ["mysqld", "--port=3307", "--bind-address=0.0.0.0"],
+         ServerCommand(3307, "3307", "0.0.0.0")),
+        ("mariadb", ["mariadbd", "-P", "3308"], ServerCommand(3308, "3308")),
+        ("memcached", ["memcached", "-p11212", "-l", "127.0.0.1"],
+         ServerCommand(11212, "11212", "127.0.0.1")),
+        ("nats", ["nats-server", "-p", "${NATS_PORT}"], ServerCommand(None, "${NATS_PORT}")),
+        ("minio", ["server", "/data", "--address", ":9002"], ServerCommand(9002, ":9002")),
+        ("nginx", ["nginx", "-p", "/etc/nginx"], ServerCommand()),  # no server flags known
+        (None, ["-p", "5432"], ServerCommand()),
+    ],
+)  # fmt: skip
+def test_server_command(family: str | None, words: list[str], expected: ServerCommand) -> None:
+    assert server_command(family, words) == expected

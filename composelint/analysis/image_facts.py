@@ -49,9 +49,13 @@ class Family:
     own_env_prefixes: tuple[str, ...] = ()  # variables the server reads about itself
     slow_start: bool = False  # seconds between container start and accepting connections
     probe: str | None = None  # a healthcheck test that works in the official image
-    port_flags: tuple[str, ...] = ()  # command-line options that set the listening port
-    bind_flags: tuple[str, ...] = ()  # ... the bind address
-    password_flags: tuple[str, ...] = ()  # ... the password clients must give
+    # command-line options of the server (images.server_command reads them): "--port"
+    # takes its value as the next word or after "="; a short "-p" also attached ("-p5433");
+    # "-c port" is a setting passed as key=value ("-c port=5433", "-cport=5433")
+    port_flags: tuple[str, ...] = ()  # set the listening port ("[host]:port" for minio)
+    bind_flags: tuple[str, ...] = ()  # set the bind address
+    bind_all_flags: tuple[str, ...] = ()  # bind every address, no value (--bind_ip_all)
+    password_flags: tuple[str, ...] = ()  # set the password clients must give
     port_env: tuple[str, ...] = ()  # environment variables the server takes its port from
     tls_by_default: bool | None = None  # False: the image serves no TLS until configured
 
@@ -153,7 +157,7 @@ FAMILIES: tuple[Family, ...] = (
         own_env_prefixes=("MONGO",),
         probe='["CMD", "mongosh", "--quiet", "--eval", "db.adminCommand(\'ping\')"]',
         # mongodb.com docs mongod: --port, --bind_ip, --bind_ip_all
-        port_flags=("--port",), bind_flags=("--bind_ip", "--bind_ip_all"),
+        port_flags=("--port",), bind_flags=("--bind_ip",), bind_all_flags=("--bind_ip_all",),
     ),
     Family(
         # 26379: Sentinel; 8001: RedisInsight in redis/redis-stack (hub redis/redis-stack)

@@ -11,12 +11,14 @@ fact), imported and indexed on the first question, so importing this module is c
 - :func:`image_facts` gives the :class:`Image` record of one repository (HEALTHCHECK,
   data directories, the user it starts as, host:port variables);
 - :func:`image_default_ports` and :func:`schemes_for_family` answer the two questions
-  the connection rules ask most.
+  the connection rules ask most;
+- :func:`server_command` reads the port, bind and password options of a command line.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -26,6 +28,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ImageRef",
+    "ServerCommand",
     "common_port_env",
     "common_port_flags",
     "family_facts",
@@ -38,6 +41,7 @@ __all__ = [
     "parse_image",
     "pending_images",
     "schemes_for_family",
+    "server_command",
 ]
 
 # registries that are Docker Hub under another name (`docker pull` resolves them alike)
@@ -218,3 +222,56 @@ def common_port_env() -> tuple[str, ...]:
     from composelint.analysis.image_facts import COMMON_PORT_ENV
 
     return COMMON_PORT_ENV
+
+
+@dataclass(frozen=True, slots=True)
+class ServerCommand:
+    """What a server's command line sets (the last occurrence of an option wins)."""
+
+    port: int | None = None  # None: not set, or not a literal number
+    port_text: str | None = None  # the value as written: '5433', '${PORT}', ':9000'
+    bind: str | None = None  # '0.0.0.0', '127.0.0.1 ::1'; '*' for a bind-all flag
+    password: bool = False  # a password option is given (redis-server --requirepass)
+
+
+def server_command(family: str | None, words: Sequence[str]) -> ServerCommand:
+    """The port, bind address and password options of ``words`` (a command or
+    entrypoint split into words, after interpolation) for a server ``family``:
+    ``server_command("redis", ["redis-server", "--port", "6380"]).port == 6380``."""
+    fam = family_facts(family)
+    if fam is None:
+        return ServerCommand()
+    port_text = bind = None
+    password = False
+    for i, word in enumerate(words):
+        nxt = words[i + 1] if i + 1 < len(words) else None
+        if (value := _option_value(fam.port_flags, word, nxt)) is not None:
+            port_text = value
+        elif (value := _option_value(fam.bind_flags, word, nxt)) is not None:
+            bind = value
+        elif word in fam.bind_all_flags:
+            bind = "*"
+        elif _option_value(fam.password_flags, word, nxt) is not None:
+            password = True
+    port = None
+    if port_text is not None:
+        digits = port_text.rpartition(":")[2]  # minio's --address host:port
+        port = int(digits) if digits.isdigit() and 0 < int(digits) < 65536 else None
+    return ServerCommand(port, port_text, bind, password)
+
+
+def _option_value(flags: tuple[str, ...], word: str, nxt: str | None) -> str | None:
+    """The value ``word`` (and maybe the next word) gives to one of ``flags``."""
+    for flag in flags:
+        option, _, key = flag.partition(" ")
+        if key:  # a setting: '-c port=5433' or '-cport=5433'
+            setting = nxt if word == option else word[len(option) :]
+            if word.startswith(option) and setting and setting.startswith(key + "="):
+                return setting[len(key) + 1 :]
+        elif word == option:
+            return nxt
+        elif word.startswith(option + "="):
+            return word[len(option) + 1 :]
+        elif len(option) == 2 and word.startswith(option) and len(word) > 2:
+            return word[2:]  # '-p5433'
+    return None
