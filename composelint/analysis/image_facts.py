@@ -403,12 +403,28 @@ IMAGES: tuple[Image, ...] = (
     # Registry 8081, HTTP Proxy 8082, Admin API 9644, RPC 33145
     Image("redpanda", names=("redpanda",), paths=("redpandadata/redpanda",),
           pending="a new family: the port rules would start to check redpanda targets"),
-    # images whose Dockerfile declares a HEALTHCHECK (kept from the previous table:
-    # unverified against each Dockerfile)
-    Image(None, paths=("gitlab/gitlab-ce", "gitlab/gitlab-ee", "vaultwarden/server",
-                       "louislam/uptime-kuma", "pihole/pihole", "jc21/nginx-proxy-manager",
-                       "authelia/authelia", "immich-app/immich-server", "mailcow/unbound"),
-          healthcheck=True),
+    # images whose Dockerfile declares a HEALTHCHECK:
+    # dani-garcia/vaultwarden docker/Dockerfile.{debian,alpine}: HEALTHCHECK ... /healthcheck.sh
+    Image(None, paths=("vaultwarden/server",), healthcheck=True),
+    # louislam/uptime-kuma docker/dockerfile: HEALTHCHECK ... CMD extra/healthcheck
+    Image(None, paths=("louislam/uptime-kuma",), healthcheck=True),
+    # pi-hole/docker-pi-hole src/Dockerfile: HEALTHCHECK CMD dig ... pi.hole
+    Image(None, paths=("pihole/pihole",), healthcheck=True),
+    # gitlabhq/omnibus-gitlab docker/Dockerfile: HEALTHCHECK --interval=60s ...
+    Image(None, paths=("gitlab/gitlab-ce", "gitlab/gitlab-ee"), healthcheck=True),
+    # authelia/authelia Dockerfile: HEALTHCHECK ... CMD /app/healthcheck.sh
+    Image(None, paths=("authelia/authelia",), healthcheck=True),
+    # immich-app/immich server/Dockerfile: HEALTHCHECK CMD immich-healthcheck (as quoted by
+    # images built from it; the repository itself was too large to read here)
+    Image(None, paths=("immich-app/immich-server",), healthcheck=True),
+    # mailcow/mailcow-dockerized data/Dockerfiles/{unbound,clamd}/Dockerfile: HEALTHCHECK
+    # (its other images declare none)
+    Image(None, paths=("mailcow/unbound", "mailcow/clamd"), healthcheck=True),
+    # WRONG since v2.10.0: NginxProxyManager/nginx-proxy-manager commit 6a6c2ef1
+    # (2021-08-23, "Remove healthchecks and mention how to optin to them in docs") removed
+    # it from docker/Dockerfile. Kept so that findings do not change in this refactoring;
+    # setting it to None is a reviewed change of depends-on-not-ready
+    Image(None, paths=("jc21/nginx-proxy-manager",), healthcheck=True),
 )
 
 # command-line options and variables that set a listening port in many servers and apps
