@@ -20,6 +20,7 @@ from composelint.analysis.images import (
     image_default_ports,
     image_family,
     image_names,
+    owns_data_dir,
     parse_image,
     pending_images,
     schemes_for_family,
@@ -317,3 +318,22 @@ def test_pending_facts_are_not_used_yet() -> None:
 )  # fmt: skip
 def test_server_command(family: str | None, words: list[str], expected: ServerCommand) -> None:
     assert server_command(family, words) == expected
+
+
+@pytest.mark.parametrize(
+    ("image", "target", "owned"),
+    [
+        ("postgres:16", "/var/lib/postgresql/data", True),
+        ("postgres:18", "/var/lib/postgresql", True),
+        ("mysql:8", "/var/lib/mysql/", True),
+        ("redis", "/data", True),
+        ("mongo:7", "/data/db", True),
+        ("postgres:16", "/docker-entrypoint-initdb.d", None),  # not a data dir
+        ("docker.elastic.co/elasticsearch/elasticsearch:8.13.0",
+         "/usr/share/elasticsearch/data", False),  # uid 1000, chowns nothing
+        ("bitnami/postgresql", "/bitnami/postgresql", None),  # not known
+        ("acme/app", "/data", None),
+    ],
+)  # fmt: skip
+def test_owns_data_dir(image: str, target: str, owned: bool | None) -> None:
+    assert owns_data_dir(image, target) is owned

@@ -349,7 +349,18 @@ IMAGES: tuple[Image, ...] = (
     # hub apache/kafka) (unverified)
     Image("kafka", paths=("bitnami/kafka", "apache/kafka"), ports=(9092, 9093)),
     Image("zookeeper", names=("zookeeper", "cp-zookeeper")),
+    # elastic/dockerfiles elasticsearch/Dockerfile (before the branch-per-version move):
+    # USER 1000:0, data under /usr/share/elasticsearch/data, no HEALTHCHECK; its
+    # docker-entrypoint.sh chowns nothing (a bind mount must be writable by uid 1000)
+    Image("elasticsearch", paths=("elasticsearch/elasticsearch", "elasticsearch"),
+          healthcheck=False, data_dirs=("/usr/share/elasticsearch/data",), chowns_data=False,
+          user="1000"),
     Image("elasticsearch", names=("elasticsearch",)),
+    # opensearch-project/opensearch-build docker/release/dockerfiles/opensearch.al2023
+    # .dockerfile: USER $UID (1000), EXPOSE 9200 9300 9600 9650, no HEALTHCHECK; data under
+    # $OPENSEARCH_HOME/data = /usr/share/opensearch/data (the docs' compose example mounts it)
+    Image("opensearch", paths=("opensearchproject/opensearch",), healthcheck=False,
+          data_dirs=("/usr/share/opensearch/data",), user="1000"),
     Image("opensearch", names=("opensearch",)),
     # docker-library/memcached Dockerfile: USER memcache, EXPOSE 11211, no HEALTHCHECK
     Image("memcached", paths=("memcached",), healthcheck=False, user="memcache"),
@@ -419,7 +430,16 @@ IMAGES: tuple[Image, ...] = (
     Image(None, paths=("immich-app/immich-server",), healthcheck=True),
     # mailcow/mailcow-dockerized data/Dockerfiles/{unbound,clamd}/Dockerfile: HEALTHCHECK
     # (its other images declare none)
-    Image(None, paths=("mailcow/unbound", "mailcow/clamd"), healthcheck=True),
+    Image(None, paths=("mailcow/unbound",), healthcheck=True),
+    Image(None, paths=("mailcow/clamd",), healthcheck=True,
+          pending="depends-on-not-ready would accept service_healthy on it"),
+    # docker-mailserver/docker-mailserver Dockerfile: HEALTHCHECK ... CMD dms-healthcheck, no
+    # USER (runs as root); compose.yaml mounts /var/mail, /var/mail-state, /var/log/mail
+    # and /tmp/docker-mailserver
+    Image(None, paths=("docker-mailserver/docker-mailserver", "mailserver/docker-mailserver"),
+          healthcheck=True, user="root",
+          data_dirs=("/var/mail", "/var/mail-state", "/var/log/mail", "/tmp/docker-mailserver"),
+          pending="depends-on-not-ready would accept service_healthy on it"),
     # WRONG since v2.10.0: NginxProxyManager/nginx-proxy-manager commit 6a6c2ef1
     # (2021-08-23, "Remove healthchecks and mention how to optin to them in docs") removed
     # it from docker/Dockerfile. Kept so that findings do not change in this refactoring;

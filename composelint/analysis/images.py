@@ -38,6 +38,7 @@ __all__ = [
     "image_facts",
     "image_family",
     "image_names",
+    "owns_data_dir",
     "parse_image",
     "pending_images",
     "schemes_for_family",
@@ -190,6 +191,24 @@ def hostport_variables() -> frozenset[str]:
     """Normalised names of host variables documented to take ``host:port`` whatever the
     image (``WORDPRESS_DB_HOST``); per-image ones are in ``image_facts(...).hostport_env``."""
     return _index().hostport_vars
+
+
+def owns_data_dir(image: str, target: str) -> bool | None:
+    """Whether the image makes a mount at ``target`` (a container path) writable itself:
+    True when ``target`` is one of its data directories (or inside one) and it starts as
+    root and chowns them; False when it is one but the image runs as another user and
+    chowns nothing; None when not known."""
+    rec = image_facts(image)
+    if rec is None:
+        return None
+    t = target.rstrip("/") or "/"
+    if not any(t == d or t.startswith(d.rstrip("/") + "/") for d in rec.data_dirs):
+        return None
+    if rec.chowns_data:
+        return True
+    if rec.chowns_data is False and rec.user not in (None, "root"):
+        return False
+    return None
 
 
 def pending_images() -> tuple[Image, ...]:
