@@ -35,6 +35,8 @@ class Credentials:
     database_word: str = "database"  # "vhost" for RabbitMQ: kept as written (no '/' strip)
     root_user: str | None = None  # a superuser that exists without the user variables
     root_passwords: tuple[str, ...] = ()
+    # scripts mounted here may create other users and databases on first start
+    init_scripts_dir: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +98,7 @@ _MYSQL_CREDENTIALS = Credentials(
     error="Access denied for user",
     root_user="root",
     root_passwords=("MYSQL_ROOT_PASSWORD", "MARIADB_ROOT_PASSWORD"),
+    init_scripts_dir="/docker-entrypoint-initdb.d",  # both docker-entrypoint.sh run it
 )
 # mysqld --port=N / -P N, --bind-address (dev.mysql.com server-options); MYSQL_TCP_PORT:
 # "The default TCP/IP port number" (dev.mysql.com environment-variables, for MySQL
@@ -117,6 +120,7 @@ FAMILIES: tuple[Family, ...] = (
             ("POSTGRES_USER",), ("POSTGRES_PASSWORD",), ("POSTGRES_DB",),
             'password authentication failed for user / role "..." does not exist / '
             'database "..." does not exist',
+            init_scripts_dir="/docker-entrypoint-initdb.d",  # docker-entrypoint.sh runs it
         ),
         own_env_prefixes=("POSTGRES", "PG"),
         probe='["CMD-SHELL", "pg_isready -U $${POSTGRES_USER:-postgres}"]',
@@ -153,6 +157,7 @@ FAMILIES: tuple[Family, ...] = (
         credentials=Credentials(
             ("MONGO_INITDB_ROOT_USERNAME",), ("MONGO_INITDB_ROOT_PASSWORD",), (),
             "Authentication failed",
+            init_scripts_dir="/docker-entrypoint-initdb.d",  # docker-entrypoint.sh runs it
         ),
         own_env_prefixes=("MONGO",),
         probe='["CMD", "mongosh", "--quiet", "--eval", "db.adminCommand(\'ping\')"]',
@@ -174,8 +179,8 @@ FAMILIES: tuple[Family, ...] = (
         secondary_ports=(5671, 15672, 15671, 15692, 25672, 1883, 8883, 61613, 61614, 15674,
                          15675),
         schemes=frozenset({"amqp", "amqps", "pyamqp"}), preferred_scheme="amqp",
-        # hub rabbitmq "Setting default user and password" (RABBITMQ_DEFAULT_USER/PASS);
-        # RABBITMQ_DEFAULT_VHOST: rabbitmq.com docs configure (unverified in the image)
+        # docker-library/docs rabbitmq/content.md: RABBITMQ_DEFAULT_USER/PASS ("guest" by
+        # default) and RABBITMQ_DEFAULT_VHOST
         credentials=Credentials(
             ("RABBITMQ_DEFAULT_USER",), ("RABBITMQ_DEFAULT_PASS",), ("RABBITMQ_DEFAULT_VHOST",),
             "ACCESS_REFUSED - Login was refused / NOT_ALLOWED - vhost not found",
@@ -326,7 +331,8 @@ IMAGES: tuple[Image, ...] = (
     Image("mongo", names=("mongo", "mongodb", "mongodb-community-server")),
     # docker-library/redis 7.4-rc/debian/Dockerfile: VOLUME /data, no HEALTHCHECK;
     # docker-entrypoint.sh: find . \! -user redis -exec chown redis, exec gosu redis; it
-    # never reads REDIS_PASSWORD (only --requirepass or a mounted redis.conf set one)
+    # never reads REDIS_PASSWORD (only --requirepass or a mounted redis.conf set one;
+    # docker-library/docs redis/content.md: set a password "by supplying a config file")
     Image("redis", paths=("redis",), healthcheck=False, data_dirs=("/data",), chowns_data=True,
           user="root", ignored_env=("REDIS_PASSWORD",)),
     Image("redis", names=("redis", "redis-stack", "redis-stack-server", "valkey", "keydb",
@@ -338,7 +344,7 @@ IMAGES: tuple[Image, ...] = (
     # docker-library/rabbitmq 4.3/ubuntu/Dockerfile: VOLUME $RABBITMQ_DATA_DIR
     # (/var/lib/rabbitmq), no HEALTHCHECK; docker-entrypoint.sh: find /var/lib/rabbitmq
     # \! -user rabbitmq -exec chown, exec gosu rabbitmq; '-management' tags add the UI
-    # on 15672 (hub rabbitmq "Management Plugin")
+    # on 15672 (docker-library/docs rabbitmq/content.md, "Management Plugin")
     Image("rabbitmq", paths=("rabbitmq",), healthcheck=False, data_dirs=("/var/lib/rabbitmq",),
           chowns_data=True, user="root", tag_ports=_MANAGEMENT),
     Image("rabbitmq", names=("rabbitmq",), tag_ports=_MANAGEMENT),
@@ -394,14 +400,16 @@ IMAGES: tuple[Image, ...] = (
     Image("phpmyadmin", names=("phpmyadmin",)),
     Image("phpmyadmin", paths=("bitnami/phpmyadmin",), ports=(8080, 8443)),
     Image("pgadmin", names=("pgadmin4",)),
-    # hub mongo-express: ME_CONFIG_MONGODB_SERVER takes a host or a comma list of them
-    # (unverified: host:port items)
+    # docker-library/docs mongo-express/content.md: ME_CONFIG_MONGODB_SERVER is "MongoDB
+    # container name. Use comma delimited list of host names for replica sets", the port
+    # is ME_CONFIG_MONGODB_PORT (host:port items: unverified, kept from the previous table)
     Image("mongo-express", names=("mongo-express",),
           hostport_env=("ME_CONFIG_MONGODB_SERVER",), hostport_by_name=True),
     Image("mosquitto", names=("eclipse-mosquitto",)),
     # client images whose *_HOST variable takes host:port
-    # hub wordpress: "-e WORDPRESS_DB_HOST=... (defaults to the IP and port of the linked
-    # mysql container)"; docker-entrypoint/wp-config-docker.php pass it to DB_HOST as is
+    # docker-library/docs wordpress/content.md: WORDPRESS_DB_HOST is honoured by
+    # wp-config-docker.php, which hands it to WordPress's DB_HOST; DB_HOST takes
+    # 'host:port' (developer.wordpress.org, "Editing wp-config.php": Set Database Host)
     Image(None, names=("wordpress",), hostport_env=("WORDPRESS_DB_HOST",),
           hostport_by_name=True),
     # docs.gitea.com "Installation with Docker": GITEA__database__HOST=db:5432 (and the

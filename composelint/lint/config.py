@@ -28,7 +28,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from composelint.analysis.images import parse_image
 from composelint.model.findings import Severity
 
 if TYPE_CHECKING:
@@ -272,6 +271,8 @@ def _build(path: Path, data: dict[str, Any]) -> Config:
     if ALLOWED_HOSTS in data:
         options[ALLOWED_HOSTS] = tuple(h.lower() for h in data[ALLOWED_HOSTS])
     if IMAGE_PORTS in data:
+        from composelint.analysis.images import parse_image  # not on the start-up path
+
         options[IMAGE_PORTS] = {
             parse_image(image).key: tuple(ports if isinstance(ports, list) else [ports])
             for image, ports in data[IMAGE_PORTS].items()
@@ -425,6 +426,8 @@ def image_ports(project: Project, image: str) -> tuple[int, ...]:
     table: dict[str, tuple[int, ...]] = project.option(IMAGE_PORTS, {})
     if not table:
         return ()
+    from composelint.analysis.images import parse_image
+
     path = parse_image(image).key
     ports: list[int] = []
     for key, values in table.items():

@@ -98,13 +98,14 @@ def _setting(env: Mapping, names: tuple[str, ...]) -> tuple[str, str, Span | Non
     return None
 
 
-def _initdb(project: Project, service: str) -> bool:
+def _mounts(project: Project, service: str, directory: str | None) -> bool:
+    """Whether the service mounts something at or under ``directory``."""
+    if directory is None:
+        return False
     volumes = project.services[service].get("volumes")
     for item in volumes.items if isinstance(volumes, Sequence) else []:
         target = item.get("target") if isinstance(item, Mapping) else None
-        if isinstance(target, Scalar) and str(target.value).startswith(
-            "/docker-entrypoint-initdb.d"
-        ):
+        if isinstance(target, Scalar) and str(target.value).startswith(directory):
             return True
     return False
 
@@ -125,7 +126,7 @@ def check(project: Project) -> Iterator[Violation]:
         env = environment(project, target.name)
         d = conn.dest
         where = conn.variable or conn.where
-        scripts = _initdb(project, target.name)
+        scripts = _mounts(project, target.name, creds.init_scripts_dir)
         user = unquote(d.user) if d.user else None
         user_set = _setting(env, creds.users)
         is_root = creds.root_user is not None and user == creds.root_user
