@@ -354,6 +354,11 @@ IMAGES: tuple[Image, ...] = (
     # KRaft controller listener on 9093 in their default configuration (hub bitnami/kafka,
     # hub apache/kafka) (unverified)
     Image("kafka", paths=("bitnami/kafka", "apache/kafka"), ports=(9092, 9093)),
+    # 31z4/zookeeper-docker (the official image) 3.9.4/Dockerfile: ZOO_DATA_DIR=/data,
+    # ZOO_DATA_LOG_DIR=/datalog, ZOO_LOG_DIR=/logs, no HEALTHCHECK; docker-entrypoint.sh:
+    # as root, chown -R zookeeper on them, exec gosu zookeeper
+    Image("zookeeper", paths=("zookeeper",), healthcheck=False,
+          data_dirs=("/data", "/datalog", "/logs"), chowns_data=True, user="root"),
     Image("zookeeper", names=("zookeeper", "cp-zookeeper")),
     # elastic/dockerfiles elasticsearch/Dockerfile (before the branch-per-version move):
     # USER 1000:0, data under /usr/share/elasticsearch/data, no HEALTHCHECK; its
@@ -375,10 +380,26 @@ IMAGES: tuple[Image, ...] = (
     Image("oracle", names=("oracle-xe", "oracle-free"),
           paths=("database/express", "database/free", "database/enterprise")),
     Image("clickhouse", names=("clickhouse", "clickhouse-server")),
+    # docker-library/cassandra 5.0/Dockerfile: VOLUME /var/lib/cassandra, no HEALTHCHECK;
+    # docker-entrypoint.sh: find ... \! -user cassandra -exec chown, exec gosu cassandra
+    Image("cassandra", paths=("cassandra",), healthcheck=False,
+          data_dirs=("/var/lib/cassandra",), chowns_data=True, user="root"),
     Image("cassandra", names=("cassandra",)),
     Image("minio", names=("minio",)),
+    # nats-io/nats-docker 2.14.x/alpine3.22/Dockerfile: no USER, no VOLUME, no HEALTHCHECK
+    Image("nats", paths=("nats",), healthcheck=False, user="root"),
     Image("nats", names=("nats",)),
+    # neo4j/docker-neo4j-publish 2026.06.0/*/Dockerfile: VOLUME /data /logs, no
+    # HEALTHCHECK; docker-entrypoint.sh chowns a mounted folder it cannot write to
+    # (check_mounted_folder_writable_with_chown) before dropping to neo4j
+    Image("neo4j", paths=("neo4j",), healthcheck=False, data_dirs=("/data", "/logs"),
+          chowns_data=True, user="root"),
     Image("neo4j", names=("neo4j",)),
+    # influxdata/influxdata-docker influxdb/2.9/Dockerfile: VOLUME /var/lib/influxdb2
+    # /etc/influxdb2, no HEALTHCHECK; entrypoint.sh: as root, find ... \! -user influxdb
+    # -exec chown (1.x keeps /var/lib/influxdb: not checked here)
+    Image("influxdb", paths=("influxdb",), healthcheck=False,
+          data_dirs=("/var/lib/influxdb2", "/etc/influxdb2"), chowns_data=True, user="root"),
     Image("influxdb", names=("influxdb",)),
     Image("mailhog", names=("mailhog",)),
     Image("mailpit", names=("mailpit",)),
@@ -387,6 +408,10 @@ IMAGES: tuple[Image, ...] = (
     Image("consul", names=("consul",)),
     Image("vault", names=("vault",)),
     Image("etcd", names=("etcd",)),
+    # apache/couchdb-docker 3.5.1/Dockerfile: VOLUME /opt/couchdb/data, no HEALTHCHECK;
+    # docker-entrypoint.sh: as root, find /opt/couchdb \! ... -exec chown couchdb:couchdb
+    Image("couchdb", paths=("couchdb",), healthcheck=False, data_dirs=("/opt/couchdb/data",),
+          chowns_data=True, user="root"),
     Image("couchdb", names=("couchdb",)),
     Image("nginx", names=("nginx",)),
     # the Bitnami web images run as non-root and listen on 8080/8443 (hub bitnami/nginx)
