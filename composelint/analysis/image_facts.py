@@ -200,8 +200,10 @@ FAMILIES: tuple[Family, ...] = (
         schemes=frozenset({"zookeeper"}), preferred_scheme="zookeeper",
     ),
     Family(
-        # elastic.co docs: 9200 HTTP, 9300 transport; ES reads network.host etc. from
-        # NETWORK_HOST-style variables in the Docker image (elastic.co "Install with Docker")
+        # elastic.co docs: 9200 HTTP, 9300 transport; the Docker image takes any variable
+        # named like a setting (network.host, http.port, transport.host) as that setting
+        # (elastic.co "Install Elasticsearch with Docker", configuring with environment
+        # variables)
         "elasticsearch", ports=(9200, 9300), secondary_ports=(9300,), ports_known=True,
         slow_start=True, own_env_prefixes=("NETWORK", "HTTP", "TRANSPORT"),
     ),
@@ -217,8 +219,9 @@ FAMILIES: tuple[Family, ...] = (
         port_flags=("-p", "--port"), bind_flags=("-l", "--listen"),
     ),
     Family(
-        # learn.microsoft.com "SQL Server on Linux" container docs: 1433 (1434: DAC,
-        # unverified); MSSQL_TCP_PORT sets the port (mssql-conf environment variables)
+        # learn.microsoft.com sql-server-linux-configure-environment-variables:
+        # MSSQL_TCP_PORT "Configure the TCP port that SQL Server listens on (default
+        # 1433)", MSSQL_IP_ADDRESS the address; 1434 (DAC) unverified
         "mssql", ports=(1433,), secondary_ports=(1434,), ports_known=True, slow_start=True,
         schemes=frozenset({"mssql", "sqlserver", "mssql+pyodbc", "mssql+pymssql",
                            "mssql+aioodbc", "jdbc:sqlserver", "r2dbc:mssql", "adonet"}),
@@ -479,6 +482,17 @@ IMAGES: tuple[Image, ...] = (
     # setting it to None is a reviewed change of depends-on-not-ready
     Image(None, paths=("jc21/nginx-proxy-manager",), healthcheck=True),
 )
+
+# Credentials that no rule checks yet (credentials-mismatch would start to compare them):
+# learn.microsoft.com sql-server-linux-configure-environment-variables: MSSQL_SA_PASSWORD
+# ("SA_PASSWORD ... is deprecated"), MSSQL_DB / MSSQL_USER / MSSQL_PASSWORD create a
+# database and a user at container start
+PENDING_CREDENTIALS: dict[str, Credentials] = {
+    "mssql": Credentials(
+        ("MSSQL_USER",), ("MSSQL_PASSWORD",), ("MSSQL_DB",), "Login failed for user",
+        root_user="sa", root_passwords=("MSSQL_SA_PASSWORD", "SA_PASSWORD"),
+    ),
+}
 
 # command-line options and variables that set a listening port in many servers and apps
 # (what composelint read before the per-family flags above existed; kept for any image)
