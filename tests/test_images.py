@@ -14,6 +14,7 @@ from composelint.analysis.connstrings import parse_value
 from composelint.analysis.images import (
     ImageRef,
     ServerCommand,
+    accepts_hostport,
     family_facts,
     family_names,
     hostport_variables,
@@ -176,6 +177,10 @@ def test_hostport_variables_by_name() -> None:
     assert hostport_variables() == frozenset({"WORDPRESS_DB_HOST", "ME_CONFIG_MONGODB_SERVER"})
     gitea = facts_of("gitea/gitea:1.22")
     assert gitea is not None and "GITEA__database__HOST" in gitea.hostport_env
+    assert accepts_hostport("gitea/gitea:1.22", "GITEA__database__HOST")
+    assert accepts_hostport("docker.gitea.com/gitea:1.24", "gitea__DATABASE__host")
+    assert accepts_hostport(None, "WORDPRESS_DB_HOST")
+    assert not accepts_hostport("acme/app", "DB_HOST") and not accepts_hostport(None, "DB_HOST")
     # the classifier applies the by-name ones: WORDPRESS_DB_HOST=db:3306 is no problem
     assert parse_value("db:3306", "WORDPRESS_DB_HOST").problems == []
     assert [p.kind for p in parse_value("db:3306", "DB_HOST").problems] == ["host-has-port"]

@@ -441,8 +441,10 @@ IMAGES: tuple[Image, ...] = (
     Image(None, names=("wordpress",), hostport_env=("WORDPRESS_DB_HOST",),
           hostport_by_name=True),
     # docs.gitea.com "Installation with Docker": GITEA__database__HOST=db:5432 (and the
-    # older DB_HOST=db:3306 of the image's environment-to-ini); not applied by name yet
-    Image(None, paths=("gitea/gitea",), hostport_env=("GITEA__database__HOST", "DB_HOST")),
+    # older DB_HOST=db:3306 of the image's environment-to-ini); the image is gitea/gitea on
+    # Docker Hub and docker.gitea.com/gitea; not applied by name yet
+    Image(None, paths=("gitea/gitea", "gitea"),
+          hostport_env=("GITEA__database__HOST", "DB_HOST")),
     # woodpecker's server Dockerfile: HEALTHCHECK CMD ["/bin/woodpecker-server", "ping"]
     Image(None, paths=("woodpeckerci/woodpecker-server",), healthcheck=True,
           pending="silences depends-on-not-ready on woodpecker's docker-compose.example.yaml"),

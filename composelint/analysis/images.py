@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ImageRef",
     "ServerCommand",
+    "accepts_hostport",
     "common_port_env",
     "common_port_flags",
     "family_facts",
@@ -216,6 +217,17 @@ def pending_images() -> tuple[Image, ...]:
     from composelint.analysis import image_facts as facts
 
     return tuple(rec for rec in facts.IMAGES if rec.pending is not None)
+
+
+def accepts_hostport(image: str | None, variable: str) -> bool:
+    """Whether the client reading ``variable`` takes ``host:port`` in it: documented for
+    the variable whatever the image (``WORDPRESS_DB_HOST``), or for this image
+    (``GITEA__database__HOST`` on gitea/gitea). Names compare as the classifier does."""
+    name = _normalised(variable)
+    if name in hostport_variables():
+        return True
+    rec = image_facts(image) if image else None
+    return rec is not None and any(_normalised(v) == name for v in rec.hostport_env)
 
 
 def family_names() -> frozenset[str]:
