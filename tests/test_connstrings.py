@@ -19,6 +19,7 @@ from composelint.analysis.connstrings import (
     parse_value,
     suggest_scheme,
 )
+from composelint.analysis.schemes import lookup_error, server_kind
 
 
 @dataclass
@@ -862,3 +863,20 @@ def test_single_sasl_listener_keeps_its_host() -> None:
     (d,) = parse_value(value, "KAFKA_BOOTSTRAP_SERVERS").destinations
     assert (d.host, d.port, d.raw_scheme) == ("broker", 9095, "SASL_PLAINTEXT")
     assert value[d.host_offset : d.host_offset + d.host_length] == "broker"
+
+
+@pytest.mark.parametrize(
+    ("scheme", "kind"),
+    [("postgresql+asyncpg", "database"), ("jdbc:mysql", "database"), ("adonet", "database"),
+     ("rediss", "cache"), ("memcached", "cache"), ("r2dbc:mssql", "database"),
+     ("amqp", "broker"), ("kafka-list", "broker"), ("https", "server"), ("", "server")],
+)  # fmt: skip
+def test_server_kind(scheme: str, kind: str) -> None:
+    assert server_kind(scheme) == kind
+
+
+def test_lookup_error_names_the_client_text() -> None:
+    assert lookup_error("libpq", "db") == 'could not translate host name "db" to address'
+    assert lookup_error("jdbc:mariadb", "db") == "Unknown MySQL server host 'db'"
+    assert lookup_error("wss", "api") == "getaddrinfo ENOTFOUND api"
+    assert lookup_error("amqp", "mq") == "mq: Name or service not known"

@@ -130,8 +130,9 @@ FAMILIES: tuple[Family, ...] = (
         port_flags=("-p", "-c port", "--port"), bind_flags=("-h", "-c listen_addresses",
                                                             "--listen_addresses"),
         port_env=("PGPORT",),
-        # postgresql.org docs runtime-config-connection: ssl defaults to off; the image
-        # creates no certificate (hub postgres, "Database Configuration")
+        # postgresql.org docs runtime-config-connection: ssl defaults to off;
+        # docker-library/postgres 17/bookworm/Dockerfile changes only listen_addresses in
+        # postgresql.conf.sample and its entrypoint creates no certificate
         tls_by_default=False,
     ),
     Family(
