@@ -355,8 +355,9 @@ IMAGES: tuple[Image, ...] = (
     # bitnami/rabbitmq enables the management plugin (hub bitnami/rabbitmq) (unverified)
     Image("rabbitmq", paths=("bitnami/rabbitmq",), ports=(5672, 15672)),
     Image("kafka", names=("kafka", "cp-kafka", "cp-server")),
-    # KRaft controller listener on 9093 in their default configuration (hub bitnami/kafka,
-    # hub apache/kafka) (unverified)
+    # the KRaft controller listener: bitnami/containers bitnami/kafka/docker-compose.yml sets
+    # KAFKA_CFG_LISTENERS=PLAINTEXT://:9092,CONTROLLER://:9093; apache/kafka runs Kafka's
+    # KRaft server.properties, which listens the same way (unverified here)
     Image("kafka", paths=("bitnami/kafka", "apache/kafka"), ports=(9092, 9093)),
     # 31z4/zookeeper-docker (the official image) 3.9.4/Dockerfile: ZOO_DATA_DIR=/data,
     # ZOO_DATA_LOG_DIR=/datalog, ZOO_LOG_DIR=/logs, no HEALTHCHECK; docker-entrypoint.sh:
