@@ -357,7 +357,7 @@ IMAGES: tuple[Image, ...] = (
     Image("kafka", names=("kafka", "cp-kafka", "cp-server")),
     # the KRaft controller listener: bitnami/containers bitnami/kafka/docker-compose.yml sets
     # KAFKA_CFG_LISTENERS=PLAINTEXT://:9092,CONTROLLER://:9093; apache/kafka runs Kafka's
-    # KRaft server.properties, which listens the same way (unverified here)
+    # KRaft server.properties, which listens the same way (unverified)
     Image("kafka", paths=("bitnami/kafka", "apache/kafka"), ports=(9092, 9093)),
     # 31z4/zookeeper-docker (the official image) 3.9.4/Dockerfile: ZOO_DATA_DIR=/data,
     # ZOO_DATA_LOG_DIR=/datalog, ZOO_LOG_DIR=/logs, no HEALTHCHECK; docker-entrypoint.sh:
@@ -466,7 +466,7 @@ IMAGES: tuple[Image, ...] = (
     # authelia/authelia Dockerfile: HEALTHCHECK ... CMD /app/healthcheck.sh
     Image(None, paths=("authelia/authelia",), healthcheck=True),
     # immich-app/immich server/Dockerfile: HEALTHCHECK CMD immich-healthcheck (as quoted by
-    # images built from it; the repository itself was too large to read here)
+    # images built from it and by tests that check that Dockerfile)
     Image(None, paths=("immich-app/immich-server",), healthcheck=True),
     # mailcow/mailcow-dockerized data/Dockerfiles/{unbound,clamd}/Dockerfile: HEALTHCHECK
     # (its other images declare none)
