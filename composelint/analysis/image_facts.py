@@ -115,7 +115,8 @@ FAMILIES: tuple[Family, ...] = (
                            "postgresql+psycopg", "postgresql+asyncpg", "postgresql+pg8000",
                            "jdbc:postgresql", "r2dbc:postgresql", "libpq", "adonet"}),
         preferred_scheme="postgresql",
-        # hub postgres "Environment Variables"; docker-library/postgres docker-entrypoint.sh
+        # docker-library/docs postgres/content.md "Environment Variables" (POSTGRES_PASSWORD,
+        # POSTGRES_USER, POSTGRES_DB); docker-library/postgres docker-entrypoint.sh
         credentials=Credentials(
             ("POSTGRES_USER",), ("POSTGRES_PASSWORD",), ("POSTGRES_DB",),
             'password authentication failed for user / role "..." does not exist / '
@@ -147,14 +148,16 @@ FAMILIES: tuple[Family, ...] = (
         "mariadb", ports=(3306,), secondary_ports=(33060,), ports_known=True,
         slow_start=True, schemes=_MYSQL_SCHEMES, preferred_scheme="mysql",
         credentials=_MYSQL_CREDENTIALS, own_env_prefixes=("MARIADB", "MYSQL"),
-        # MariaDB/mariadb-docker ships healthcheck.sh (no HEALTHCHECK instruction)
+        # MariaDB/mariadb-docker 13.0/Dockerfile: COPY healthcheck.sh /usr/local/bin (no
+        # HEALTHCHECK instruction)
         probe='["CMD", "healthcheck.sh", "--connect", "--innodb_initialized"]',
         port_flags=_MYSQL_PORT_FLAGS, bind_flags=_MYSQL_BIND_FLAGS, port_env=_MYSQL_PORT_ENV,
     ),
     Family(
         "mongo", ports=(27017,), ports_known=True, slow_start=True,
         schemes=frozenset({"mongodb", "mongodb+srv"}), preferred_scheme="mongodb",
-        # docker-library/mongo docker-entrypoint.sh (creates the root user in "admin")
+        # docker-library/docs mongo/content.md and docker-library/mongo docker-entrypoint.sh
+        # (creates the root user in "admin")
         credentials=Credentials(
             ("MONGO_INITDB_ROOT_USERNAME",), ("MONGO_INITDB_ROOT_PASSWORD",), (),
             "Authentication failed",
