@@ -1,5 +1,5 @@
 """composelint.analysis.connstrings: destinations, exact offsets, value problems, variable roles,
-image ports, password masking and scheme suggestions."""
+password masking and scheme suggestions (image facts: test_images.py)."""
 
 from __future__ import annotations
 
@@ -15,13 +15,11 @@ from composelint.analysis.connstrings import (
     VarRole,
     classify_variable,
     default_port_for_scheme,
-    image_default_ports,
-    image_family,
     mask_value,
     parse_value,
-    schemes_for_family,
     suggest_scheme,
 )
+from composelint.analysis.schemes import lookup_error, server_kind
 
 
 @dataclass
@@ -795,59 +793,6 @@ def test_variable_decides_bare_values() -> None:
     assert parse_value("db:5432", "POSTGRES_PASSWORD").destinations == []
 
 
-# --- images ------------------------------------------------------------------------------------
-
-IMAGES = [
-    ("postgres", (5432,), "postgres"),
-    ("postgres:16-alpine", (5432,), "postgres"),
-    ("docker.io/library/postgres:16@sha256:" + "a" * 64, (5432,), "postgres"),
-    ("postgis/postgis:16-3.4", (5432,), "postgres"),
-    ("bitnami/postgresql:16", (5432,), "postgres"),
-    ("mysql:8", (3306,), "mysql"),
-    ("mariadb:11", (3306,), "mariadb"),
-    ("docker.io/library/redis", (6379,), "redis"),
-    ("valkey/valkey:8", (6379,), "redis"),
-    ("redis/redis-stack:latest", (6379, 8001), "redis"),
-    ("mongo:7", (27017,), "mongo"),
-    ("rabbitmq:3", (5672,), "rabbitmq"),
-    ("rabbitmq:3-management-alpine", (5672, 15672), "rabbitmq"),
-    ("bitnami/kafka", (9092, 9093), "kafka"),
-    ("bitnami/kafka:3.7@sha256:" + "b" * 64, (9092, 9093), "kafka"),
-    ("confluentinc/cp-kafka:7.6.0", (9092,), "kafka"),
-    ("confluentinc/cp-zookeeper", (2181,), "zookeeper"),
-    ("docker.elastic.co/elasticsearch/elasticsearch:8.13.0", (9200, 9300), "elasticsearch"),
-    ("mcr.microsoft.com/mssql/server:2022-latest", (1433,), "mssql"),
-    ("gvenzl/oracle-free:23", (1521,), "oracle"),
-    ("localhost:5000/memcached:1.6", (11211,), "memcached"),
-    ("quay.io/keycloak/keycloak:24", (8080,), "keycloak"),
-    ("minio/minio", (9000, 9001), "minio"),
-    ("nginx:alpine", (80,), "nginx"),
-    ("bitnami/nginx", (8080, 8443), "nginx"),
-    ("ghcr.io/acme/my-app:1.0", (), None),
-    ("${REGISTRY}/app:${TAG}", (), None),
-    ("", (), None),
-]
-
-
-@pytest.mark.parametrize(("image", "ports", "family"), IMAGES, ids=[i[0] for i in IMAGES])
-def test_images(image: str, ports: tuple[int, ...], family: str | None) -> None:
-    assert image_default_ports(image) == ports
-    assert image_family(image) == family
-
-
-def test_schemes_for_family_match_parsed_schemes() -> None:
-    pg = schemes_for_family("postgres")
-    for value in ["postgres://db", "postgresql+psycopg2://db", "jdbc:postgresql://db/x",
-                  "host=db", "Host=db;Database=x"]:  # fmt: skip
-        assert parse_value(value).destinations[0].scheme in pg, value
-    assert "redis" in schemes_for_family("redis")
-    assert "mongodb+srv" in schemes_for_family("mongo")
-    assert "jdbc:mariadb" in schemes_for_family("mariadb")
-    assert "amqp" in schemes_for_family("rabbitmq")
-    assert "postgresql" not in schemes_for_family("mysql")
-    assert schemes_for_family("keycloak") == frozenset({"http", "https"})
-
-
 @pytest.mark.parametrize(
     ("scheme", "port"),
     [("postgres", 5432), ("postgresql+asyncpg", 5432), ("redis", 6379), ("rediss", 6379),
@@ -918,3 +863,20 @@ def test_single_sasl_listener_keeps_its_host() -> None:
     (d,) = parse_value(value, "KAFKA_BOOTSTRAP_SERVERS").destinations
     assert (d.host, d.port, d.raw_scheme) == ("broker", 9095, "SASL_PLAINTEXT")
     assert value[d.host_offset : d.host_offset + d.host_length] == "broker"
+
+
+@pytest.mark.parametrize(
+    ("scheme", "kind"),
+    [("postgresql+asyncpg", "database"), ("jdbc:mysql", "database"), ("adonet", "database"),
+     ("rediss", "cache"), ("memcached", "cache"), ("r2dbc:mssql", "database"),
+     ("amqp", "broker"), ("kafka-list", "broker"), ("https", "server"), ("", "server")],
+)  # fmt: skip
+def test_server_kind(scheme: str, kind: str) -> None:
+    assert server_kind(scheme) == kind
+
+
+def test_lookup_error_names_the_client_text() -> None:
+    assert lookup_error("libpq", "db") == 'could not translate host name "db" to address'
+    assert lookup_error("jdbc:mariadb", "db") == "Unknown MySQL server host 'db'"
+    assert lookup_error("wss", "api") == "getaddrinfo ENOTFOUND api"
+    assert lookup_error("amqp", "mq") == "mq: Name or service not known"

@@ -17,7 +17,8 @@ from composelint.analysis.connectivity import (
     connections,
     reachability,
 )
-from composelint.analysis.connstrings import ParsedValue, VarRole, image_family, parse_value
+from composelint.analysis.connstrings import ParsedValue, VarRole, parse_value
+from composelint.analysis.images import family_facts, image_family
 from composelint.model.nodes import Mapping, Node, Scalar, Sequence
 from composelint.model.project import Project
 from composelint.model.span import Span
@@ -207,50 +208,18 @@ def networks_text(names: frozenset[str]) -> str:
 
 # ports -------------------------------------------------------------------------
 
-# image families whose listening ports are known well enough to flag an unexpected one
-# (web servers, proxies and apps listen wherever their mounted configuration says)
-PORT_FAMILIES = frozenset(
-    {
-        "postgres", "mysql", "mariadb", "mongo", "redis", "memcached", "rabbitmq", "kafka",
-        "zookeeper", "elasticsearch", "opensearch", "mssql", "oracle", "cassandra",
-        "clickhouse", "minio", "nats", "neo4j", "influxdb", "mailhog", "mailpit", "etcd",
-        "couchdb", "consul", "vault",
-    }
-)  # fmt: skip
-# other ports these images commonly open (plugins, TLS, cluster, UI)
-_SECONDARY_PORTS: dict[str, tuple[int, ...]] = {
-    "mysql": (33060,),
-    "mariadb": (33060,),
-    "redis": (26379, 8001),
-    "rabbitmq": (5671, 15672, 15671, 15692, 25672, 1883, 8883, 61613, 61614, 15674, 15675),
-    "kafka": (9093, 9094, 29092, 9101),
-    "zookeeper": (2888, 3888, 8080),
-    "elasticsearch": (9300,),
-    "opensearch": (9300, 9600),
-    "minio": (9001,),
-    "nats": (6222, 8222),
-    "neo4j": (7473,),
-    "clickhouse": (8443, 9004, 9005, 9009, 9440),
-    "influxdb": (8088,),
-    "couchdb": (4369, 5986),
-    "consul": (8300, 8301, 8302, 8501, 8502, 8600),
-    "vault": (8201,),
-    "cassandra": (7000, 7001, 7199, 9160),
-    "etcd": (2380,),
-    "mssql": (1434,),
-    "oracle": (5500,),
-}
 _NUMBER = re.compile(r"(?<![0-9.])([0-9]{2,5})(?![0-9.])")
 _PORTISH = ("PORT", "LISTEN", "ADDR", "BIND", "ADVERTISED", "ADDRESS", "URL", "ENDPOINT")
 
 
 def possible_ports(project: Project, net: ServiceNet) -> frozenset[int]:
     """Every port ``net`` may listen on: the model's listen_ports, its image family's
-    secondary ports, and any number in a port-like variable or in its command."""
+    secondary ports (plugins, TLS, cluster, UI), and any number in a port-like variable
+    or in its command."""
     ports = set(net.listen_ports)
-    fam = family(net)
-    if fam:
-        ports.update(_SECONDARY_PORTS.get(fam, ()))
+    facts = family_facts(family(net))
+    if facts is not None:
+        ports.update(facts.secondary_ports)
     for key, node in environment(project, net.name).items.items():
         if (
             isinstance(node, Scalar)

@@ -22,6 +22,7 @@ import re
 import shlex
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Literal
 
 from composelint.analysis.connstrings import (
@@ -29,9 +30,9 @@ from composelint.analysis.connstrings import (
     ValueProblem,
     VarRole,
     classify_variable,
-    image_default_ports,
     parse_value,
 )
+from composelint.analysis.images import common_port_env, common_port_flags, image_default_ports
 from composelint.lint.config import connection_variables, host_allowed, image_ports
 from composelint.model.findings import Related
 from composelint.model.nodes import Mapping, Node, Scalar, Sequence
@@ -280,16 +281,11 @@ def _strings(node: Node | None) -> list[str]:
     return []
 
 
-_PORT_FLAG = re.compile(r"(?:^|\s)(?:--port|-p|--http-port)[=\s]+(\d{2,5})\b")
-_PORT_ENV = (
-    "PGPORT",
-    "MYSQL_TCP_PORT",
-    "PORT",
-    "SERVER_PORT",
-    "HTTP_PORT",
-    "APP_PORT",
-    "LISTEN_PORT",
-)
+@lru_cache(maxsize=1)
+def _port_flag() -> re.Pattern[str]:
+    """``--port 5433`` / ``-p=5433`` in a command, for the flags common to many images."""
+    flags = "|".join(re.escape(f) for f in common_port_flags())
+    return re.compile(rf"(?:^|\s)(?:{flags})[=\s]+(\d{{2,5}})\b")
 
 
 def _listen_ports(svc: Mapping, image: str | None) -> frozenset[int]:
@@ -313,12 +309,12 @@ def _listen_ports(svc: Mapping, image: str | None) -> frozenset[int]:
         ports.update(image_default_ports(image))
     env = svc.get("environment")
     if isinstance(env, Mapping):
-        for key in _PORT_ENV:
+        for key in common_port_env():
             value = _text(env.get(key))
             if value and value.isdigit():
                 ports.add(int(value))
     command = " ".join(_strings(svc.get("command")))
-    ports.update(int(m) for m in _PORT_FLAG.findall(command))
+    ports.update(int(m) for m in _port_flag().findall(command))
     return frozenset(ports)
 
 

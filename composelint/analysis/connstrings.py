@@ -1,9 +1,10 @@
 """Network destinations in environment values: URLs, JDBC, libpq, ADO.NET, host lists.
 
-A pure library (standard library only) for the connectivity rules. It answers two
-questions about an environment variable: what its *name* says the value is for
-(`classify_variable`) and which hosts/ports its *value* points at (`parse_value`), with
-exact offsets into the value so that a caller can point at a column.
+A pure library (standard library only) for the connectivity rules: which hosts/ports an
+environment variable's *value* points at (`parse_value`), with exact offsets into the
+value so that a caller can point at a column. What the variable's *name* says the value
+is for is in ``varroles`` (`classify_variable`, re-exported here), the schemes' aliases,
+default ports and typos in ``schemes``, and what servers speak in ``images``.
 
 Decisions (background: connection-settings.md §H-§J):
 
@@ -39,15 +40,25 @@ Decisions (background: connection-settings.md §H-§J):
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import ipaddress
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from enum import Enum
-from functools import lru_cache
 from typing import Literal
 from urllib.parse import unquote
+
+from composelint.analysis.schemes import (
+    AMQP_SCHEMES,
+    DEFAULT_PORTS,
+    HTTP_SCHEMES,
+    KNOWN_SCHEMES,
+    POSTGRES_SCHEMES,
+    SSLMODES,
+    default_port_for_scheme,
+    is_local_scheme,
+    normalise_scheme,
+    suggest_scheme,
+)
+from composelint.analysis.varroles import VarInfo, VarRole, classify_variable, var_info
 
 __all__ = [
     "MASK",
@@ -58,11 +69,8 @@ __all__ = [
     "VarRole",
     "classify_variable",
     "default_port_for_scheme",
-    "image_default_ports",
-    "image_family",
     "mask_value",
     "parse_value",
-    "schemes_for_family",
     "suggest_scheme",
 ]
 
@@ -145,65 +153,11 @@ PROBLEM_KINDS = frozenset(
 )
 
 
-class VarRole(Enum):
-    DESTINATION_URL = "destination-url"  # URL / DSN / connection string / host list
-    DESTINATION_HOST = "destination-host"  # a bare host name (DB_HOST, PGHOST)
-    DESTINATION_PORT = "destination-port"  # DB_PORT, PGPORT
-    BROWSER = "browser"  # NEXT_PUBLIC_*, VITE_*: used by the user's browser
-    BIND = "bind"  # the service's own listen address (HOST, *_BIND, KAFKA_LISTENERS)
-    ADVERTISED = "advertised"  # what a service tells others (KAFKA_ADVERTISED_LISTENERS)
-    CREDENTIAL = "credential"  # POSTGRES_USER/PASSWORD/DB, MYSQL_*, RABBITMQ_DEFAULT_*
-    PUBLIC = "public"  # the app's own public name/URL or accepted origins (VIRTUAL_HOST)
-    OTHER = "other"
-
-
 # ----------------------------------------------------------------------------- tables
 # fmt: off
 
 _PRIVATE_SUFFIXES = ("localhost", ".localhost", ".docker.internal", ".internal", ".local",
                      ".lan", ".home.arpa")
-_SCHEME_ALIASES = {"postgres": "postgresql", "pgsql": "postgresql", "postgis": "postgresql",
-                   "timescale": "postgresql", "mysql2": "mysql", "mysqlgis": "mysql",
-                   "sqlserver": "mssql"}
-# SQLAlchemy-style dialects whose "+driver" suffix does not change the protocol
-_DIALECTS = frozenset({"postgresql", "mysql", "mariadb", "mssql", "oracle", "sqlite",
-                       "cockroachdb", "redshift"})
-_LOCAL_SCHEMES = frozenset({"sqlite", "sqlite3", "file", "unix", "s3", "s3a", "gs", "gcs", "az",
-                            "abfs", "abfss", "wasb", "wasbs", "data", "mailto", "redis-socket",
-                            "socket"})
-_DEFAULT_PORTS: dict[str, int] = {
-    "postgresql": 5432, "libpq": 5432, "cockroachdb": 26257, "redshift": 5439, "mysql": 3306,
-    "mariadb": 3306, "mysqlx": 33060, "mssql": 1433, "oracle": 1521, "db2": 50000,
-    "redis": 6379, "rediss": 6379, "redis+sentinel": 26379, "valkey": 6379, "valkeys": 6379,
-    "mongodb": 27017, "amqp": 5672, "amqps": 5671, "pyamqp": 5672, "http": 80, "https": 443,
-    "ws": 80, "wss": 443, "nats": 4222, "kafka": 9092, "kafka-list": 9092, "zookeeper": 2181,
-    "memcached": 11211, "memcache": 11211, "cassandra": 9042, "neo4j": 7687, "neo4j+s": 7687,
-    "neo4j+ssc": 7687, "bolt": 7687, "bolt+s": 7687, "bolt+ssc": 7687, "mqtt": 1883,
-    "mqtts": 8883, "stomp": 61613, "ldap": 389, "ldaps": 636, "smtp": 25, "smtps": 465,
-    "imap": 143, "imaps": 993, "pop3": 110, "pop3s": 995, "ftp": 21, "sftp": 22, "ssh": 22,
-    "git": 9418, "couchdb": 5984, "influxdb": 8086, "clickhouse": 9000, "etcd": 2379,
-    "consul": 8500, "h2": 9092, "derby": 1527, "hsqldb": 9001,
-}
-_JDBC_PORTS = {"clickhouse": 8123, "ch": 8123}  # the JDBC drivers speak HTTP
-_KNOWN_SCHEMES = frozenset(
-    set(_DEFAULT_PORTS) | set(_SCHEME_ALIASES) | _LOCAL_SCHEMES | _DIALECTS
-    | {"mongodb+srv", "sentinel", "tcp", "udp", "tls", "ssl", "grpc", "grpcs", "docker", "svn",
-       "ftps", "sqs", "pulsar", "pulsar+ssl", "elasticsearch", "opensearch", "syslog",
-       "statsd", "snowflake", "trino", "presto", "jdbc", "r2dbc", "oci"}
-)
-_TYPOS = {
-    "postgress": "postgresql", "postgressql": "postgresql", "postgre": "postgresql",
-    "postgresq": "postgresql", "postgesql": "postgresql", "postgrsql": "postgresql",
-    "posgres": "postgres", "posgresql": "postgresql", "psql": "postgresql", "pg": "postgresql",
-    "mongo": "mongodb", "mongodb-srv": "mongodb+srv", "mongo+srv": "mongodb+srv",
-    "mysqli": "mysql", "redis-cluster": "redis", "rabbitmq": "amqp", "rabbit": "amqp",
-    "ampq": "amqp", "ampqs": "amqps", "htpp": "http", "htps": "https",
-}
-_POSTGRES_SCHEMES = frozenset({"postgresql", "libpq", "cockroachdb"})
-_AMQP_SCHEMES = frozenset({"amqp", "amqps", "pyamqp"})
-_HTTP_SCHEMES = frozenset({"http", "https", "ws", "wss"})
-_SSLMODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
-
 _SECRET_WORDS = ("password", "passwd", "secret", "token", "accountkey", "accesskey",
                  "sharedaccesskey", "apikey", "credential", "privatekey")
 _SECRET_EXACT = frozenset({"pass", "pwd", "pw", "sig"})
@@ -232,140 +186,6 @@ _ADO_KEYS = _ADO_STRUCTURAL | {
 _SQLSERVER_MARKERS = frozenset({"initial catalog", "trustservercertificate",
                                 "integrated security", "multipleactiveresultsets",
                                 "trusted_connection", "encrypt"})
-
-# images -------------------------------------------------------------------------------
-_FAMILY_BY_NAME: dict[str, str] = {
-    **dict.fromkeys(("postgres", "postgresql", "postgis", "timescaledb", "timescaledb-ha",
-                     "pgvector", "postgresql-repmgr"), "postgres"),
-    **dict.fromkeys(("mysql", "mysql-server", "percona", "percona-server"), "mysql"),
-    **dict.fromkeys(("mongo", "mongodb", "mongodb-community-server"), "mongo"),
-    **dict.fromkeys(("redis", "redis-stack", "redis-stack-server", "valkey", "keydb",
-                     "dragonfly"), "redis"),
-    **dict.fromkeys(("kafka", "cp-kafka", "cp-server"), "kafka"),
-    **dict.fromkeys(("zookeeper", "cp-zookeeper"), "zookeeper"),
-    **dict.fromkeys(("oracle-xe", "oracle-free"), "oracle"),
-    **dict.fromkeys(("clickhouse", "clickhouse-server"), "clickhouse"),
-    **{n: n for n in ("mariadb", "memcached", "rabbitmq", "elasticsearch", "opensearch",
-                      "cassandra", "minio", "nats", "neo4j", "influxdb", "mailhog", "mailpit",
-                      "localstack", "keycloak", "consul", "vault", "nginx", "httpd", "caddy",
-                      "grafana", "prometheus", "adminer", "phpmyadmin", "mongo-express",
-                      "etcd", "couchdb")},
-    "azure-sql-edge": "mssql", "pgadmin4": "pgadmin", "eclipse-mosquitto": "mosquitto",
-}
-_FAMILY_BY_PATH = {"mssql/server": "mssql", "database/express": "oracle",
-                   "database/free": "oracle", "database/enterprise": "oracle",
-                   "bitnami/apache": "httpd"}
-_FAMILY_PORTS: dict[str, tuple[int, ...]] = {
-    "postgres": (5432,), "mysql": (3306,), "mariadb": (3306,), "mongo": (27017,),
-    "redis": (6379,), "memcached": (11211,), "rabbitmq": (5672,), "kafka": (9092,),
-    "zookeeper": (2181,), "elasticsearch": (9200, 9300), "opensearch": (9200, 9300),
-    "mssql": (1433,), "oracle": (1521,), "cassandra": (9042,), "clickhouse": (8123, 9000),
-    "minio": (9000, 9001), "nats": (4222,), "neo4j": (7687, 7474), "influxdb": (8086,),
-    "mailhog": (1025, 8025), "mailpit": (1025, 8025), "localstack": (4566,),
-    "keycloak": (8080,), "consul": (8500,), "vault": (8200,), "nginx": (80,), "httpd": (80,),
-    "caddy": (80, 443), "grafana": (3000,), "prometheus": (9090,), "adminer": (8080,),
-    "phpmyadmin": (80,), "pgadmin": (80,), "mongo-express": (8081,), "etcd": (2379,),
-    "couchdb": (5984,), "mosquitto": (1883,),
-}
-_PATH_PORTS: dict[str, tuple[int, ...]] = {
-    "bitnami/kafka": (9092, 9093),  # KRaft controller listener
-    "apache/kafka": (9092, 9093),
-    "bitnami/rabbitmq": (5672, 15672),  # management plugin enabled
-    "bitnami/nginx": (8080, 8443),  # non-root images
-    "bitnami/apache": (8080, 8443),
-    "bitnami/phpmyadmin": (8080, 8443),
-    "redis/redis-stack": (6379, 8001),  # RedisInsight
-}
-_MYSQL_SCHEMES = frozenset({"mysql", "mariadb", "mysqlx", "mysql+pymysql", "mysql+mysqldb",
-                            "mysql+aiomysql", "mysql+asyncmy", "mysql+mysqlconnector",
-                            "jdbc:mysql", "jdbc:mariadb", "r2dbc:mysql", "r2dbc:mariadb",
-                            "adonet"})
-_FAMILY_SCHEMES: dict[str, frozenset[str]] = {
-    "postgres": frozenset({"postgresql", "postgres", "postgresql+psycopg2", "postgresql+psycopg",
-                           "postgresql+asyncpg", "postgresql+pg8000", "jdbc:postgresql",
-                           "r2dbc:postgresql", "libpq", "adonet"}),
-    "mysql": _MYSQL_SCHEMES, "mariadb": _MYSQL_SCHEMES,
-    "mongo": frozenset({"mongodb", "mongodb+srv"}),
-    "redis": frozenset({"redis", "rediss", "redis+sentinel", "valkey", "valkeys"}),
-    "rabbitmq": frozenset({"amqp", "amqps", "pyamqp"}),
-    "kafka": frozenset({"kafka", "kafka-list", "kafka-listener"}),
-    "zookeeper": frozenset({"zookeeper"}),
-    "mssql": frozenset({"mssql", "sqlserver", "mssql+pyodbc", "mssql+pymssql", "mssql+aioodbc",
-                        "jdbc:sqlserver", "r2dbc:mssql", "adonet"}),
-    "oracle": frozenset({"oracle", "oracle+oracledb", "oracle+cx_oracle", "jdbc:oracle",
-                         "adonet"}),
-    "memcached": frozenset({"memcached", "memcache"}),
-    "nats": frozenset({"nats", "tls"}),
-    "neo4j": frozenset({"neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc", "http",
-                        "https"}),
-    "clickhouse": frozenset({"clickhouse", "clickhouse+native", "clickhouse+http", "http",
-                             "https", "jdbc:clickhouse"}),
-    "cassandra": frozenset({"cassandra"}),
-    "mailhog": frozenset({"smtp", "http"}),
-    "mailpit": frozenset({"smtp", "http"}),
-    "mosquitto": frozenset({"mqtt", "mqtts", "ws", "wss"}),
-}
-_HTTP_FAMILY = frozenset({"http", "https"})
-
-# variable names -----------------------------------------------------------------------
-_BROWSER_PREFIXES = ("NEXT_PUBLIC_", "VITE_", "REACT_APP_", "NUXT_PUBLIC_", "VUE_APP_",
-                     "EXPO_PUBLIC_", "PUBLIC_", "GATSBY_")
-# the app's own public name or URL, or names/origins it accepts: never a destination
-_PUBLIC_NAMES = frozenset({
-    "VIRTUAL_HOST", "VIRTUAL_PORT", "VIRTUAL_PATH", "LETSENCRYPT_HOST", "LETSENCRYPT_EMAIL",
-    "ALLOWED_HOSTS", "CSRF_TRUSTED_ORIGINS", "TRUSTED_PROXIES", "TRUSTED_HOSTS", "HOSTNAME",
-    "SERVER_NAME", "PUBLIC_URL", "BASE_URL", "APP_BASE_URL", "SITE_BASE_URL", "SITE_URL",
-    "APP_URL", "ROOT_URL", "EXTERNAL_URL", "NEXTAUTH_URL", "AUTH_URL", "WEBHOOK_URL",
-    "FRONTEND_URL", "CLIENT_URL", "HOMEPAGE_URL", "DOMAIN", "KC_HOSTNAME", "KC_HOSTNAME_URL",
-    "KC_HOSTNAME_ADMIN", "KC_HOSTNAME_ADMIN_URL", "NO_PROXY",
-})
-_PUBLIC_LAST = frozenset({"ORIGIN", "ORIGINS", "DOMAIN", "DOMAINS"})
-_PUBLIC_TAILS = ("CALLBACK_URL", "REDIRECT_URI", "REDIRECT_URIS", "REDIRECT_URL",
-                 "EXTERNAL_URL", "PUBLIC_URL")
-_OTHER_LAST = frozenset({"PATH", "DIR", "FILE", "FILENAME", "IMAGE", "TAG", "VERSION",
-                         "TIMEOUT", "METHOD", "MAP", "MODE", "LEVEL", "SIZE", "COUNT",
-                         "ENABLED", "ENABLE", "TYPE", "DRIVER", "CONNECTION", "INTERVAL",
-                         "RETRIES", "NAME"})
-# SERVER_HOST, APP_PORT, UVICORN_HOST ...: the service's own listen address
-_OWN_WORDS = frozenset({"SERVER", "HTTP", "HTTPS", "WEB", "APP", "UVICORN", "GUNICORN",
-                        "HYPERCORN", "FLASK", "RUN", "LISTEN", "BIND"})
-_BIND_EXACT = frozenset({"HOST", "PORT", "BIND", "ADDRESS", "LISTEN", "SERVER_ADDRESS"})
-_CRED_EXACT = frozenset({"PGUSER", "PGPASSWORD", "PGDATABASE", "MYSQL_ROOT_HOST",
-                         "MARIADB_ROOT_HOST", "MYSQL_ALLOW_EMPTY_PASSWORD",
-                         "MYSQL_RANDOM_ROOT_PASSWORD", "SA_PASSWORD"})
-_CRED_LAST = frozenset({"USER", "USERNAME", "PASSWORD", "PASS", "PASSWD", "PWD", "DB",
-                        "DATABASE", "DBNAME", "VHOST"})
-_URL_EXACT = frozenset({"DSN", "CONNECTION_STRING", "DOCKER_HOST", "CELERY_RESULT_BACKEND",
-                        "BROKER", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "FASTCGI_PASS",
-                        "PROXY_PASS", "UWSGI_PASS", "OLLAMA_HOST"})
-_URL_LAST = frozenset({"URL", "URI", "URLS", "URIS", "DSN", "ENDPOINT", "ENDPOINTS", "ADDR",
-                       "ADDRS", "ADDRESS", "ADDRESSES", "HOSTS", "SERVERS", "BROKERS", "NODES",
-                       "CONNECT", "VOTERS", "UPSTREAM", "CONNSTR", "CONNSTRING"})
-# destination variables that may hold a bare host name; a *_URL / *_DSN needs more
-_LIST_LAST = frozenset({"HOSTS", "SERVERS", "BROKERS", "NODES", "ENDPOINT", "ENDPOINTS", "ADDR",
-                        "ADDRS", "ADDRESS", "ADDRESSES", "CONNECT", "VOTERS", "UPSTREAM"})
-_NOT_ADDRESS = frozenset({"EMAIL", "MAIL", "FROM", "MAC", "WALLET", "REPLY", "SENDER"})
-_HOST_LAST = frozenset({"HOST", "HOSTNAME", "SERVER", "HOSTADDR"})
-# host variables whose documented syntax accepts host:port (or a list of them)
-_HOSTPORT_OK = frozenset({"WORDPRESS_DB_HOST", "ME_CONFIG_MONGODB_SERVER"})
-_HOSTPORT_OK_LAST = frozenset({"SERVER", "ADDR"})
-# a host variable naming one of these must not hold even an http:// URL
-_DB_WORDS = frozenset({"DB", "DATABASE", "POSTGRES", "POSTGRESQL", "PG", "PGHOST", "MYSQL",
-                       "MARIADB", "MONGO", "MONGODB", "REDIS", "RABBITMQ", "AMQP", "SQL",
-                       "MSSQL", "MEMCACHED", "VALKEY"})
-_SSLMODE_VARS = frozenset({"PGSSLMODE", "DB_SSLMODE", "POSTGRES_SSLMODE", "DATABASE_SSLMODE"})
-# scheme of a bare host / host list, guessed from the variable name (first match wins)
-_NAME_HINTS: tuple[tuple[frozenset[str], str], ...] = (
-    (frozenset({"ZOOKEEPER", "ZK", "ZOOKEEPERS"}), "zookeeper"),
-    (frozenset({"VOTERS"}), "kafka-quorum"),
-    (frozenset({"KAFKA", "BOOTSTRAP", "BROKERS"}), "kafka-list"),
-    (frozenset({"POSTGRES", "POSTGRESQL", "PG", "PGHOST", "PGHOSTADDR"}), "postgresql"),
-    (frozenset({"MYSQL", "WORDPRESS"}), "mysql"), (frozenset({"MARIADB"}), "mariadb"),
-    (frozenset({"MONGO", "MONGODB"}), "mongodb"), (frozenset({"REDIS", "VALKEY"}), "redis"),
-    (frozenset({"RABBITMQ", "RABBIT", "AMQP"}), "amqp"),
-    (frozenset({"MEMCACHED", "MEMCACHE"}), "memcached"),
-    (frozenset({"MSSQL", "SQLSERVER"}), "mssql"), (frozenset({"SMTP"}), "smtp"),
-)
 
 # regexes ------------------------------------------------------------------------------
 _SCHEME_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://")
@@ -407,206 +227,6 @@ def _is_ip(host: str) -> bool:
     except ValueError:
         return False
     return True
-
-
-# ----------------------------------------------------------------------------- schemes
-
-
-def _normalise_scheme(raw: str) -> str:
-    base, plus, driver = raw.lower().partition("+")
-    base = _SCHEME_ALIASES.get(base, base)
-    if plus and base not in _DIALECTS:
-        return f"{base}+{driver}"
-    return base
-
-
-def _is_local_scheme(scheme: str) -> bool:
-    base, _, driver = scheme.partition("+")
-    return base in _LOCAL_SCHEMES or driver in ("unix", "socket")
-
-
-def default_port_for_scheme(scheme: str) -> int | None:
-    """The port a client uses when none is written ('postgres+asyncpg' -> 5432)."""
-    s = scheme.lower()
-    for prefix in ("jdbc:", "r2dbc:"):
-        if s.startswith(prefix):
-            sub = s[len(prefix) :].split(":", 1)[0]
-            if prefix == "jdbc:" and sub in _JDBC_PORTS:
-                return _JDBC_PORTS[sub]
-            return _DEFAULT_PORTS.get(_normalise_scheme(sub))
-    return _DEFAULT_PORTS.get(_normalise_scheme(s))
-
-
-def suggest_scheme(raw_scheme: str) -> str | None:
-    """The known scheme a misspelt one probably meant ('postgress' -> 'postgresql',
-    'postgress+asyncpg' -> 'postgresql+asyncpg'); None when it is known or nothing is close."""
-    s = raw_scheme.lower().rstrip(":/")
-    base, plus, driver = s.partition("+")
-    if s in _KNOWN_SCHEMES or base in _KNOWN_SCHEMES:
-        return None
-    if s in _TYPOS:
-        return _TYPOS[s]
-    guess = _TYPOS.get(base)
-    if guess is None:
-        close = difflib.get_close_matches(base, sorted(_KNOWN_SCHEMES), n=1, cutoff=0.8)
-        if not close:
-            return None
-        guess = close[0]
-    return f"{guess}+{driver}" if plus and "+" not in guess else guess
-
-
-# ----------------------------------------------------------------------------- images
-
-
-def _image_parts(image: str) -> tuple[str, str]:
-    """('bitnami/kafka', tag) for any spelling of an image reference: the registry,
-    'library/' and the digest are dropped."""
-    s = image.strip().lower().split("@", 1)[0]
-    tag = ""
-    slash, colon = s.rfind("/"), s.rfind(":")
-    if colon > slash:
-        s, tag = s[:colon], s[colon + 1 :]
-    parts = s.split("/")
-    if len(parts) > 1 and ("." in parts[0] or ":" in parts[0] or parts[0] == "localhost"):
-        parts = parts[1:]
-    if len(parts) > 1 and parts[0] == "library":
-        parts = parts[1:]
-    return "/".join(parts), tag
-
-
-def image_family(image: str) -> str | None:
-    """'postgres', 'mysql', 'mariadb', 'redis' (also valkey/keydb/dragonfly), 'mongo',
-    'rabbitmq', 'kafka', ... or None for an unknown image."""
-    path, _ = _image_parts(image)
-    if path in _FAMILY_BY_PATH:
-        return _FAMILY_BY_PATH[path]
-    return _FAMILY_BY_NAME.get(path.rsplit("/", 1)[-1])
-
-
-def image_default_ports(image: str) -> tuple[int, ...]:
-    """The ports an image listens on without configuration; () when unknown."""
-    path, tag = _image_parts(image)
-    if path in _PATH_PORTS:
-        return _PATH_PORTS[path]
-    family = image_family(image)
-    if family is None:
-        return ()
-    if family == "rabbitmq" and "management" in tag:
-        return (5672, 15672)
-    return _FAMILY_PORTS.get(family, ())
-
-
-def schemes_for_family(family: str) -> frozenset[str]:
-    """Schemes a client may use to talk to an image family: normalised ones (as in
-    Destination.scheme) plus common raw spellings. HTTP for unlisted families."""
-    return _FAMILY_SCHEMES.get(family, _HTTP_FAMILY)
-
-
-# ----------------------------------------------------------------------------- variables
-
-
-def _components(name: str) -> list[str]:
-    return [c for c in re.split(r"[^A-Za-z0-9]+", name.upper()) if c]
-
-
-@lru_cache(maxsize=4096)
-def _classify(name: str) -> VarRole:
-    c = _components(name)
-    if not c:
-        return VarRole.OTHER
-    n = "_".join(c)
-    last = c[-1]
-    prev = c[-2] if len(c) > 1 else ""
-    cs = set(c)
-    if c[0] == "CONNECTIONSTRINGS" and len(c) > 1:
-        return VarRole.DESTINATION_URL
-    if n in _PUBLIC_NAMES:
-        return VarRole.PUBLIC
-    if n.startswith(_BROWSER_PREFIXES):
-        return VarRole.BROWSER
-    if (
-        c[0] == "CORS"
-        or last in _PUBLIC_LAST
-        or n.endswith(_PUBLIC_TAILS)
-        or ("ALLOWED" in cs and last in ("HOSTS", "HOST"))
-        or (last in ("HOST", "URL", "HOSTNAME") and prev in ("VIRTUAL", "PUBLIC"))
-    ):
-        return VarRole.PUBLIC
-    if n in _URL_EXACT:
-        return VarRole.DESTINATION_URL
-    if cs & {"ADVERTISED", "ADVERTISE", "ANNOUNCE"} or n.endswith("PUBLISH_HOST"):
-        return VarRole.ADVERTISED
-    if n in _BIND_EXACT or cs & {"LISTENERS", "LISTEN", "BIND"}:
-        return VarRole.BIND
-    if last in ("HOST", "PORT", "ADDRESS", "ADDR") and prev in _OWN_WORDS:
-        return VarRole.BIND
-    if n in _CRED_EXACT or last in _CRED_LAST:
-        return VarRole.CREDENTIAL
-    if last == "NAME" and prev in ("HOST", "SERVER"):
-        return VarRole.DESTINATION_HOST
-    if last == "NAME" and prev in ("DB", "DATABASE"):
-        return VarRole.CREDENTIAL
-    if last in _OTHER_LAST or "TRUSTED" in cs:
-        return VarRole.OTHER
-    if last == "PORT" or n == "PGPORT":
-        if prev in ("HOST", "PUBLISHED", "EXTERNAL", "EXPOSED", "PUBLIC"):
-            return VarRole.OTHER  # the host side of a published port
-        return VarRole.DESTINATION_PORT
-    if n.endswith("TCP_ADDR") or n in ("PGHOST", "PGHOSTADDR"):
-        return VarRole.DESTINATION_HOST
-    if last in _URL_LAST or n.endswith(("CONNECTION_STRING", "BOOTSTRAP_SERVERS")):
-        if last.startswith("ADDR") and cs & _NOT_ADDRESS:
-            return VarRole.OTHER  # MAIL_FROM_ADDRESS
-        return VarRole.DESTINATION_URL
-    if last in _HOST_LAST:
-        return VarRole.DESTINATION_HOST
-    return VarRole.OTHER
-
-
-def classify_variable(name: str, *, extra_destination_names: Iterable[str] = ()) -> VarRole:
-    """What an environment variable's name says its value is for (case-insensitive;
-    any prefix such as APP_ or MYAPP_ is allowed, since matching is by the last words).
-
-    PUBLIC covers the app's own public address and accepted names: VIRTUAL_HOST,
-    LETSENCRYPT_HOST, ALLOWED_HOSTS, CSRF_TRUSTED_ORIGINS, CORS_*, *_ORIGIN(S), *_DOMAIN(S),
-    *_CALLBACK_URL, *_REDIRECT_URI/URL, *_EXTERNAL_URL, *_PUBLIC_URL, PUBLIC_URL, BASE_URL,
-    SITE_URL, APP_URL, ROOT_URL, NEXTAUTH_URL, AUTH_URL, WEBHOOK_URL, FRONTEND_URL,
-    CLIENT_URL, HOSTNAME, SERVER_NAME, KC_HOSTNAME*, NO_PROXY (see _PUBLIC_NAMES).
-    extra_destination_names: exact names (any case) to treat as DESTINATION_URL.
-    """
-    upper = name.upper()
-    if any(upper == e.upper() for e in extra_destination_names):
-        return VarRole.DESTINATION_URL
-    return _classify(name)
-
-
-@dataclass(frozen=True, slots=True)
-class _VarInfo:
-    role: VarRole | None
-    listeners: bool = False  # KAFKA_LISTENERS, *_ADVERTISED_LISTENERS
-    hostport_ok: bool = False  # a host variable that accepts host:port
-    sslmode: bool = False  # PGSSLMODE-style
-    http_host_ok: bool = False  # a host variable that may hold an http(s) URL (ES_HOST)
-    hint: str | None = None  # scheme for bare hosts, from the name
-    bare_ok: bool = False  # a bare host name (no ':') counts: ELASTICSEARCH_HOSTS=es
-
-
-@lru_cache(maxsize=4096)
-def _var_info(variable: str) -> _VarInfo:
-    c = _components(variable)
-    cs = set(c)
-    n = "_".join(c)
-    role = _classify(variable)
-    return _VarInfo(
-        role=role,
-        listeners="LISTENERS" in cs,
-        hostport_ok=n in _HOSTPORT_OK or (bool(c) and c[-1] in _HOSTPORT_OK_LAST),
-        sslmode=n in _SSLMODE_VARS,
-        http_host_ok=not (cs & _DB_WORDS),
-        hint=next((s for words, s in _NAME_HINTS if cs & words), None),
-        bare_ok=role in (VarRole.BIND, VarRole.ADVERTISED)
-        or (role is VarRole.DESTINATION_URL and bool(c) and c[-1] in _LIST_LAST),
-    )
 
 
 # ----------------------------------------------------------------------------- parsing
@@ -654,7 +274,7 @@ class _Ctx:
 
     __slots__ = ("dests", "info", "problems", "s", "secrets", "v")
 
-    def __init__(self, value: str, info: _VarInfo) -> None:
+    def __init__(self, value: str, info: VarInfo) -> None:
         self.v = value
         self.s = _blank_references(value) if "${" in value else value
         self.info = info
@@ -814,9 +434,9 @@ def _query(ctx: _Ctx, a: int, b: int, sep: str = "&") -> dict[str, tuple[str, in
 
 def _check_sslmode(ctx: _Ctx, mode: str, a: int, *, strict: bool) -> None:
     """libpq compares sslmode case-sensitively; pgjdbc and r2dbc do not."""
-    ok = mode in _SSLMODES if strict else mode.lower() in _SSLMODES
+    ok = mode in SSLMODES if strict else mode.lower() in SSLMODES
     if not ok and "$" not in mode:
-        ctx.problem("bad-sslmode", "sslmode must be one of " + ", ".join(_SSLMODES), a, len(mode))
+        ctx.problem("bad-sslmode", "sslmode must be one of " + ", ".join(SSLMODES), a, len(mode))
 
 
 def _underscore(ctx: _Ctx, ha: int, hb: int, why: str) -> None:
@@ -861,8 +481,8 @@ def _parse_url(
         if m is None:
             return
         se = m.end() - 3
-        scheme = _normalise_scheme(v[a:se])
-        default = _DEFAULT_PORTS.get(scheme)
+        scheme = normalise_scheme(v[a:se])
+        default = DEFAULT_PORTS.get(scheme)
     raw_scheme = v[a:se]
     sqlserver = scheme == "jdbc:sqlserver"
     stops = _AUTH_STOP_SQLSERVER if sqlserver else _AUTH_STOP
@@ -896,7 +516,7 @@ def _parse_url(
             mm = stops.search(s, at + 1, b)
             auth_end = mm.start() if mm else b
     user, pw = _userinfo(ctx, p, at) if at != -1 else (None, None)
-    if _is_local_scheme(scheme):
+    if is_local_scheme(scheme):
         return
 
     # path and query
@@ -914,7 +534,7 @@ def _parse_url(
         raw_path = v[auth_end + 1 : path_end]
         database = _decoded(raw_path) if raw_path else None
         slash = raw_path.find("/")
-        if scheme in _AMQP_SCHEMES and slash != -1 and raw_path != "/":
+        if scheme in AMQP_SCHEMES and slash != -1 and raw_path != "/":
             ctx.problem(
                 "amqp-vhost-slash",
                 "the vhost contains an unencoded '/'; write it as %2F (amqp://host/%2F for "
@@ -923,7 +543,7 @@ def _parse_url(
                 1,
             )
         pm = _PATH_PORT.search(raw_path)
-        if pm and slash == -1 and scheme not in _HTTP_SCHEMES:
+        if pm and slash == -1 and scheme not in HTTP_SCHEMES:
             ctx.problem(
                 "port-after-path",
                 "the port is written after the database name; put it after the host "
@@ -939,11 +559,11 @@ def _parse_url(
             user = query[key][0]
     if pw is None and "password" in query:
         pw = query["password"][1:]
-    postgres = scheme in _POSTGRES_SCHEMES or scheme.endswith(":postgresql")
+    postgres = scheme in POSTGRES_SCHEMES or scheme.endswith(":postgresql")
     if postgres and "sslmode" in query:
         mode, qa, _ = query["sslmode"]
         _check_sslmode(ctx, mode, qa, strict=not prefix)
-    if not prefix and scheme not in _KNOWN_SCHEMES:
+    if not prefix and scheme not in KNOWN_SCHEMES:
         guess = suggest_scheme(raw_scheme)
         if guess:
             ctx.problem("scheme-typo", f"unknown scheme; did you mean '{guess}'?", a, se - a)
@@ -990,7 +610,7 @@ def _parse_url(
             pa = pb = None
         if hb == ha:
             continue
-        if scheme in _HTTP_SCHEMES or prefix == "jdbc:":
+        if scheme in HTTP_SCHEMES or prefix == "jdbc:":
             _underscore(ctx, ha, hb, "Java's URI class, Tomcat and some HTTP clients reject it")
         ctx.add(ha, hb, pa, pb, host_meta)
 
@@ -1396,7 +1016,7 @@ def _parse_by_value(ctx: _Ctx, *, lenient: bool) -> None:
         _parse_hostlist(ctx, a, b, strict=not lenient, allow_empty=ctx.info.role is VarRole.BIND)
 
 
-_NO_VARIABLE = _VarInfo(role=None)
+_NO_VARIABLE = VarInfo(role=None)
 _QUICK_ROLES = frozenset({None, VarRole.OTHER, VarRole.BROWSER, VarRole.PUBLIC})
 
 
@@ -1406,7 +1026,7 @@ def parse_value(value: str, variable: str | None = None) -> ParsedValue:
     variable: the variable's name; it decides how a bare host, port or list is read
     (see classify_variable). Nothing is parsed for CREDENTIAL variables. Never raises.
     """
-    info = _var_info(variable) if variable else _NO_VARIABLE
+    info = var_info(variable) if variable else _NO_VARIABLE
     role = info.role
     if not value or role is VarRole.CREDENTIAL:
         return ParsedValue([], [])

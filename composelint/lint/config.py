@@ -275,8 +275,10 @@ def _build(path: Path, data: dict[str, Any]) -> Config:
     if ALLOWED_HOSTS in data:
         options[ALLOWED_HOSTS] = tuple(h.lower() for h in data[ALLOWED_HOSTS])
     if IMAGE_PORTS in data:
+        from composelint.analysis.images import parse_image  # not on the start-up path
+
         options[IMAGE_PORTS] = {
-            _image_key(image): tuple(ports if isinstance(ports, list) else [ports])
+            parse_image(image).key: tuple(ports if isinstance(ports, list) else [ports])
             for image, ports in data[IMAGE_PORTS].items()
         }
     fail_on = data.get("fail-on")
@@ -428,24 +430,11 @@ def image_ports(project: Project, image: str) -> tuple[int, ...]:
     table: dict[str, tuple[int, ...]] = project.option(IMAGE_PORTS, {})
     if not table:
         return ()
-    path = _image_key(image)
+    from composelint.analysis.images import parse_image
+
+    path = parse_image(image).key
     ports: list[int] = []
     for key, values in table.items():
         if path == key or path.endswith("/" + key):
             ports.extend(values)
     return tuple(dict.fromkeys(ports))
-
-
-def _image_key(image: str) -> str:
-    """``docker.io/library/nginx:1.27@sha256:...`` -> ``nginx``."""
-    name = image.strip().lower().split("@", 1)[0]
-    slash = name.rfind("/")
-    colon = name.rfind(":")
-    if colon > slash:
-        name = name[:colon]
-    for prefix in ("docker.io/", "index.docker.io/", "registry-1.docker.io/"):
-        if name.startswith(prefix):
-            name = name[len(prefix) :]
-    if name.startswith("library/"):
-        name = name[len("library/") :]
-    return name

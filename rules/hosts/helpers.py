@@ -6,8 +6,10 @@ import difflib
 import re
 from collections.abc import Iterable, Iterator
 
+from composelint.analysis import schemes
 from composelint.analysis.connectivity import Connection, Reachability, Where, connections
-from composelint.analysis.connstrings import VarRole, image_family
+from composelint.analysis.connstrings import VarRole
+from composelint.analysis.images import family_facts, image_family
 from composelint.model.project import Project
 
 # roles whose value the container itself dials (OTHER: recognised by the value alone)
@@ -16,10 +18,6 @@ CONFIG: tuple[Where, ...] = ("environment", "build-arg")
 # where a wrong host *name* matters: also command URLs (a healthcheck runs inside the
 # container itself, so its names are not checked against the project)
 NAMED: tuple[Where, ...] = (*CONFIG, "command")
-
-_DATABASES = ("postgres", "libpq", "mysql", "mariadb", "mongodb", "mssql", "oracle", "adonet")
-_CACHES = ("redis", "rediss", "valkey", "memcache")
-_BROKERS = ("amqp", "pyamqp", "kafka", "nats", "mqtt", "stomp", "zookeeper")
 
 
 def dialed(
@@ -52,19 +50,6 @@ def resolved_via(
             yield c, res.target
 
 
-# variable prefixes a server image reads about itself (MARIADB_HOST on mariadb)
-_OWN_PREFIXES = {
-    "postgres": ("POSTGRES", "PG"),
-    "mysql": ("MYSQL",),
-    "mariadb": ("MARIADB", "MYSQL"),
-    "mongo": ("MONGO",),
-    "redis": ("REDIS",),
-    "rabbitmq": ("RABBITMQ",),
-    "elasticsearch": ("NETWORK", "HTTP", "TRANSPORT"),  # network.host=0.0.0.0
-    "opensearch": ("NETWORK", "HTTP", "TRANSPORT"),
-}
-
-
 def own_server_setting(reach: Reachability, c: Connection) -> bool:
     """A host variable of a server image about the server itself (``MARIADB_HOST`` on a
     mariadb container): not a connection the container makes."""
@@ -73,7 +58,8 @@ def own_server_setting(reach: Reachability, c: Connection) -> bool:
         return False
     if c.role is not VarRole.DESTINATION_HOST:
         return False
-    prefixes = _OWN_PREFIXES.get(image_family(me.image) or "", ())
+    facts = family_facts(image_family(me.image))
+    prefixes = facts.own_env_prefixes if facts is not None else ()
     return re.split(r"[^A-Z0-9]+", c.variable.upper())[0] in prefixes
 
 
@@ -91,26 +77,12 @@ def scheme_of(c: Connection) -> str:
 
 def what(c: Connection) -> str:
     """What kind of server the connection is for: ``database``, ``cache`` ..."""
-    scheme = scheme_of(c).removeprefix("jdbc:").removeprefix("r2dbc:")
-    if scheme.startswith(_DATABASES):
-        return "database"
-    if scheme.startswith(_CACHES):
-        return "cache"
-    if scheme.startswith(_BROKERS):
-        return "broker"
-    return "server"
+    return schemes.server_kind(scheme_of(c))
 
 
 def lookup_error(c: Connection) -> str:
     """What the client prints when the host name does not resolve."""
-    scheme = scheme_of(c)
-    if scheme.startswith(("postgres", "libpq")) or scheme == "jdbc:postgresql":
-        return f'could not translate host name "{c.host}" to address'
-    if "mysql" in scheme or "mariadb" in scheme:
-        return f"Unknown MySQL server host '{c.host}'"
-    if scheme.startswith(("http", "ws")):
-        return f"getaddrinfo ENOTFOUND {c.host}"
-    return f"{c.host}: Name or service not known"
+    return schemes.lookup_error(scheme_of(c), c.host)
 
 
 def endpoint(service: str, port: int | None) -> str:

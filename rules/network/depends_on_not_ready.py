@@ -59,7 +59,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from composelint.analysis.connections import has_healthcheck
-from composelint.analysis.connstrings import image_family
+from composelint.analysis.images import family_facts, image_facts, image_family
 from composelint.model.findings import Related, Violation
 from composelint.model.nodes import Mapping, Scalar
 from composelint.model.project import Project
@@ -72,30 +72,6 @@ summary = (
 )
 severity = "warning"
 
-# image families that take seconds to accept connections after their container starts
-READY_FAMILIES = frozenset(
-    {
-        "postgres", "mysql", "mariadb", "mongo", "rabbitmq", "kafka", "elasticsearch",
-        "opensearch", "mssql", "oracle", "cassandra", "clickhouse", "couchdb", "neo4j",
-        "influxdb",
-    }
-)  # fmt: skip
-# a healthcheck command that works in each family's official image
-_PROBES = {
-    "postgres": '["CMD-SHELL", "pg_isready -U $${POSTGRES_USER:-postgres}"]',
-    "mysql": '["CMD", "mysqladmin", "ping", "-h", "localhost"]',
-    "mariadb": '["CMD", "healthcheck.sh", "--connect", "--innodb_initialized"]',
-    "mongo": '["CMD", "mongosh", "--quiet", "--eval", "db.adminCommand(\'ping\')"]',
-    "rabbitmq": '["CMD", "rabbitmq-diagnostics", "-q", "ping"]',
-}
-# images (path without registry/tag) whose Dockerfile declares a HEALTHCHECK
-_IMAGES_WITH_HEALTHCHECK = frozenset(
-    {
-        "gitlab/gitlab-ce", "gitlab/gitlab-ee", "vaultwarden/server", "louislam/uptime-kuma",
-        "pihole/pihole", "jc21/nginx-proxy-manager", "authelia/authelia",
-        "immich-app/immich-server", "mailcow/unbound",
-    }
-)  # fmt: skip
 _HEALTHCHECK = re.compile(r"(?im)^\s*HEALTHCHECK\s+(?!NONE\b)")
 
 
@@ -109,17 +85,6 @@ def _within(inner: Span | None, outer: Span | None) -> bool:
         outer.end_line,
         outer.end_col,
     )
-
-
-def _image_path(image: str) -> str:
-    s = image.lower().split("@", 1)[0]
-    slash, colon = s.rfind("/"), s.rfind(":")
-    if colon > slash:
-        s = s[:colon]
-    parts = s.split("/")
-    if len(parts) > 1 and ("." in parts[0] or ":" in parts[0]):
-        parts = parts[1:]
-    return "/".join(parts)
 
 
 def _image_has_healthcheck(svc: Mapping) -> bool | None:
@@ -140,7 +105,8 @@ def _image_has_healthcheck(svc: Mapping) -> bool | None:
         return bool(_HEALTHCHECK.search(text)) or None
     image = svc.get("image")
     if isinstance(image, Scalar) and isinstance(image.value, str):
-        return _image_path(image.value) in _IMAGES_WITH_HEALTHCHECK
+        facts = image_facts(image.value)
+        return facts is not None and facts.healthcheck is True
     return None
 
 
@@ -165,9 +131,10 @@ def check(project: Project) -> Iterator[Violation]:
                 if isinstance(image, Scalar) and isinstance(image.value, str)
                 else None
             )
+            facts = family_facts(fam)
             hc = has_healthcheck(project, target)
             hc_span = tsvc.key_span("healthcheck")
-            if cond == "service_started" and fam in READY_FAMILIES:
+            if cond == "service_started" and facts is not None and facts.slow_start:
                 written = (
                     "in the short form"
                     if isinstance(cond_node, Scalar) and cond_node.span == key_span
@@ -176,7 +143,7 @@ def check(project: Project) -> Iterator[Violation]:
                 if hc:
                     fix = f"use the long form with condition: service_healthy ({target} has a healthcheck)"
                 else:
-                    probe = _PROBES.get(fam or "", '["CMD", ...]')
+                    probe = facts.probe or '["CMD", ...]'
                     fix = (
                         f"add a healthcheck to {target} (e.g. test: {probe}) and depend on it "
                         "with condition: service_healthy"

@@ -52,7 +52,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from composelint.analysis.connections import (
-    PORT_FAMILIES,
     describe,
     family,
     port_span,
@@ -69,13 +68,14 @@ severity = "warning"
 
 
 def check(project: Project) -> Iterator[Violation]:
-    from composelint.analysis.connstrings import schemes_for_family
+    from composelint.analysis.images import family_facts, schemes_for_family
 
     for route in routes(project):
         conn, target = route.conn, route.target
         fam = family(target)
         port = conn.port
-        if fam not in PORT_FAMILIES or port is None or fam is None:
+        facts = family_facts(fam)
+        if facts is None or not facts.ports_known or port is None or fam is None:
             continue
         if conn.dest.port is None:
             if conn.dest.kind != "url":

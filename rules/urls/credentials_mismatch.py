@@ -69,6 +69,7 @@ from urllib.parse import unquote
 
 from composelint.analysis.connections import environment, family, locate, routes
 from composelint.analysis.connectivity import Connection
+from composelint.analysis.images import family_facts
 from composelint.model.findings import Related, Violation
 from composelint.model.nodes import Mapping, Node, Scalar, Sequence
 from composelint.model.project import Project
@@ -78,36 +79,6 @@ code = "CMP305"
 name = "credentials-mismatch"
 summary = "User, password or database in a connection URL differ from the target's settings"
 severity = "warning"
-
-# family -> (user vars, password vars, database vars, error text)
-_VARS: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], str]] = {
-    "postgres": (
-        ("POSTGRES_USER",),
-        ("POSTGRES_PASSWORD",),
-        ("POSTGRES_DB",),
-        'password authentication failed for user / role "..." does not exist / database "..." does not exist',
-    ),
-    "mysql": (
-        ("MYSQL_USER", "MARIADB_USER"),
-        ("MYSQL_PASSWORD", "MARIADB_PASSWORD"),
-        ("MYSQL_DATABASE", "MARIADB_DATABASE"),
-        "Access denied for user",
-    ),
-    "mongo": (
-        ("MONGO_INITDB_ROOT_USERNAME",),
-        ("MONGO_INITDB_ROOT_PASSWORD",),
-        (),
-        "Authentication failed",
-    ),
-    "rabbitmq": (
-        ("RABBITMQ_DEFAULT_USER",),
-        ("RABBITMQ_DEFAULT_PASS",),
-        ("RABBITMQ_DEFAULT_VHOST",),
-        "ACCESS_REFUSED - Login was refused / NOT_ALLOWED - vhost not found",
-    ),
-}
-_VARS["mariadb"] = _VARS["mysql"]
-_ROOT_PASSWORD = ("MYSQL_ROOT_PASSWORD", "MARIADB_ROOT_PASSWORD")
 
 
 def _resolved(node: Node | None) -> str | None:
@@ -144,13 +115,14 @@ def _setting(env: Mapping, names: tuple[str, ...]) -> _Setting | None:
     return None
 
 
-def _initdb(project: Project, service: str) -> bool:
+def _mounts(project: Project, service: str, directory: str | None) -> bool:
+    """Whether the service mounts something at or under ``directory``."""
+    if directory is None:
+        return False
     volumes = project.services[service].get("volumes")
     for item in volumes.items if isinstance(volumes, Sequence) else []:
         target = item.get("target") if isinstance(item, Mapping) else None
-        if isinstance(target, Scalar) and str(target.value).startswith(
-            "/docker-entrypoint-initdb.d"
-        ):
+        if isinstance(target, Scalar) and str(target.value).startswith(directory):
             return True
     return False
 
@@ -162,22 +134,24 @@ def _client_known(conn: Connection) -> bool:
 def check(project: Project) -> Iterator[Violation]:
     for route in routes(project):
         conn, target = route.conn, route.target
-        fam = family(target)
-        if fam not in _VARS or not _client_known(conn) or conn.dest.kind not in ("url", "jdbc"):
+        facts = family_facts(family(target))
+        creds = facts.credentials if facts is not None else None
+        if creds is None or not _client_known(conn) or conn.dest.kind not in ("url", "jdbc"):
             continue
-        users, passwords, databases, error = _VARS[fam]
+        error = creds.error
+        vhost = creds.database_word == "vhost"
         env = environment(project, target.name)
         d = conn.dest
         where = conn.variable or conn.where
-        scripts = _initdb(project, target.name)
+        scripts = _mounts(project, target.name, creds.init_scripts_dir)
         user = unquote(d.user) if d.user else None
-        user_set = _setting(env, users)
-        is_root = fam in ("mysql", "mariadb") and user == "root"
+        user_set = _setting(env, creds.users)
+        is_root = creds.root_user is not None and user == creds.root_user
         if is_root:
             user_set = None
-            pw_set = _setting(env, _ROOT_PASSWORD)
+            pw_set = _setting(env, creds.root_passwords)
         else:
-            pw_set = _setting(env, passwords)
+            pw_set = _setting(env, creds.passwords)
         problems: list[_Mismatch] = []
         if user and user_set and user != user_set.value and not scripts:
             problems.append(
@@ -203,12 +177,12 @@ def check(project: Project) -> Iterator[Violation]:
                         pw_set.span,
                     )
                 )
-        db_set = _setting(env, databases)
-        database = d.database if d.database is None or fam == "rabbitmq" else d.database.strip("/")
+        db_set = _setting(env, creds.databases)
+        database = d.database if d.database is None or vhost else d.database.strip("/")
         if database and db_set and not scripts and not is_root and database != db_set.value:
             problems.append(
                 _Mismatch(
-                    f"the {'vhost' if fam == 'rabbitmq' else 'database'} {database!r} is not "
+                    f"the {creds.database_word} {database!r} is not "
                     f"{target.name}'s {db_set.var} ({db_set.value!r})",
                     db_set.var,
                     db_set.span,

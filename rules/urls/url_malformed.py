@@ -67,6 +67,7 @@ from composelint.analysis.connections import (
     strings,
     value_groups,
 )
+from composelint.analysis.images import family_facts
 from composelint.model.findings import Severity, Violation
 from composelint.model.nodes import Mapping, Sequence
 from composelint.model.project import Project
@@ -88,6 +89,12 @@ _KINDS = {
 }
 _TLS_MODES = frozenset({"require", "verify-ca", "verify-full"})
 _TLS_WORDS = ("ssl", "tls", ".crt", ".pem", ".key", "cert", "postgresql.conf")
+
+
+def _tls_off_by_default(fam: str | None) -> bool:
+    """Whether the family's image serves no TLS until it is configured (postgres)."""
+    facts = family_facts(fam)
+    return facts is not None and facts.tls_by_default is False
 
 
 def _serves_tls(project: Project, service: str) -> bool:
@@ -136,7 +143,7 @@ def check(project: Project) -> Iterator[Violation]:
         mode = conn.dest.params.get("sslmode")
         if (
             mode in _TLS_MODES
-            and family(target) == "postgres"
+            and _tls_off_by_default(family(target))
             and not _serves_tls(project, target.name)
         ):
             yield Violation(

@@ -66,37 +66,6 @@ name = "url-scheme-mismatch"
 summary = "A URL scheme that is misspelt or not spoken by the target image"
 severity = "error"
 
-# the scheme to suggest for each family whose protocol is not HTTP
-_PREFERRED = {
-    "postgres": "postgresql",
-    "mysql": "mysql",
-    "mariadb": "mysql",
-    "mongo": "mongodb",
-    "redis": "redis",
-    "rabbitmq": "amqp",
-    "memcached": "memcached",
-    "nats": "nats",
-    "neo4j": "neo4j",
-    "mssql": "mssql",
-    "oracle": "oracle",
-    "cassandra": "cassandra",
-    "zookeeper": "zookeeper",
-    "mosquitto": "mqtt",
-}
-# Celery/kombu result backends and transports, and other real schemes that look misspelt
-_LEGITIMATE = frozenset(
-    {"rpc", "db", "cache", "sqla", "memory", "filesystem", "couchbase", "riak", "dynamodb",
-     "azureblockblob", "arangodb", "cosmosdbsql", "qpid", "confluentkafka", "django-db",
-     "socks5", "socks5h", "socks4", "redis-sentinel"}
-)  # fmt: skip
-# a "did you mean" is only trusted for the schemes of databases, brokers and HTTP
-_TYPO_TARGETS = frozenset(
-    {"postgresql", "postgres", "mysql", "mariadb", "mongodb", "mongodb+srv", "redis", "rediss",
-     "amqp", "amqps", "http", "https", "mssql"}
-)  # fmt: skip
-# schemes that name no application protocol
-_GENERIC = frozenset({"tcp", "udp", "tls", "ssl", "adonet", "libpq", "kafka-listener"})
-
 
 def _scheme_span(project: Project, conn: Connection) -> Span | None:
     raw = conn.dest.raw_scheme or ""
@@ -105,7 +74,8 @@ def _scheme_span(project: Project, conn: Connection) -> Span | None:
 
 
 def check(project: Project) -> Iterator[Violation]:
-    from composelint.analysis.connstrings import image_default_ports, schemes_for_family
+    from composelint.analysis.images import family_facts, image_default_ports, schemes_for_family
+    from composelint.analysis.schemes import GENERIC_SCHEMES, LEGITIMATE_SCHEMES, TYPO_TARGETS
 
     typo_spans: set[Span | None] = set()
     for group in value_groups(project):
@@ -115,7 +85,7 @@ def check(project: Project) -> Iterator[Violation]:
             conn = owner(group, problem.offset)
             written = conn.value[problem.offset : problem.offset + problem.length].lower()
             guess = problem.message.rsplit("'", 2)[-2] if problem.message.count("'") >= 2 else None
-            if written.split("+", 1)[0] in _LEGITIMATE or guess not in _TYPO_TARGETS:
+            if written.split("+", 1)[0] in LEGITIMATE_SCHEMES or guess not in TYPO_TARGETS:
                 continue  # a real scheme of some library, or a guess we are unsure of
             span = locate(project, conn, problem.offset, problem.length)
             typo_spans.add(span)
@@ -133,10 +103,16 @@ def check(project: Project) -> Iterator[Violation]:
     for route in routes(project):
         conn, target = route.conn, route.target
         fam = family(target)
+        facts = family_facts(fam)
+        want = facts.preferred_scheme if facts is not None else None
         scheme, raw = conn.dest.scheme, (conn.dest.raw_scheme or "").lower()
-        if fam not in _PREFERRED or scheme is None or conn.dest.kind not in ("url", "jdbc"):
+        if fam is None or want is None or scheme is None or conn.dest.kind not in ("url", "jdbc"):
             continue
-        if scheme in _GENERIC or raw in _GENERIC or raw.split("+", 1)[0] in _LEGITIMATE:
+        if (
+            scheme in GENERIC_SCHEMES
+            or raw in GENERIC_SCHEMES
+            or raw.split("+", 1)[0] in LEGITIMATE_SCHEMES
+        ):
             continue
         allowed = schemes_for_family(fam)
         if scheme in allowed or raw in allowed:
@@ -147,7 +123,6 @@ def check(project: Project) -> Iterator[Violation]:
         span = _scheme_span(project, conn)
         if span in typo_spans:
             continue
-        want = _PREFERRED[fam]
         yield Violation(
             f"{conn.variable or conn.where} uses {raw}:// to reach {target.name}, which does not "
             "speak that protocol",
