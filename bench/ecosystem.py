@@ -53,14 +53,18 @@ def cases(corpus: Path = CORPUS) -> list[Case]:
     """Every entry file of the corpus, with whether Compose accepts it."""
     if not (corpus / "INDEX_extra.tsv").is_file():
         return []
-    accepted = {row["path"]: row.get("compose_config_ok") == "yes" for row in _tsv(corpus / "INDEX.tsv")}
+    accepted = {
+        row["path"]: row.get("compose_config_ok") == "yes" for row in _tsv(corpus / "INDEX.tsv")
+    }
     out = []
     for row in _tsv(corpus / "INDEX_extra.tsv"):
         if row.get("role") != "entry":
             continue
         path = corpus / row["path"]
         if path.is_file():
-            out.append(Case(row["path"], path.parent, ("-f", path.name), accepted.get(row["path"], False)))
+            out.append(
+                Case(row["path"], path.parent, ("-f", path.name), accepted.get(row["path"], False))
+            )
     return sorted(out, key=lambda c: c.name)
 
 

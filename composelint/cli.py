@@ -176,10 +176,10 @@ def _write_report(path: str, text: str) -> None:
 
 def _read_stdin() -> tuple[str | None, str | None]:
     """The text on stdin, or the reason it is not text."""
-    from composelint.load.sources import UnreadableFile, decode_text
+    from composelint.load.sources import UnreadableFile, read_stream
 
-    try:
-        return decode_text(sys.stdin.buffer.read()), None
+    try:  # bounded like every file: `composelint - < /dev/zero` reads the limit + 1 byte
+        return read_stream(sys.stdin), None
     except UnreadableFile as exc:
         return None, str(exc)
 
@@ -433,8 +433,14 @@ def _cmd_graph(argv: list[str]) -> int:
                 f"graph needs exactly one project, found {len(specs)}; name its files with -f"
             )
         return 2
-    findings, projects, _ = _lint_all(specs, args, Engine(registry, rules, debug=args.debug))
-    if not projects:
+    findings, projects, fatal = _lint_all(specs, args, Engine(registry, rules, debug=args.debug))
+    if fatal or not projects:  # lint's contract: could not lint -> the diagnostic, exit 2
+        from composelint.output.reporters import Report
+        from composelint.output.reporters import render as render_report
+
+        sources = {d: s for project in projects for d, s in project.sources.items()}
+        shown = [f for f in findings if f.fatal]
+        sys.stderr.write(render_report("text", Report(shown, [], sources)))
         return 2
     sys.stdout.write(render(build(projects[0], findings), args.format))
     return 0

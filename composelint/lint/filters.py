@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import re
-import sys
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -254,7 +253,7 @@ class Pipeline:
     def _filter(self, findings: Iterable[Finding], settings: Settings) -> list[Finding]:
         out: list[Finding] = []
         for f in findings:
-            if f.code != INTERNAL_CODE:
+            if f.code != INTERNAL_CODE and not f.fatal:  # "could not lint" is always shown
                 severity = settings.severities.get(f.code)
                 if severity is not None and severity is not f.severity:
                     f = replace(f, severity=severity)
@@ -383,10 +382,11 @@ def apply_baseline(
     """Findings not in the baseline at ``path``, and a notice when the file was written
     (it is written when missing or with ``update``: then nothing is reported)."""
     from composelint.lint import baseline
+    from composelint.load.sources import exists, resolve_path
 
-    base = (cwd / path).resolve().parent
+    base = resolve_path(path, cwd).parent
     keys = baseline.fingerprint_all(findings, sources, base, cwd)
-    if update or not (cwd / path).exists():
+    if update or not exists(cwd / path):
         entries = [(k[0], k[1], f) for k, f in zip(keys, findings, strict=True) if k is not None]
         baseline.write(cwd / path, entries)
         kept = [f for k, f in zip(keys, findings, strict=True) if k is None]
@@ -466,8 +466,12 @@ def build_pipeline(
         Severity(args.fail_on) if args.fail_on else None,
     )
     config = Path(args.config) if args.config else None
-    if config is not None and not (cwd / config).is_file():
-        raise FilterError(f"--config {args.config}: no such file")
+    if config is not None:
+        from composelint.load.sources import file_problem
+
+        reason = file_problem(cwd / config)
+        if reason is not None:
+            raise FilterError(f"--config {args.config}: {reason}")
     try:
         pipeline = Pipeline(
             registry,
@@ -509,7 +513,7 @@ def run_wide(
     except (BaselineError, difffilter.DiffError) as exc:
         raise FilterError(str(exc)) from None
     if changed is not None:
-        out = [f for f in out if changed.keeps(f, pipeline.cwd)]
+        out = [f for f in out if f.fatal or changed.keeps(f, pipeline.cwd)]
     return out, notices
 
 
@@ -520,14 +524,5 @@ def _changed_lines(args: argparse.Namespace, cwd: Path) -> ChangedLines | None:
         return difffilter.from_git(args.diff_base, cwd)
     diff_file: str | None = args.diff_file
     if diff_file is not None:
-        if diff_file == "-":
-            text = sys.stdin.read()
-        else:
-            try:
-                text = (cwd / diff_file).read_text(encoding="utf-8", errors="replace")
-            except OSError as exc:
-                raise difffilter.DiffError(
-                    f"cannot read --diff-file {diff_file}: {exc.strerror or exc}"
-                ) from None
-        return difffilter.from_text(text, cwd)
+        return difffilter.from_text(difffilter.read_diff(diff_file, cwd), cwd)
     return None

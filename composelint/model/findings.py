@@ -60,6 +60,9 @@ class Finding:
     span: Span | None
     related: tuple[Related, ...] = field(default=())
     fix: Fix | None = None
+    # "could not lint" (a fatal problem, an internal error): exit 2, never baselined,
+    # suppressed or filtered out by a diff, whatever the configuration says
+    fatal: bool = False
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         s = self.span
