@@ -30,6 +30,9 @@ MAX_INTERPOLATION_DEPTH = 100
 MAX_EXPANDED_BYTES = 1024 * 1024
 """Length of one interpolated value: a ``.env`` whose lines each repeat the previous
 variable twice doubles at every line (env-syntax / interpolation-syntax)."""
+MAX_TOTAL_EXPANDED_BYTES = 16 * 1024 * 1024
+"""Bytes substituted into all the values of a project together (many values that
+repeat one large variable)."""
 
 # -- project structure (composelint.resolve.resolver)
 MAX_INCLUDE_DEPTH = 64

@@ -44,7 +44,9 @@ from composelint.resolve.canonical import (
     used_volumes,
 )
 from composelint.resolve.interpolate import (
+    ExpansionBudget,
     InterpolationSyntaxError,
+    InterpolationTooLarge,
     interpolate_scalar,
     required_message,
 )
@@ -88,6 +90,9 @@ class _Resolver:
         self.interpolated: list[tuple[str, Node]] = []
         self.env: dict[str, EnvVar] = {}
         self.env_files: list[Path] = []
+        self.budget = ExpansionBudget()  # what interpolation may produce, all files together
+        self._memo: dict[tuple[int, bool], tuple[Node, Node]] = {}  # see interpolate()
+        self._memo_env: tuple[int, int] = (0, 0)
         self._file_cache: dict[Path, list[Node] | None] = {}
         # editor buffers and stdin replace the files on disk
         self.overrides: dict[Path, str] = {**options.overrides, **spec.overrides}
@@ -214,9 +219,9 @@ class _Resolver:
                 continue
             self.env_files.append(f)
             shown = self.show(f)
-            result = parse_env(text, shown, self.lookup)
+            result = parse_env(text, shown, self.lookup, budget=self.budget)
             for err in result.errors:
-                self.problem("env-syntax", err.message, err.span, fatal=False)
+                self.problem("env-syntax", err.message, err.span, fatal=err.fatal)
             for key, entry in result.values().items():
                 if key in shell_keys or entry.value is None:
                     continue
@@ -245,7 +250,24 @@ class _Resolver:
 
     # -- interpolation -----------------------------------------------------
     def interpolate(self, node: Node, *, in_extension: bool = False) -> Node:
-        """A copy of ``node`` with every string value interpolated (keys never are)."""
+        """A copy of ``node`` with every string value interpolated (keys never are).
+
+        A node that YAML aliases repeat is one object: it is interpolated once per
+        environment, and its copy is shared the same way (an anchor aliased 400
+        times costs one interpolation, not 400)."""
+        env_key = (id(self.env), len(self.env))
+        if self._memo_env != env_key:
+            self._memo.clear()
+            self._memo_env = env_key
+        key = (id(node), in_extension)
+        memo = self._memo.get(key)
+        if memo is not None:
+            return memo[1]
+        result = self._interpolate(node, in_extension)
+        self._memo[key] = (node, result)  # the node is kept so that its id stays unique
+        return result
+
+    def _interpolate(self, node: Node, in_extension: bool) -> Node:
         if isinstance(node, Scalar):
             if isinstance(node.value, YamlTimestamp) and not in_extension:
                 self.problem(
@@ -258,10 +280,13 @@ class _Resolver:
             if not isinstance(node.value, str) or "$" not in node.value:
                 return node
             try:
-                result = interpolate_scalar(node, self.lookup)
+                result = interpolate_scalar(node, self.lookup, self.budget)
             except InterpolationSyntaxError as exc:
                 self.problem(
-                    "interpolation-syntax", exc.message, _offset_span(node, exc.offset, exc.length)
+                    "interpolation-syntax",
+                    exc.message,
+                    _offset_span(node, exc.offset, exc.length),
+                    fatal=isinstance(exc, InterpolationTooLarge),
                 )
                 return node
             for sub in result.subs:
@@ -592,7 +617,10 @@ class _Resolver:
             env_text = self.read(ef, "env")
             if env_text is None:
                 continue
-            result = parse_env(env_text, self.show(ef), self.lookup)
+            result = parse_env(env_text, self.show(ef), self.lookup, budget=self.budget)
+            for err in result.errors:
+                if err.fatal:  # a budget: the others are Compose's business for this file
+                    self.problem("env-syntax", err.message, err.span, fatal=True)
             for key, e in result.values().items():
                 if key not in saved and e.value is not None:
                     self.env[key] = EnvVar(key, e.value, "env", e.value_span)
@@ -834,9 +862,9 @@ class _Resolver:
                     return EnvVar(name, str(node.value), "env", node.span)
                 return None
 
-            result = parse_env(text, self.show(path), lookup, raw_format=raw)
+            result = parse_env(text, self.show(path), lookup, raw_format=raw, budget=self.budget)
             for err in result.errors:
-                self.problem("env-syntax", err.message, err.span)
+                self.problem("env-syntax", err.message, err.span, fatal=err.fatal)
             for key, entry in result.values().items():
                 if entry.value is None:
                     continue
