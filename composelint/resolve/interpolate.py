@@ -224,13 +224,13 @@ class _Scan:
                 out.append(self.operator(m, j, expr_end, depth))
                 i = expr_end
             else:
-                m = _NAMED.match(text, j + 1, end)
-                if m is None:
+                named = _NAMED.match(text, j + 1, end)
+                if named is None:
                     out.append("$")
                     i = j + 1
                 else:
-                    out.append(self.lookup(m.group(0), j, m.end(), braced=False))
-                    i = m.end()
+                    out.append(self.lookup(named.group(0), j, named.end(), braced=False))
+                    i = named.end()
 
     def charge(self, value: str, start: int, end: int) -> str:
         """``value``, once its length is within the value's and the project's budget."""
