@@ -399,15 +399,15 @@ def _cmd_config(argv: list[str]) -> int:
         sources = {d: s for project in projects for d, s in project.sources.items()}
         sys.stderr.write(render("text", Report(refused or findings, [], sources)))
         return 2 if fatal else 1
-    from composelint.output.configout import render_config
+    from composelint.output.configout import output_problem, render_config
 
-    sys.stdout.write(
-        render_config(
-            _config_model(projects[0], args.show_secrets),
-            args.format,
-            show_secrets=args.show_secrets,
-        )
-    )
+    model = _config_model(projects[0], args.show_secrets)
+    read = sum(len(s.text or "") for s in projects[0].sources.values())
+    problem = output_problem(model, read)
+    if problem is not None:
+        print(f"composelint: {problem}", file=sys.stderr)
+        return 2
+    sys.stdout.write(render_config(model, args.format, show_secrets=args.show_secrets))
     return 0
 
 
