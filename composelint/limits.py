@@ -40,9 +40,13 @@ MAX_INCLUDE_DEPTH = 64
 recurses, so a deeper chain is a mistake, not a layout."""
 
 # -- output
-MAX_FRAME_WIDTH = 160
+MAX_FRAME_WIDTH = 120
 """Characters of a source line shown in a code frame; longer lines are clipped
 around the finding's span."""
 OUTPUT_FACTOR = 16
 """``config`` prints at most this many times the bytes it read (plus ``OUTPUT_SLACK``)."""
+REPORT_FACTOR = 128
+"""A lint report is at most this many times the bytes read (plus ``OUTPUT_SLACK``):
+each finding prints a bounded message and frame, and the densest input (``${A}``
+repeated, one finding per 4 bytes) reaches about 100."""
 OUTPUT_SLACK = 1024 * 1024
