@@ -486,3 +486,10 @@ def test_graph_fifo_and_alias_bomb(tmp_path: Path) -> None:
     code, out, err = run_raw(tmp_path, "graph")
     assert (code, out) == (2, "")
     assert "CMP002 [error] too many YAML nodes" in err
+
+
+def test_file_name_too_long(tmp_path: Path) -> None:
+    name = "x" * 5000 + ".yaml"
+    code, report, _ = run(tmp_path, "-f", name)
+    assert code == 2
+    assert located(report, "CMP001") == [(name, 1, 1, "cannot read file: file name too long")]

@@ -26,6 +26,7 @@ from composelint.lint.config import Config, ConfigFinder, load_config, unknown_r
 from composelint.lint.engine import INTERNAL_CODE, Engine, exit_code, finalize
 from composelint.lint.registry import Registry, Rule, UnknownSelector
 from composelint.lint.suppress import Directive, Selector, scan
+from composelint.load.sources import resolve_path
 from composelint.model.findings import Edit, Finding, Fix, Severity
 from composelint.model.project import Problem, Project, SourceFile
 from composelint.model.span import Span
@@ -76,7 +77,7 @@ class Settings:
         path = Path(display)
         absolute = path if path.is_absolute() else cwd / path
         try:
-            rel: str | None = absolute.resolve().relative_to(root.resolve()).as_posix()
+            rel: str | None = resolve_path(absolute).relative_to(resolve_path(root)).as_posix()
         except ValueError:
             rel = None
         codes: set[str] = set()
