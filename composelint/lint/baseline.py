@@ -78,14 +78,14 @@ def _relative(display: str, base: Path, cwd: Path) -> str:
         return absolute.as_posix()
 
 
-def read(path: Path) -> frozenset[str]:
-    """The fingerprints a baseline file lists."""
+def read(path: Path, shown: str | None = None) -> frozenset[str]:
+    """The fingerprints a baseline file lists (``shown``: the path as the user gave it)."""
     from composelint.load.sources import UnreadableFile, read_text
 
     try:
         data = json.loads(read_text(path))
     except UnreadableFile as exc:
-        raise BaselineError(f"cannot read baseline {path}: {exc}") from None
+        raise BaselineError(f"--baseline {shown or path}: {exc}") from None
     except ValueError as exc:
         raise BaselineError(f"{path}: not a composelint baseline (invalid JSON: {exc})") from None
     entries = data.get("findings") if isinstance(data, dict) else None

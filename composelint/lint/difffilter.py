@@ -79,7 +79,7 @@ def read_diff(name: str, cwd: Path) -> str:
             return read_stream(sys.stdin)
         return read_text(cwd / name)
     except UnreadableFile as exc:
-        raise DiffError(f"cannot read --diff-file {name}: {exc}") from None
+        raise DiffError(f"--diff-file {name}: {exc}") from None
 
 
 def parse(text: str, root: Path) -> ChangedLines:

@@ -392,7 +392,7 @@ def apply_baseline(
         baseline.write(cwd / path, entries)
         kept = [f for k, f in zip(keys, findings, strict=True) if k is None]
         return kept, f"wrote {len(entries)} finding(s) to the baseline {path}"
-    known = baseline.read(cwd / path)
+    known = baseline.read(cwd / path, str(path))
     return [f for k, f in zip(keys, findings, strict=True) if k is None or k[0] not in known], None
 
 
