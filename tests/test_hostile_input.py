@@ -295,9 +295,7 @@ def test_binary_diff_file_is_an_error(tmp_path: Path) -> None:
     (tmp_path / "x.diff").write_bytes(b"\x00\x01binary")
     code, out, err = run_raw(tmp_path, "--diff-file", "x.diff")
     assert (code, out) == (2, "")
-    assert err == (
-        "composelint: error: --diff-file x.diff: binary file (contains NUL bytes)\n"
-    )
+    assert err == ("composelint: error: --diff-file x.diff: binary file (contains NUL bytes)\n")
 
 
 def test_env_file_fifo_says_what_it_is(tmp_path: Path) -> None:
