@@ -34,6 +34,9 @@ _REASONS = {
 }
 
 
+_NUL_NAME = "invalid file name (contains a NUL byte)"
+
+
 class UnreadableFile(Exception):
     """The file could not be read as text; ``str(exc)`` is the one-line reason."""
 
@@ -68,27 +71,29 @@ def resolve_path(path: str | Path, base: Path | None = None) -> Path:
         return Path(os.path.abspath(p))
 
 
-def file_problem(path: Path) -> str | None:
-    """Why ``path`` is not a readable regular file, or None when it looks like one
-    (existence and type only: reading may still fail)."""
+def _mode(path: Path) -> int | str:
+    """The file mode of what ``path`` leads to, or the reason there is none."""
     try:
-        st = os.stat(path)
+        return os.stat(path).st_mode
     except OSError as exc:
         return os_reason(exc)
     except ValueError:
-        return "invalid file name (contains a NUL byte)"
-    return _kind_problem(st.st_mode)
+        return _NUL_NAME
+
+
+def file_problem(path: Path) -> str | None:
+    """Why ``path`` is not a readable regular file, or None when it looks like one
+    (existence and type only: reading may still fail)."""
+    mode = _mode(path)
+    return mode if isinstance(mode, str) else _kind_problem(mode)
 
 
 def dir_problem(path: Path) -> str | None:
     """Why ``path`` is not a usable directory, or None when it is one."""
-    try:
-        st = os.stat(path)
-    except OSError as exc:
-        return os_reason(exc)
-    except ValueError:
-        return "invalid file name (contains a NUL byte)"
-    return None if stat.S_ISDIR(st.st_mode) else "not a directory"
+    mode = _mode(path)
+    if isinstance(mode, str):
+        return mode
+    return None if stat.S_ISDIR(mode) else "not a directory"
 
 
 def exists(path: Path) -> bool:
@@ -132,7 +137,7 @@ def read_bytes(path: Path, *, max_bytes: int | None = None, head: int | None = N
     except OSError as exc:
         raise UnreadableFile(os_reason(exc)) from None
     except ValueError:
-        raise UnreadableFile("invalid file name (contains a NUL byte)") from None
+        raise UnreadableFile(_NUL_NAME) from None
     try:
         st = os.fstat(fd)
         problem = _kind_problem(st.st_mode)
