@@ -27,7 +27,6 @@ from composelint.load.sources import (
     dir_problem,
     display_path,
     exists,
-    file_problem,
     read_text,
     resolve_path,
 )
@@ -120,10 +119,6 @@ class _Resolver:
         severity: Severity | None = None,
     ) -> None:
         self.problems.append(Problem(rule, message, span, related, fatal, severity))
-
-    def is_file(self, path: Path) -> bool:
-        """A file exists for this lint: on disk, or as an editor buffer / stdin."""
-        return path in self.overrides or file_problem(path) is None
 
     def read(
         self, path: Path, kind: str, *, origin: Span | None = None, rule: str = "file-unreadable"
