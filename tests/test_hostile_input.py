@@ -491,3 +491,23 @@ def test_file_name_too_long(tmp_path: Path) -> None:
     code, report, _ = run(tmp_path, "-f", name)
     assert code == 2
     assert located(report, "CMP001") == [(name, 1, 1, "cannot read file: file name too long")]
+
+
+def test_extends_file_outside_the_project_reads_no_sibling_compose_files(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "base.yml").write_text("services:\n  base:\n    image: x\n")
+    # host-unknown would name this file ("it is defined in compose.db.yml") if it were read
+    (elsewhere / "compose.db.yml").write_text("services:\n  db:\n    image: postgres\n")
+    project = tmp_path / "p"
+    project.mkdir()
+    good(
+        project,
+        "services:\n  app:\n    extends: {file: ../elsewhere/base.yml, service: base}\n"
+        "    environment:\n      URL: http://db:5432/x\n",
+    )
+    code, report, _ = run(project, "--select", "CMP107")
+    assert code == 1
+    ((path, line, col, message),) = located(report, "CMP107")
+    assert (path, line, col) == ("compose.yaml", 5, 19)
+    assert "compose.db.yml" not in message

@@ -143,7 +143,8 @@ def _collect(project: Project) -> list[EnvFile]:
         if src.kind == "env" and src.path not in by_path and src.text is not None:
             add(src.path, INCLUDE)
     # siblings only inside the project directory: never list a directory elsewhere
-    directories = {project.directory, *(p.parent for p in by_path if _inside(p, project.directory))}
+    inside = (p.parent for p in by_path if p.is_relative_to(project.directory))
+    directories = {project.directory, *inside}
     for directory in sorted(directories):
         try:
             names = sorted(os.listdir(directory))
@@ -170,14 +171,6 @@ def _has_bom(path: Path) -> bool:
         return read_bytes(path, head=3) == b"\xef\xbb\xbf"
     except UnreadableFile:
         return False
-
-
-def _inside(path: Path, directory: Path) -> bool:
-    try:
-        path.relative_to(directory)
-    except ValueError:
-        return False
-    return True
 
 
 def _env_file_targets(project: Project) -> Iterator[tuple[Path, bool, str]]:
