@@ -176,10 +176,10 @@ def _write_report(path: str, text: str) -> None:
 
 def _read_stdin() -> tuple[str | None, str | None]:
     """The text on stdin, or the reason it is not text."""
-    from composelint.load.sources import UnreadableFile, decode_text
+    from composelint.load.sources import UnreadableFile, read_stream
 
-    try:
-        return decode_text(sys.stdin.buffer.read()), None
+    try:  # bounded like every file: `composelint - < /dev/zero` reads the limit + 1 byte
+        return read_stream(sys.stdin), None
     except UnreadableFile as exc:
         return None, str(exc)
 
@@ -402,15 +402,15 @@ def _cmd_config(argv: list[str]) -> int:
         sources = {d: s for project in projects for d, s in project.sources.items()}
         sys.stderr.write(render("text", Report(refused or findings, [], sources)))
         return 2 if fatal else 1
-    from composelint.output.configout import render_config
+    from composelint.output.configout import output_problem, render_config
 
-    sys.stdout.write(
-        render_config(
-            _config_model(projects[0], args.show_secrets),
-            args.format,
-            show_secrets=args.show_secrets,
-        )
-    )
+    model = _config_model(projects[0], args.show_secrets)
+    read = sum(len(s.text or "") for s in projects[0].sources.values())
+    problem = output_problem(model, read)
+    if problem is not None:
+        print(f"composelint: {problem}", file=sys.stderr)
+        return 2
+    sys.stdout.write(render_config(model, args.format, show_secrets=args.show_secrets))
     return 0
 
 
@@ -436,8 +436,14 @@ def _cmd_graph(argv: list[str]) -> int:
                 f"graph needs exactly one project, found {len(specs)}; name its files with -f"
             )
         return 2
-    findings, projects, _ = _lint_all(specs, args, Engine(registry, rules, debug=args.debug))
-    if not projects:
+    findings, projects, fatal = _lint_all(specs, args, Engine(registry, rules, debug=args.debug))
+    if fatal or not projects:  # lint's contract: could not lint -> the diagnostic, exit 2
+        from composelint.output.reporters import Report
+        from composelint.output.reporters import render as render_report
+
+        sources = {d: s for project in projects for d, s in project.sources.items()}
+        shown = [f for f in findings if f.fatal]
+        sys.stderr.write(render_report("text", Report(shown, [], sources)))
         return 2
     sys.stdout.write(render(build(projects[0], findings), args.format))
     return 0

@@ -36,7 +36,7 @@ from composelint.load.discover import (
     ProjectSpec,
     projects_in_directory,
 )
-from composelint.load.sources import UnreadableFile, display_path, read_text
+from composelint.load.sources import UnreadableFile, display_path, read_text, resolve_path
 from composelint.model.findings import Finding
 from composelint.model.project import Project
 from composelint.model.span import Span
@@ -98,7 +98,7 @@ def uri_to_path(uri: str) -> Path | None:
     path = Path(url2pathname(unquote(parsed.path)))
     if not path.is_absolute() or not path.name:
         return None
-    return path.parent.resolve() / path.name
+    return resolve_path(path.parent) / path.name
 
 
 def path_to_uri(path: Path) -> str:

@@ -376,3 +376,22 @@ def test_deep_nesting_does_not_crash() -> None:
     with pytest.raises(InterpolationSyntaxError):
         interpolate(text, R)
     assert len(find_expressions(text)) >= 1
+
+
+def test_brace_pairs_agree_with_composes_scan() -> None:
+    """The one-pass balancing table gives, for every ``${`` and bound, what Compose's
+    ``getFirstBraceClosingIndex`` scan gives (exhaustively over short strings)."""
+    from itertools import product
+
+    from composelint.resolve.interpolate import _brace_pairs, _first_brace_closing
+
+    for n in range(2, 8):
+        for chars in product("${}a", repeat=n):
+            text = "".join(chars)
+            pairs = _brace_pairs(text)
+            for j in range(n - 1):
+                if text[j : j + 2] != "${":
+                    continue
+                for end in range(j + 2, n + 1):
+                    close = pairs.get(j + 1, -1)
+                    assert (close if close < end else -1) == _first_brace_closing(text, j, end)

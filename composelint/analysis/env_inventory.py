@@ -3,10 +3,12 @@
 An env file belongs to a project when Compose reads it (the project ``.env`` or the
 ``--env-file`` files, which feed interpolation; service ``env_file`` targets; the env
 files of ``include`` entries) or when it sits in the project directory, or next to
-one of those files, under an env-file name (``.env.prod``, ``app.env``,
-``.env.example`` ...): that is how ``composelint .env.prod`` gets its file linted.
-Files the resolver already read are taken from ``project.sources``; the others are
-read with :func:`composelint.load.sources.read_text`.
+one of those files inside the project directory, under an env-file name
+(``.env.prod``, ``app.env``, ``.env.example`` ...): that is how ``composelint
+.env.prod`` gets its file linted. The siblings of a file outside the project
+directory (``env_file: /etc/app/o.env``) are never read: only files the project
+names are. Files the resolver already read are taken from ``project.sources``; the
+others are read with :func:`composelint.load.sources.read_text`.
 
 Each file is parsed without interpolation (values as written, no lookup), which is
 what the style rules need; the resolver's own parse feeds the model.
@@ -22,7 +24,14 @@ from pathlib import Path
 
 from composelint.load.discover import ENV_FILE_RE
 from composelint.load.dotenv import EnvEntry, EnvFileResult, parse_env
-from composelint.load.sources import UnreadableFile, display_path, read_text
+from composelint.load.sources import (
+    UnreadableFile,
+    display_path,
+    file_problem,
+    read_bytes,
+    read_text,
+    resolve_path,
+)
 from composelint.model.findings import Edit
 from composelint.model.nodes import Mapping, Node, Scalar, Sequence
 from composelint.model.project import Project
@@ -105,7 +114,7 @@ def _collect(project: Project) -> list[EnvFile]:
     cwd = Path.cwd()
 
     def add(path: Path, role: str) -> EnvFile | None:
-        path = path.resolve() if not path.is_absolute() else path
+        path = resolve_path(path)
         ef = by_path.get(path)
         if ef is not None:
             ef.roles.add(role)
@@ -133,7 +142,9 @@ def _collect(project: Project) -> list[EnvFile]:
     for src in project.sources.values():
         if src.kind == "env" and src.path not in by_path and src.text is not None:
             add(src.path, INCLUDE)
-    directories = {project.directory, *(p.parent for p in by_path)}
+    # siblings only inside the project directory: never list a directory elsewhere
+    inside = (p.parent for p in by_path if p.is_relative_to(project.directory))
+    directories = {project.directory, *inside}
     for directory in sorted(directories):
         try:
             names = sorted(os.listdir(directory))
@@ -143,7 +154,7 @@ def _collect(project: Project) -> list[EnvFile]:
             if not ENV_FILE_RE.match(name) or name.endswith((".yml", ".yaml")):
                 continue
             path = directory / name
-            if path in by_path or not path.is_file():
+            if path in by_path or file_problem(path) is not None:
                 continue
             add(path, EXAMPLE if example_target(name) else SIBLING)
     out = list(by_path.values())
@@ -157,9 +168,8 @@ def _collect(project: Project) -> list[EnvFile]:
 
 def _has_bom(path: Path) -> bool:
     try:
-        with open(path, "rb") as fh:
-            return fh.read(3) == b"\xef\xbb\xbf"
-    except OSError:
+        return read_bytes(path, head=3) == b"\xef\xbb\xbf"
+    except UnreadableFile:
         return False
 
 
@@ -167,7 +177,7 @@ def _env_file_targets(project: Project) -> Iterator[tuple[Path, bool, str]]:
     """(absolute path, format raw, service) of every service ``env_file`` entry as
     interpolated, relative paths resolved like Compose (main files against the
     project directory, other files against their own directory)."""
-    main = {p.resolve() for p in project.compose_files}
+    main = {resolve_path(p) for p in project.compose_files}
     paths = {s.display: s.path for s in project.sources.values()}
     for display, root in project.interpolated:
         services = root.get("services") if isinstance(root, Mapping) else None
@@ -176,7 +186,7 @@ def _env_file_targets(project: Project) -> Iterator[tuple[Path, bool, str]]:
         file_path = paths.get(display)
         base = (
             project.directory
-            if file_path is None or file_path.resolve() in main
+            if file_path is None or resolve_path(file_path) in main
             else file_path.parent
         )
         for sname, svc in services.items.items():
@@ -189,8 +199,8 @@ def _env_file_targets(project: Project) -> Iterator[tuple[Path, bool, str]]:
                     fmt = item.get("format")
                     raw = isinstance(fmt, Scalar) and fmt.value == "raw"
                 if isinstance(path_node, Scalar) and isinstance(path_node.value, str):
-                    target = (base / path_node.value).resolve()
-                    if target.is_file():
+                    target = resolve_path(path_node.value, base)
+                    if file_problem(target) is None:
                         yield target, raw, sname
 
 

@@ -18,7 +18,8 @@ The file is JSON, sorted and stable so that it diffs well under version control:
 fingerprint (``composelint.lint.fingerprint``): rule code, path, the content of its
 source line and its occurrence among identical ones, never the line number, so
 inserting lines elsewhere keeps it baselined. ``path``, ``code`` and ``name`` are
-there for readers. Internal errors are never baselined.
+there for readers. What could not be linted (internal errors, unreadable files and
+every other fatal problem) is never baselined: it is reported on every run.
 """
 
 from __future__ import annotations
@@ -52,16 +53,20 @@ def fingerprint_all(
     moved: list[Finding] = []
     relsources: dict[str, SourceFile] = {}
     for f in findings:
-        if f.code in NEVER or f.span is None:
+        if _never(f) or f.span is None:
             moved.append(f)
             continue
         rel = _relative(f.span.path, base, cwd)
         if f.span.path in sources:
             relsources[rel] = sources[f.span.path]
         moved.append(replace(f, span=replace(f.span, path=rel)))
-    prints = fingerprints([m for m in moved if m.code not in NEVER], relsources)
+    prints = fingerprints([m for m in moved if not _never(m)], relsources)
     it = iter(prints)
-    return [None if m.code in NEVER else (next(it), m.span.path if m.span else "") for m in moved]
+    return [None if _never(m) else (next(it), m.span.path if m.span else "") for m in moved]
+
+
+def _never(f: Finding) -> bool:
+    return f.fatal or f.code in NEVER
 
 
 def _relative(display: str, base: Path, cwd: Path) -> str:
@@ -73,12 +78,14 @@ def _relative(display: str, base: Path, cwd: Path) -> str:
         return absolute.as_posix()
 
 
-def read(path: Path) -> frozenset[str]:
-    """The fingerprints a baseline file lists."""
+def read(path: Path, shown: str | None = None) -> frozenset[str]:
+    """The fingerprints a baseline file lists (``shown``: the path as the user gave it)."""
+    from composelint.load.sources import UnreadableFile, read_text
+
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise BaselineError(f"cannot read baseline {path}: {exc.strerror or exc}") from None
+        data = json.loads(read_text(path))
+    except UnreadableFile as exc:
+        raise BaselineError(f"--baseline {shown or path}: {exc}") from None
     except ValueError as exc:
         raise BaselineError(f"{path}: not a composelint baseline (invalid JSON: {exc})") from None
     entries = data.get("findings") if isinstance(data, dict) else None

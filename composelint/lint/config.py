@@ -77,7 +77,9 @@ class ConfigFinder:
         self._cache: dict[Path, Path | None] = {}
 
     def find(self, directory: Path) -> Path | None:
-        start = directory.resolve()
+        from composelint.load.sources import resolve_path
+
+        start = resolve_path(directory)
         walked: list[Path] = []
         found: Path | None = None
         current = start
@@ -96,10 +98,14 @@ class ConfigFinder:
 
 
 def _config_in(directory: Path) -> Path | None:
+    from composelint.load.sources import exists
+
     for name in CONFIG_NAMES:
         path = directory / name
-        if not path.is_file():
+        if not exists(path):
             continue
+        # a configuration that cannot be read (a FIFO, a loop ...) is found, and
+        # loading it says why; a pyproject.toml only counts with a composelint table
         if name != "pyproject.toml" or _has_tool_table(path):
             return path
     return None
@@ -111,9 +117,11 @@ _TOOL_DOTTED = re.compile(r"^\s*tool\s*\.\s*composelint\s*[.=]", re.MULTILINE)
 
 def _has_tool_table(path: Path) -> bool:
     """Whether a pyproject.toml configures composelint (a cheap text check)."""
+    from composelint.load.sources import UnreadableFile, read_text
+
     try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
+        text = read_text(path)
+    except UnreadableFile:
         return False
     return bool(_TOOL_HEADER.search(text) or _TOOL_DOTTED.search(text))
 
@@ -123,9 +131,9 @@ def _has_tool_table(path: Path) -> bool:
 
 def load_config(path: Path, registry: Registry, *, cwd: Path | None = None) -> Config:
     """Read, validate and normalise one configuration file; raises ``ConfigError``."""
-    from composelint.load.sources import UnreadableFile, display_path, read_text
+    from composelint.load.sources import UnreadableFile, display_path, read_text, resolve_path
 
-    shown = display_path(path.resolve(), (cwd or Path.cwd()).resolve())
+    shown = display_path(resolve_path(path), resolve_path(cwd or Path.cwd()))
     try:
         text = read_text(path)
     except UnreadableFile as exc:

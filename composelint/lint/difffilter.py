@@ -67,6 +67,21 @@ class ChangedLines:
         )
 
 
+def read_diff(name: str, cwd: Path) -> str:
+    """The text of ``--diff-file NAME`` (``-``: stdin), through the bounded reader of
+    every input: a FIFO, a device or a binary file is an error, never an empty diff."""
+    import sys
+
+    from composelint.load.sources import UnreadableFile, read_stream, read_text
+
+    try:
+        if name == "-":
+            return read_stream(sys.stdin)
+        return read_text(cwd / name)
+    except UnreadableFile as exc:
+        raise DiffError(f"--diff-file {name}: {exc}") from None
+
+
 def parse(text: str, root: Path) -> ChangedLines:
     """The added and modified lines of a unified diff whose paths are relative to
     ``root``: the ``+`` lines of each hunk (context lines are not changes)."""

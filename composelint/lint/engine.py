@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 import traceback
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from composelint.lint.registry import Registry, RegistryProblem, Rule
 from composelint.model.findings import Finding, Severity, Violation
@@ -16,7 +16,7 @@ INTERNAL_NAME = "internal-error"
 
 
 def internal_error(message: str) -> Finding:
-    return Finding(INTERNAL_CODE, INTERNAL_NAME, Severity.ERROR, message, None)
+    return Finding(INTERNAL_CODE, INTERNAL_NAME, Severity.ERROR, message, None, fatal=True)
 
 
 @dataclass
@@ -38,7 +38,7 @@ class Engine:
         for rule in self.rules:
             findings.extend(self._run(rule, project))
         findings.extend(self.problem_findings(project.problems))
-        return finalize(findings)
+        return finalize(mark_fatal(findings, project.problems))
 
     def _run(self, rule: Rule, project: Project) -> list[Finding]:
         try:
@@ -78,6 +78,7 @@ class Engine:
                         p.related,
                         help=p.help,
                         note=p.note,
+                        fatal=True,
                     )
                 )
             elif (orphans or p.rule not in selected) and (p.fatal or p.rule in selected):
@@ -92,6 +93,7 @@ class Engine:
                         p.related,
                         help=p.help,
                         note=p.note,
+                        fatal=p.fatal,
                     )
                 )
         return out
@@ -111,6 +113,20 @@ def stamp(rule: Rule, v: Violation) -> Finding:
         help=v.help,
         note=v.note,
     )
+
+
+def mark_fatal(findings: list[Finding], problems: Iterable[Problem]) -> list[Finding]:
+    """The findings, those reporting a fatal problem marked ``fatal`` (the rules that
+    report problems yield plain violations)."""
+    keys = {(p.rule, p.message, p.span) for p in problems if p.fatal}
+    if not keys:
+        return findings
+    return [
+        replace(f, fatal=True, severity=Severity.ERROR)
+        if not f.fatal and (f.name, f.message, f.span) in keys
+        else f
+        for f in findings
+    ]
 
 
 def registry_findings(problems: Iterable[RegistryProblem]) -> list[Finding]:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import re
-import sys
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -27,6 +26,7 @@ from composelint.lint.config import Config, ConfigFinder, load_config, unknown_r
 from composelint.lint.engine import INTERNAL_CODE, Engine, exit_code, finalize
 from composelint.lint.registry import Registry, Rule, UnknownSelector
 from composelint.lint.suppress import Directive, Selector, scan
+from composelint.load.sources import resolve_path
 from composelint.model.findings import Edit, Finding, Fix, Severity
 from composelint.model.project import Problem, Project, SourceFile
 from composelint.model.span import Span
@@ -77,7 +77,7 @@ class Settings:
         path = Path(display)
         absolute = path if path.is_absolute() else cwd / path
         try:
-            rel: str | None = absolute.resolve().relative_to(root.resolve()).as_posix()
+            rel: str | None = resolve_path(absolute).relative_to(resolve_path(root)).as_posix()
         except ValueError:
             rel = None
         codes: set[str] = set()
@@ -254,7 +254,7 @@ class Pipeline:
     def _filter(self, findings: Iterable[Finding], settings: Settings) -> list[Finding]:
         out: list[Finding] = []
         for f in findings:
-            if f.code != INTERNAL_CODE:
+            if f.code != INTERNAL_CODE and not f.fatal:  # "could not lint" is always shown
                 severity = settings.severities.get(f.code)
                 if severity is not None and severity is not f.severity:
                     f = replace(f, severity=severity)
@@ -388,15 +388,16 @@ def apply_baseline(
     """Findings not in the baseline at ``path``, and a notice when the file was written
     (it is written when missing or with ``update``: then nothing is reported)."""
     from composelint.lint import baseline
+    from composelint.load.sources import exists, resolve_path
 
-    base = (cwd / path).resolve().parent
+    base = resolve_path(path, cwd).parent
     keys = baseline.fingerprint_all(findings, sources, base, cwd)
-    if update or not (cwd / path).exists():
+    if update or not exists(cwd / path):
         entries = [(k[0], k[1], f) for k, f in zip(keys, findings, strict=True) if k is not None]
         baseline.write(cwd / path, entries)
         kept = [f for k, f in zip(keys, findings, strict=True) if k is None]
         return kept, f"wrote {len(entries)} finding(s) to the baseline {path}"
-    known = baseline.read(cwd / path)
+    known = baseline.read(cwd / path, str(path))
     return [f for k, f in zip(keys, findings, strict=True) if k is None or k[0] not in known], None
 
 
@@ -471,8 +472,12 @@ def build_pipeline(
         Severity(args.fail_on) if args.fail_on else None,
     )
     config = Path(args.config) if args.config else None
-    if config is not None and not (cwd / config).is_file():
-        raise FilterError(f"--config {args.config}: no such file")
+    if config is not None:
+        from composelint.load.sources import file_problem
+
+        reason = file_problem(cwd / config)
+        if reason is not None:
+            raise FilterError(f"--config {args.config}: {reason}")
     try:
         pipeline = Pipeline(
             registry,
@@ -514,7 +519,7 @@ def run_wide(
     except (BaselineError, difffilter.DiffError) as exc:
         raise FilterError(str(exc)) from None
     if changed is not None:
-        out = [f for f in out if changed.keeps(f, pipeline.cwd)]
+        out = [f for f in out if f.fatal or changed.keeps(f, pipeline.cwd)]
     return out, notices
 
 
@@ -525,14 +530,5 @@ def _changed_lines(args: argparse.Namespace, cwd: Path) -> ChangedLines | None:
         return difffilter.from_git(args.diff_base, cwd)
     diff_file: str | None = args.diff_file
     if diff_file is not None:
-        if diff_file == "-":
-            text = sys.stdin.read()
-        else:
-            try:
-                text = (cwd / diff_file).read_text(encoding="utf-8", errors="replace")
-            except OSError as exc:
-                raise difffilter.DiffError(
-                    f"cannot read --diff-file {diff_file}: {exc.strerror or exc}"
-                ) from None
-        return difffilter.from_text(text, cwd)
+        return difffilter.from_text(difffilter.read_diff(diff_file, cwd), cwd)
     return None

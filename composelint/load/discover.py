@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from composelint.load.sources import display_path
+from composelint.load.sources import dir_problem, display_path, exists, file_problem, resolve_path
 from composelint.model.nodes import Mapping, Node
 from composelint.model.project import Problem
 
@@ -158,22 +158,28 @@ def discover(
 ) -> tuple[list[ProjectSpec], list[Problem]]:
     """Projects named by the arguments, and problems with the arguments themselves."""
     problems: list[Problem] = []
-    envs = [(cwd / e).resolve() for e in env_files] or None  # relative to the CWD, like compose
-    pdir = (cwd / project_directory).resolve() if project_directory else None
+    envs = [resolve_path(e, cwd) for e in env_files] or None  # relative to the CWD, like compose
+    pdir = resolve_path(project_directory, cwd) if project_directory else None
     specs: list[ProjectSpec] = []
 
     def unreadable(path: Path, reason: str) -> None:
         shown = display_path(path, cwd)
         problems.append(Problem("file-unreadable", f"{shown}: {reason}", None, fatal=True))
 
+    if pdir is not None and exists(pdir):  # a missing one is created by nobody: Compose allows it
+        reason = dir_problem(pdir)
+        if reason is not None:
+            unreadable(pdir, f"--project-directory: {reason}")
+            return specs, problems
+
     if files:
         resolved = [
-            (cwd / f).resolve() if f != "-" else _stdin_path(stdin_filename, cwd) for f in files
+            resolve_path(f, cwd) if f != "-" else _stdin_path(stdin_filename, cwd) for f in files
         ]
         for f, p in zip(files, resolved, strict=True):
-            if f != "-" and not p.exists():
+            if f != "-" and not exists(p):
                 unreadable(p, "no such file")
-        if any(f != "-" and not p.exists() for f, p in zip(files, resolved, strict=True)):
+        if any(f != "-" and not exists(p) for f, p in zip(files, resolved, strict=True)):
             return specs, problems
         specs.append(
             ProjectSpec(
@@ -199,7 +205,7 @@ def discover(
                 continue
             specs.append(ProjectSpec([p], pdir or p.parent, envs, stdin_text, explicit_files=True))
             continue
-        path = (cwd / arg).resolve()
+        path = resolve_path(arg, cwd)
         if path.is_dir():
             found = projects_in_directory(path)
             if not found:
@@ -219,11 +225,15 @@ def discover(
                 if pdir:
                     spec.project_dir = pdir
             specs.extend(found)
-        elif not path.exists() and not path.is_symlink():
+        elif not exists(path):
             unreadable(path, "no such file or directory")
         elif ENV_FILE_RE.match(path.name) and not COMPOSE_FILE_RE.match(path.name):
             # an env file: lint the project(s) of its directory, else of the nearest
             # parent directory with one (an env_file such as config/app.env)
+            reason = file_problem(path)
+            if reason is not None:  # named, so its reason is said even if no project reads it
+                unreadable(path, f"cannot read file: {reason}")
+                continue
             here = projects_in_directory(path.parent, recursive=False) or _enclosing(path.parent)
             if not here:
                 unreadable(path, "no Compose project in this env file's directory or above")
@@ -289,18 +299,18 @@ def _enclosing(directory: Path) -> list[ProjectSpec]:
 
 
 def _stdin_path(stdin_filename: str | None, cwd: Path) -> Path:
-    return (cwd / (stdin_filename or "compose.yaml")).resolve()
+    return resolve_path(stdin_filename or "compose.yaml", cwd)
 
 
 def _default_project(cwd: Path, pdir: Path | None, envs: list[Path] | None) -> ProjectSpec | None:
     """The project ``docker compose`` finds from ``cwd``: walk up to the first main file."""
-    directory = cwd.resolve()
+    directory = resolve_path(cwd)
     while True:
         main, override = find_default_files(directory)
         if main is not None:
             spec = ProjectSpec([main, *([override] if override else [])], pdir or directory, envs)
-            if directory != cwd.resolve() and envs is None and (cwd / ".env").is_file():
-                spec.cwd_env_file = (cwd / ".env").resolve()
+            if directory != resolve_path(cwd) and envs is None and exists(cwd / ".env"):
+                spec.cwd_env_file = resolve_path(".env", cwd)
             return spec
         if directory.parent == directory:
             return None

@@ -23,7 +23,9 @@ from composelint.model.nodes import Substitution
 from composelint.model.project import EnvVar
 from composelint.model.span import Span
 from composelint.resolve.interpolate import (
+    ExpansionBudget,
     InterpolationSyntaxError,
+    InterpolationTooLarge,
     Locate,
     interpolate_located,
     required_message,
@@ -84,6 +86,7 @@ class EnvSyntaxError:
 
     message: str
     span: Span
+    fatal: bool = False  # a budget was exceeded: the file could not be linted
 
 
 @dataclass
@@ -104,8 +107,11 @@ def parse_env(
     *,
     raw_format: bool = False,
     interpolate_values: bool = True,
+    budget: ExpansionBudget | None = None,
 ) -> EnvFileResult:
     """Parse an env file like Compose.
+
+    ``budget`` bounds what interpolation may produce (shared by a project's files).
 
     ``lookup`` is consulted first when a value refers to a variable (the caller
     passes the OS / project environment); the file's own earlier lines come second.
@@ -116,7 +122,7 @@ def parse_env(
     """
     if text.startswith("\ufeff"):
         text = text[1:]
-    parser = _Parser(text, display_path, lookup, interpolate_values)
+    parser = _Parser(text, display_path, lookup, interpolate_values, budget)
     if raw_format:
         parser.parse_raw()
     else:
@@ -154,7 +160,15 @@ def _go_quote(s: str) -> str:
 
 
 class _Parser:
-    def __init__(self, text: str, path: str, lookup: Lookup, interpolate_values: bool) -> None:
+    def __init__(
+        self,
+        text: str,
+        path: str,
+        lookup: Lookup,
+        interpolate_values: bool,
+        budget: ExpansionBudget | None = None,
+    ) -> None:
+        self.budget = budget
         self.s = text
         self.n = len(text)
         self.path = path
@@ -360,12 +374,14 @@ class _Parser:
             return template, ()
         where = self.span(vstart, vend)
         try:
-            value, subs = interpolate_located(template, self.resolve, locate, where)
+            value, subs = interpolate_located(template, self.resolve, locate, where, self.budget)
         except InterpolationSyntaxError as exc:
+            too_large = isinstance(exc, InterpolationTooLarge)
             self.result.errors.append(
                 EnvSyntaxError(
-                    f"Invalid template: {_go_quote(exc.template)}",
+                    exc.message if too_large else f"Invalid template: {_go_quote(exc.template)}",
                     locate(exc.offset, exc.offset + exc.length) or where,
+                    fatal=too_large,
                 )
             )
             return template, ()

@@ -21,7 +21,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from composelint.load.sources import UnreadableFile, read_text
+from composelint.load.sources import UnreadableFile, read_bytes, read_text, resolve_path
+
+GIT_INDEX_MAX_BYTES = 256 * 1024 * 1024  # the index of a very large repository
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,7 +191,7 @@ def _git_dir(root: Path) -> Path | None:
         return None
     if text.startswith("gitdir:"):
         target = Path(text[len("gitdir:") :].strip())
-        return target if target.is_absolute() else (root / target).resolve()
+        return resolve_path(target, root)
     return None
 
 
@@ -215,9 +217,9 @@ def is_tracked(path: Path, root: Path | None = None) -> bool | None:
 @lru_cache(maxsize=16)
 def _index_paths(index: str, _stamp: int) -> frozenset[str] | None:
     """The paths in a git index file (format versions 2, 3 and 4, SHA-1 or SHA-256)."""
-    try:
-        data = Path(index).read_bytes()
-    except OSError:
+    try:  # bounded and regular-file only, like every read (an index is larger than a file)
+        data = read_bytes(Path(index), max_bytes=GIT_INDEX_MAX_BYTES)
+    except UnreadableFile:
         return None
     if len(data) < 12 or data[:4] != b"DIRC":
         return None

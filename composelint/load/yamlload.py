@@ -49,6 +49,7 @@ from yaml.events import (
     StreamEndEvent,
 )
 
+from composelint import limits
 from composelint.model.findings import Related
 from composelint.model.nodes import Mapping, Node, Scalar, ScalarValue, Sequence
 from composelint.model.span import Span
@@ -263,6 +264,7 @@ class _Open:
         "merge_key_span",
         "node",
         "start",
+        "start_bytes",
         "start_count",
     )
 
@@ -275,6 +277,7 @@ class _Open:
         self.key_spans: dict[str, Span] = node.key_spans if isinstance(node, Mapping) else {}
         self.anchor = anchor
         self.start_count = start_count
+        self.start_bytes = 0  # bytes of scalar text (aliases expanded) before this node
         self.flow = flow
         self.start: Any = None  # (line, col) where the node starts, when already known
         self.key: Any = _EXPECT_KEY
@@ -292,11 +295,14 @@ class _Fatal(Exception):
 class _Builder:
     """Builds the documents of one text from its event stream."""
 
-    def __init__(self, text: str, path: str, max_depth: int, max_nodes: int) -> None:
+    def __init__(
+        self, text: str, path: str, max_depth: int, max_nodes: int, max_alias_bytes: int
+    ) -> None:
         self.text = text
         self.path = path
         self.max_depth = max_depth
         self.max_nodes = max_nodes
+        self.max_alias_bytes = max_alias_bytes
         self.documents: list[Node] = []
         self.problems: list[YamlProblem] = []
         self.stack: list[_Open] = []
@@ -430,9 +436,15 @@ class _Builder:
         path = self.path
         stack = self.stack
         max_depth, max_nodes = self.max_depth, self.max_nodes
-        anchors: dict[str, tuple[Node, int]] = {}
+        # anchor -> (node, its nodes, its bytes of scalar text with aliases expanded)
+        anchors: dict[str, tuple[Node, int, int]] = {}
         empty_documents: list[Span] = []
         count = 0
+        # bytes of scalar text read, aliases counted with what they repeat; and the
+        # part that aliases repeated, bounded by the alias budget (a node count alone
+        # lets a few large strings, aliased many times, cost gigabytes)
+        nbytes = alias_bytes = 0
+        max_alias_bytes = self.max_alias_bytes
         # locals are faster than globals in the loop
         hint, resolve, new_span, new_scalar = _HINT, _resolve_plain, Span, Scalar
         scalar_event, alias_event = ScalarEvent, AliasEvent
@@ -474,8 +486,9 @@ class _Builder:
                     )
                     span = new_span(path, line, col, em.line + 1, em.column + 1)
                 node = new_scalar(value, span, raw=raw, style=style, tag=ntag)
+                nbytes += len(raw) + 1
                 if ev.anchor is not None:
-                    anchors[ev.anchor] = (node, 1)
+                    anchors[ev.anchor] = (node, 1, len(raw) + 1)
                 wspan = span
                 if count > max_nodes:
                     raise self.fatal(f"too many YAML nodes (more than {max_nodes})", span)
@@ -495,7 +508,11 @@ class _Builder:
                 node.span = span
                 wspan = span
                 if frame.anchor is not None:
-                    anchors[frame.anchor] = (node, count - frame.start_count)
+                    anchors[frame.anchor] = (
+                        node,
+                        count - frame.start_count,
+                        nbytes - frame.start_bytes,
+                    )
             elif cls is mapping_start or cls is sequence_start:
                 if len(stack) > max_depth:
                     raise self.fatal(
@@ -509,6 +526,7 @@ class _Builder:
                 frame = _Open(
                     Mapping(tag=ntag) if is_map else Sequence(tag=ntag), ev.anchor, count, flow
                 )
+                frame.start_bytes = nbytes
                 count += 1
                 if count > max_nodes:
                     raise self.fatal(
@@ -533,11 +551,17 @@ class _Builder:
                     if any(f.anchor == ev.anchor for f in stack[1:]):
                         raise self.fatal(f"anchor '{ev.anchor}' value contains itself", wspan)
                     raise self.fatal(f"unknown anchor '{ev.anchor}' referenced", wspan)
-                node, size = entry
+                node, size, size_bytes = entry
                 count += size
+                nbytes += size_bytes
+                alias_bytes += size_bytes
                 if count > max_nodes:
                     raise self.fatal(
                         f"too many YAML nodes (more than {max_nodes}) after alias expansion", wspan
+                    )
+                if alias_bytes > max_alias_bytes:
+                    raise self.fatal(
+                        f"aliases repeat more than {max_alias_bytes} bytes of YAML text", wspan
                     )
             elif cls is DocumentStartEvent:
                 anchors = {}
@@ -670,7 +694,12 @@ def _position(text: str, index: int) -> tuple[int, int]:
 
 
 def load_yaml(
-    text: str, display_path: str, *, max_depth: int = 200, max_nodes: int = 1_000_000
+    text: str,
+    display_path: str,
+    *,
+    max_depth: int = limits.MAX_YAML_DEPTH,
+    max_nodes: int = limits.MAX_YAML_NODES,
+    max_alias_bytes: int = limits.MAX_ALIAS_BYTES,
 ) -> YamlLoadResult:
     """Parse ``text`` (every YAML document in it) into located node trees.
 
@@ -688,7 +717,7 @@ def load_yaml(
             [],
             [YamlProblem("yaml-syntax", message, Span.point(display_path, line, col), fatal=True)],
         )
-    builder = _Builder(text, display_path, max_depth, max_nodes)
+    builder = _Builder(text, display_path, max_depth, max_nodes, max_alias_bytes)
     parser = _PARSER(text)
     # The tree is many long-lived objects and no reference cycles: pausing the cyclic
     # GC (which would traverse the growing tree again and again) saves ~40% of the time.

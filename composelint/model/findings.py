@@ -69,6 +69,9 @@ class Finding:
     fix: Fix | None = None
     help: str | None = field(default=None, kw_only=True)  # the fix, in words
     note: str | None = field(default=None, kw_only=True)  # why: the runtime error
+    # "could not lint" (a fatal problem, an internal error): exit 2, never baselined,
+    # suppressed or filtered out by a diff, whatever the configuration says
+    fatal: bool = field(default=False, kw_only=True)
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         s = self.span

@@ -427,6 +427,33 @@ def _without_nested_extensions(model: dict[str, Any]) -> dict[str, Any]:
     return {k: (v if k.startswith("x-") else strip(v)) for k, v in model.items()}
 
 
+def output_problem(model: dict[str, Any], read_chars: int) -> str | None:
+    """Why the model is not printed, or None: what ``config`` prints is bounded by a
+    multiple of what it read (``composelint.limits``), however far aliases and
+    interpolation expanded it. Estimated before rendering, which would cost more."""
+    from composelint import limits
+
+    bound = limits.OUTPUT_FACTOR * read_chars + limits.OUTPUT_SLACK
+    size, stack = 0, [model]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            size += sum(len(str(k)) + 4 for k in value)
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            size += 4 * len(value)
+            stack.extend(value)
+        else:
+            size += len(str(value)) + 1
+        if size > bound:
+            return (
+                f"the resolved project is larger than {bound} characters "
+                f"({limits.OUTPUT_FACTOR} times the {read_chars} read, plus "
+                f"{limits.OUTPUT_SLACK}): not printed"
+            )
+    return None
+
+
 def render_config(model: dict[str, Any], fmt: str = "yaml", *, show_secrets: bool = False) -> str:
     """The model as ``docker compose config`` prints it, secrets masked unless asked."""
     if not show_secrets:

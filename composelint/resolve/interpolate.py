@@ -22,8 +22,10 @@ import contextlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
+from composelint import limits
 from composelint.model.nodes import Scalar, Substitution
 from composelint.model.project import EnvVar
 from composelint.model.span import Span
@@ -36,10 +38,24 @@ _LETTER = "_a-zA-Z\u017f\u212a"
 _NAMED = re.compile(f"[{_LETTER}][{_LETTER}0-9]*")
 # ``.`` does not cross a newline, exactly like Go's default.
 _BRACED = re.compile(f"([{_LETTER}][{_LETTER}0-9]*)(?:(:?[-+?])(.*))?}}")
+# the name and operator of a braced expression; its end is found by _Scan.braced
+_BRACED_HEAD = re.compile(f"([{_LETTER}][{_LETTER}0-9]*)(:?[-+?])?")
 _BRACES = re.compile(r"[{}]")
-_MAX_DEPTH = 100  # nesting of defaults inside defaults
+_MAX_DEPTH = limits.MAX_INTERPOLATION_DEPTH  # nesting of defaults inside defaults
+_MAX_QUOTED = 100  # characters of a bad expression quoted in a message
 
 Operator = Literal["", ":-", "-", ":?", "?", ":+", "+"]
+
+
+class ExpansionBudget:
+    """Bytes that interpolation may still produce, shared by every value of a project:
+    a ``.env`` whose lines each repeat the previous variable twice doubles at every
+    line, and many values repeating one large variable multiply it."""
+
+    __slots__ = ("remaining",)
+
+    def __init__(self, total: int = limits.MAX_TOTAL_EXPANDED_BYTES) -> None:
+        self.remaining = total
 
 
 class InterpolationSyntaxError(Exception):
@@ -86,21 +102,78 @@ class Expression:
 Locate = Callable[[int, int], Span | None]
 
 
+class InterpolationTooLarge(InterpolationSyntaxError):
+    """The interpolated value would exceed the expansion budget (``composelint.limits``)."""
+
+
 class _Scan:
     """State of one interpolation (or one expression search) over a string."""
 
-    __slots__ = ("find", "found", "locate", "resolve", "subs", "text", "where")
+    __slots__ = (
+        "_line",
+        "_pairs",
+        "budget",
+        "find",
+        "found",
+        "locate",
+        "resolve",
+        "size",
+        "subs",
+        "text",
+        "where",
+    )
 
     def __init__(
-        self, text: str, resolve: Resolver | None, locate: Locate | None, where: Span | None
+        self,
+        text: str,
+        resolve: Resolver | None,
+        locate: Locate | None,
+        where: Span | None,
+        budget: ExpansionBudget | None = None,
     ) -> None:
         self.text = text
+        self.budget = budget or ExpansionBudget()
+        self.size = 0  # bytes substituted into this value so far
         self.resolve = resolve
         self.locate = locate
         self.where = where
         self.subs: list[Substitution] = []
         self.found: list[Expression] = []
         self.find = resolve is None
+        # (scan start, end bound, line end, last "}" before it) of the line scanned
+        self._line: tuple[int, int, int, int] = (-1, -1, -1, -1)
+        self._pairs: dict[int, int] | None = None  # "{" -> its balancing "}", see below
+
+    def first_brace_closing(self, start: int, end: int) -> int:
+        """:func:`_first_brace_closing` from the ``$`` at ``start``, in constant time
+        after one pass over the text (nested defaults are not rescanned per level)."""
+        if self._pairs is None:
+            self._pairs = _brace_pairs(self.text)
+        close = self._pairs.get(start + 1, -1)
+        return close if close < end else -1
+
+    def braced(self, pos: int, end: int) -> _Braced | None:
+        """What ``_BRACED.match(text, pos, end)`` finds, in time independent of the
+        line's length: an operator expression first extends to the last ``}`` of its
+        line, found once per line (a line of 5000 expressions is not scanned 5000 times)."""
+        text = self.text
+        head = _BRACED_HEAD.match(text, pos, end)
+        if head is None:
+            return None
+        name_end = head.end(1)
+        if head.group(2) is None:
+            if name_end < end and text[name_end] == "}":
+                return _Braced(head.group(1), None, name_end, name_end + 1)
+            return None
+        start, bound, line_end, last = self._line
+        if bound != end or not start <= pos < line_end:
+            line_end = text.find("\n", pos, end)
+            line_end = end if line_end < 0 else line_end
+            last = text.rfind("}", pos, line_end)
+            self._line = (pos, end, line_end, last)
+        if last < head.end():
+            return None
+        return _Braced(head.group(1), head.group(2), head.end(), last + 1)  # type: ignore[arg-type]
 
     def span(self, start: int, end: int) -> Span | None:
         return self.locate(start, end) if self.locate is not None else None
@@ -126,7 +199,7 @@ class _Scan:
                 out.append("$")
                 i = j + 2
             elif nxt == "{":
-                m = _BRACED.match(text, j + 2, end)
+                m = self.braced(j + 2, end)
                 if m is None:
                     if self.find:
                         close = text.find("}", j + 2, end)
@@ -137,27 +210,48 @@ class _Scan:
                         i = j + 2
                         continue
                     raise _invalid(text, j, end, text[tmpl_start:tmpl_end])
-                if m.group(2) is None:
-                    out.append(self.lookup(m.group(1), j, m.end(), braced=True))
-                    i = m.end()
+                if m.op is None:
+                    out.append(self.lookup(m.name, j, m.end, braced=True))
+                    i = m.end
                     continue
-                if text.find("{", j + 2, m.end()) < 0:  # the usual case
-                    close = text.find("}", m.start(3), m.end())
+                if text.find("{", j + 2, m.end) < 0:  # the usual case
+                    close = text.find("}", m.arg_start, m.end)
                 else:
-                    close = _first_brace_closing(text, j, m.end())
-                expr_end = close + 1 if close >= 0 else m.end()
-                if expr_end < m.end():
-                    tmpl_start, tmpl_end, rest_end = expr_end, m.end(), m.end()
+                    close = self.first_brace_closing(j, m.end)
+                expr_end = close + 1 if close >= 0 else m.end
+                if expr_end < m.end:
+                    tmpl_start, tmpl_end, rest_end = expr_end, m.end, m.end
                 out.append(self.operator(m, j, expr_end, depth))
                 i = expr_end
             else:
-                m = _NAMED.match(text, j + 1, end)
-                if m is None:
+                named = _NAMED.match(text, j + 1, end)
+                if named is None:
                     out.append("$")
                     i = j + 1
                 else:
-                    out.append(self.lookup(m.group(0), j, m.end(), braced=False))
-                    i = m.end()
+                    out.append(self.lookup(named.group(0), j, named.end(), braced=False))
+                    i = named.end()
+
+    def charge(self, value: str, start: int, end: int) -> str:
+        """``value``, once its length is within the value's and the project's budget."""
+        n = len(value)
+        if n:
+            self.size += n
+            self.budget.remaining -= n
+            if self.size > limits.MAX_EXPANDED_BYTES or self.budget.remaining < 0:
+                limit = (
+                    f"{limits.MAX_EXPANDED_BYTES} bytes for one value"
+                    if self.size > limits.MAX_EXPANDED_BYTES
+                    else f"{limits.MAX_TOTAL_EXPANDED_BYTES} bytes for the project"
+                )
+                raise InterpolationTooLarge(
+                    f"interpolation expands beyond the limit of {limit} "
+                    "(a variable repeated too often): the value is not expanded",
+                    start,
+                    end - start,
+                    self.text[start:end][:_MAX_QUOTED],
+                )
+        return value
 
     def lookup(self, name: str, start: int, end: int, *, braced: bool) -> str:
         expr_text = self.text[start:end]
@@ -174,12 +268,12 @@ class _Scan:
             )
             return ""
         self.subs.append(Substitution(name, var.source, var.value, var.span, expr_text, expr_span))
-        return var.value
+        return self.charge(var.value, start, end)
 
-    def operator(self, m: re.Match[str], start: int, end: int, depth: int) -> str:
-        name: str = m.group(1)
-        op: Operator = m.group(2)  # type: ignore[assignment]
-        arg_start, arg_end = m.start(3), end - 1
+    def operator(self, m: _Braced, start: int, end: int, depth: int) -> str:
+        name = m.name
+        op: Operator = m.op or ""
+        arg_start, arg_end = m.arg_start, end - 1
         expr_text = self.text[start:end]
         expr_span = self.span(start, end)
         if depth >= _MAX_DEPTH:
@@ -239,7 +333,41 @@ class _Scan:
         else:  # ${UNSET:+x} / ${UNSET+x}: empty, and no warning from Compose
             sub = Substitution(name, "unset", "", expr_span or self.where, expr_text, expr_span)
         self.subs.insert(index, sub)
-        return sub.value or ""
+        return self.charge(sub.value or "", start, end)
+
+
+@dataclass(frozen=True, slots=True)
+class _Braced:
+    """A braced expression's name, operator (None: ``${NAME}``), where the text after
+    the operator starts and where the match ends (after the line's last ``}``)."""
+
+    name: str
+    op: Operator | None
+    arg_start: int
+    end: int
+
+
+def _brace_pairs(text: str) -> dict[int, int]:
+    """Every counted ``{`` of ``text`` and the ``}`` that balances it, under the rule of
+    :func:`_first_brace_closing` (a counted ``{`` hides the character after it).
+
+    One pass from the start gives the answer for every start at a ``$``: whether a
+    brace is hidden depends only on the run of ``{`` right before it, which a ``$``
+    ends, and the balancing brace of a ``{`` does not depend on what precedes it."""
+    pairs: dict[int, int] = {}
+    stack: list[int] = []
+    hidden = -1
+    for m in _BRACES.finditer(text):
+        p = m.start()
+        if p == hidden:
+            continue
+        if text[p] == "}":
+            if stack:
+                pairs[stack.pop()] = p
+        else:
+            stack.append(p)
+            hidden = p + 1
+    return pairs
 
 
 def _first_brace_closing(text: str, start: int, end: int) -> int:
@@ -272,6 +400,8 @@ def _invalid(text: str, start: int, end: int, template: str) -> InterpolationSyn
     close = text.find("}", start + 2, line_end)
     stop = close + 1 if close >= 0 else line_end
     bad = text[start:stop]
+    if len(bad) > _MAX_QUOTED:
+        bad = bad[:_MAX_QUOTED] + "..."
     return InterpolationSyntaxError(
         f'invalid interpolation format "{bad}"; you may need to escape any $ with another $',
         start,
@@ -315,16 +445,23 @@ def _line_locator(where: Span) -> Locate:
 
 
 def interpolate_located(
-    text: str, resolve: Resolver, locate: Locate | None, where: Span | None
+    text: str,
+    resolve: Resolver,
+    locate: Locate | None,
+    where: Span | None,
+    budget: ExpansionBudget | None = None,
 ) -> tuple[str, tuple[Substitution, ...]]:
     """:func:`interpolate` with an arbitrary mapping from offsets in ``text`` to source
-    spans (``.env`` values, whose escapes and line breaks break the 1:1 mapping)."""
-    scan = _Scan(text, resolve, locate, where)
+    spans (``.env`` values, whose escapes and line breaks break the 1:1 mapping).
+    ``budget`` is shared by the values of a project (raises :class:`InterpolationTooLarge`)."""
+    scan = _Scan(text, resolve, locate, where, budget)
     result = scan.run(0, len(text))
     return result, tuple(scan.subs)
 
 
-def interpolate_scalar(node: Scalar, resolve: Resolver) -> Scalar:
+def interpolate_scalar(
+    node: Scalar, resolve: Resolver, budget: ExpansionBudget | None = None
+) -> Scalar:
     """The interpolated copy of a string scalar (``node`` itself when it has no ``$``).
 
     The copy keeps span, style and tag, holds the original text in ``raw`` and the
@@ -343,7 +480,7 @@ def interpolate_scalar(node: Scalar, resolve: Resolver) -> Scalar:
             locate = _line_locator(
                 Span(where.path, where.line, where.col + quote, where.line, where.end_col)
             )
-    value, subs = interpolate_located(text, resolve, locate, where)
+    value, subs = interpolate_located(text, resolve, locate, where, budget)
     return Scalar(value, node.span, raw=text, style=node.style, subs=subs, tag=node.tag)
 
 
@@ -352,10 +489,16 @@ def find_expressions(text: str) -> list[Expression]:
     without looking anything up; ``$$`` escapes are skipped. Never raises."""
     if "$" not in text:
         return []
+    return list(_find_expressions(text))
+
+
+@lru_cache(maxsize=4096)
+def _find_expressions(text: str) -> tuple[Expression, ...]:
+    """Cached: the rules ask about every occurrence of a value YAML aliases repeat."""
     scan = _Scan(text, None, None, None)
     with contextlib.suppress(InterpolationSyntaxError):  # only "nested too deeply"
         scan.run(0, len(text))
-    return sorted(scan.found, key=lambda e: e.offset)
+    return tuple(sorted(scan.found, key=lambda e: e.offset))
 
 
 def _required_parts(sub: Substitution) -> tuple[str, str] | None:

@@ -19,9 +19,17 @@ from collections.abc import Mapping as AbcMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from composelint import limits
 from composelint.load.discover import ProjectSpec
 from composelint.load.dotenv import parse_env
-from composelint.load.sources import UnreadableFile, display_path, read_text
+from composelint.load.sources import (
+    UnreadableFile,
+    dir_problem,
+    display_path,
+    exists,
+    read_text,
+    resolve_path,
+)
 from composelint.load.yamlload import YamlTimestamp, load_yaml
 from composelint.model.findings import Related, Severity
 from composelint.model.nodes import Mapping, Node, Scalar, Sequence, Substitution
@@ -35,7 +43,9 @@ from composelint.resolve.canonical import (
     used_volumes,
 )
 from composelint.resolve.interpolate import (
+    ExpansionBudget,
     InterpolationSyntaxError,
+    InterpolationTooLarge,
     interpolate_scalar,
     required_message,
 )
@@ -79,11 +89,19 @@ class _Resolver:
         self.interpolated: list[tuple[str, Node]] = []
         self.env: dict[str, EnvVar] = {}
         self.env_files: list[Path] = []
+        self.budget = ExpansionBudget()  # what interpolation may produce, all files together
+        self._memo: dict[tuple[int, bool], tuple[Node, Node]] = {}  # see interpolate()
+        self._memo_env: tuple[int, int] = (0, 0)
         self._file_cache: dict[Path, list[Node] | None] = {}
         # editor buffers and stdin replace the files on disk
         self.overrides: dict[Path, str] = {**options.overrides, **spec.overrides}
         self.env_file_origins: dict[tuple[str, str], Span] = {}
         self._extends_docs: dict[Path, _Doc] = {}
+        # services with their extends applied, by (id of their document root, name);
+        # the root is kept so that its id stays unique
+        self._extended: dict[tuple[int, str], tuple[Mapping, Mapping]] = {}
+        # included models, loaded once per (files, project directory, environment)
+        self._included: dict[tuple[object, ...], Mapping | None] = {}
         self.shadowed_env: list[tuple[str, str, Span | None, Span | None]] = []
 
     # -- helpers -----------------------------------------------------------
@@ -105,10 +123,6 @@ class _Resolver:
         self.problems.append(
             Problem(rule, message, span, related, fatal, severity, help=help, note=note)
         )
-
-    def is_file(self, path: Path) -> bool:
-        """A file exists for this lint: on disk, or as an editor buffer / stdin."""
-        return path in self.overrides or path.is_file()
 
     def read(
         self, path: Path, kind: str, *, origin: Span | None = None, rule: str = "file-unreadable"
@@ -182,37 +196,77 @@ class _Resolver:
         if spec.env_files is not None:
             files = list(spec.env_files)
             for f in files:
-                if not self.is_file(f):
+                if f not in self.overrides and not exists(f):
                     shown = self.show(f)
                     self.problem(
                         "file-unreadable", f"couldn't find env file: {shown}", None, fatal=True
                     )
-            files = [f for f in files if self.is_file(f)]
+            # what exists but cannot be read (a FIFO, a loop ...) is reported by read()
+            files = [f for f in files if f in self.overrides or exists(f)]
         else:
             disabled = opts.use_shell_env and opts.shell_env.get(
                 "COMPOSE_DISABLE_ENV_FILE", ""
             ) not in ("", "0", "false")
             default = spec.project_dir / ".env"
-            files = [] if disabled or not self.is_file(default) else [default]
-            if spec.cwd_env_file is not None and spec.cwd_env_file != default:
-                files.append(spec.cwd_env_file)  # read last: the CWD's value wins
+            files = [] if disabled or not self.usable_default_env(default) else [default]
+            cwd_env = spec.cwd_env_file
+            if cwd_env is not None and cwd_env != default and self.usable_default_env(cwd_env):
+                files.append(cwd_env)  # read last: the CWD's value wins
         for f in files:
             text = self.read(f, "env")
             if text is None:
                 continue
             self.env_files.append(f)
             shown = self.show(f)
-            result = parse_env(text, shown, self.lookup)
+            result = parse_env(text, shown, self.lookup, budget=self.budget)
             for err in result.errors:
-                self.problem("env-syntax", err.message, err.span, fatal=False)
+                self.problem("env-syntax", err.message, err.span, fatal=err.fatal)
             for key, entry in result.values().items():
                 if key in shell_keys or entry.value is None:
                     continue
                 self.env[key] = EnvVar(key, entry.value, "env", entry.value_span)
 
+    def usable_default_env(self, path: Path) -> bool:
+        """Whether a default ``.env`` (one nobody named) is to be read: a missing one
+        is not; one that exists but cannot be read (a FIFO, a device, a symlink loop,
+        no permission) is, so that reading it reports why. Compose ignores a default
+        ``.env`` that is a directory (compose-go ``GetEnvFromFile``; verified with
+        ``docker compose config``): a warning, since no variable comes from it."""
+        if path in self.overrides:
+            return True
+        if not exists(path):
+            return False
+        if dir_problem(path) is None:
+            self.problem(
+                "file-unreadable",
+                f"{self.show(path)} is a directory: docker compose ignores it, "
+                "so no variable is read from it",
+                None,
+                severity=Severity.WARNING,
+            )
+            return False
+        return True
+
     # -- interpolation -----------------------------------------------------
     def interpolate(self, node: Node, *, in_extension: bool = False) -> Node:
-        """A copy of ``node`` with every string value interpolated (keys never are)."""
+        """A copy of ``node`` with every string value interpolated (keys never are).
+
+        A node that YAML aliases repeat is one object: it is interpolated once per
+        environment, and its copy is shared the same way (an anchor aliased 400
+        times costs one interpolation, not 400)."""
+        env_key = (id(self.env), len(self.env))
+        if self._memo_env != env_key:
+            self._memo.clear()
+            self._memo_env = env_key
+        key = (id(node), in_extension)
+        memo = self._memo.get(key)
+        if memo is not None:
+            return memo[1]
+        result = self._interpolate(node, in_extension)
+        self._memo[key] = (node, result)  # the node is kept so that its id stays unique
+        return result
+
+    def _interpolate(self, node: Node, in_extension: bool) -> Node:
         if isinstance(node, Scalar):
             if isinstance(node.value, YamlTimestamp) and not in_extension:
                 self.problem(
@@ -227,10 +281,13 @@ class _Resolver:
             if not isinstance(node.value, str) or "$" not in node.value:
                 return node
             try:
-                result = interpolate_scalar(node, self.lookup)
+                result = interpolate_scalar(node, self.lookup, self.budget)
             except InterpolationSyntaxError as exc:
                 self.problem(
-                    "interpolation-syntax", exc.message, _offset_span(node, exc.offset, exc.length)
+                    "interpolation-syntax",
+                    exc.message,
+                    _offset_span(node, exc.offset, exc.length),
+                    fatal=isinstance(exc, InterpolationTooLarge),
                 )
                 return node
             for sub in result.subs:
@@ -286,7 +343,7 @@ class _Resolver:
                 if "COMPOSE_PATH_SEPARATOR" in self.env
                 else ":"
             )
-            files = [(spec.project_dir / f).resolve() for f in compose_file.value.split(sep) if f]
+            files = [resolve_path(f, spec.project_dir) for f in compose_file.value.split(sep) if f]
 
         raw_docs: list[tuple[Path, list[Node]]] = []
         for f in files:
@@ -305,7 +362,7 @@ class _Resolver:
             for raw in docs:
                 assert isinstance(raw, Mapping)
                 doc = _Doc(self.show(f), f, self.interpolated_doc(raw), spec.project_dir)
-                part = self.load_model(doc, include_stack=(f.resolve(),))
+                part = self.load_model(doc, include_stack=(resolve_path(f),))
                 self.merge_into(model, part)
         return self.finish(model, name)
 
@@ -343,7 +400,7 @@ class _Resolver:
             for sname, snode in services_node.items.items():
                 if not isinstance(snode, Mapping):
                     continue  # the schema rule reports it
-                services.set(sname, self.service_with_extends(sname, snode, doc, (), include_stack))
+                services.set(sname, self.service_with_extends(sname, snode, doc, include_stack))
         for key, value in doc.root.items.items():
             if key == "services":
                 part.set(key, services, doc.root.key_spans.get(key))
@@ -389,35 +446,67 @@ class _Resolver:
         return var.value if var else None
 
     def service_with_extends(
-        self,
-        name: str,
-        svc: Mapping,
-        doc: _Doc,
-        chain: tuple[tuple[Path, str], ...],
-        include_stack: tuple[Path, ...],
+        self, name: str, svc: Mapping, doc: _Doc, include_stack: tuple[Path, ...]
     ) -> Mapping:
-        local = self.canonical(name, svc, doc.working_dir)
-        ext = svc.get("extends")
-        if ext is None:
-            return local
-        local.pop("extends")
+        """The service with its ``extends`` chain applied.
+
+        Iterative (a chain of any length costs no stack) and memoised per document
+        and service, so that N services extending one another cost N merges, not N².
+        """
+        chain: list[tuple[str, Mapping, _Doc, Mapping]] = []  # (name, raw, doc, local)
+        seen: set[tuple[Path, str]] = set()
+        cyclic = False
+        base: Mapping | None = None  # the resolved service the chain's top extends
+        while True:
+            memo = self._extended.get((id(doc.root), name))
+            if memo is not None and chain:
+                base = memo[1]
+                break
+            local = self.canonical(name, svc, doc.working_dir)
+            chain.append((name, svc, doc, local))
+            ext = svc.get("extends")
+            if ext is None:
+                break
+            local.pop("extends")
+            here = (doc.path, name)
+            if here in seen:
+                names = " -> ".join(n for n, *_ in chain)
+                self.problem("extends-failed", f"circular extends: {names}", ext.span, fatal=True)
+                cyclic = True
+                break
+            seen.add(here)
+            target = self.extends_target(name, ext, doc)
+            if target is None:
+                break
+            name, svc, doc = target
+        result = base
+        for cname, _raw, cdoc, local in reversed(chain):
+            if result is None:
+                result = local
+            else:
+                result = _copy_mapping(result)
+                merge_service(result, local)
+                result.span = local.span
+            if not cyclic:  # a cycle's result depends on where it was entered
+                self._extended[(id(cdoc.root), cname)] = (cdoc.root, result)
+        assert result is not None
+        return result
+
+    def extends_target(self, name: str, ext: Node, doc: _Doc) -> tuple[str, Mapping, _Doc] | None:
+        """The service ``ext`` names (its name, raw mapping and document), or None
+        after reporting why there is none (a malformed ``extends`` is the schema's)."""
         base_name, base_file = _extends_target(ext)
         if base_name is None:
-            return local  # malformed extends: the schema rule reports it
-        here = (doc.path.resolve(), name)
-        if here in chain:
-            cycle = " -> ".join(f"{s}" for _, s in (*chain, here))
-            self.problem("extends-failed", f"circular extends: {cycle}", ext.span, fatal=True)
-            return local
+            return None
         if base_file is None:
             base_doc = doc
         else:
-            path = (doc.path.parent / base_file).resolve()
+            path = resolve_path(base_file, doc.path.parent)
             cached = self._extends_docs.get(path)
             if cached is None:
                 docs = self.load_documents(path, origin=ext.span, rule="extends-failed")
                 if not docs:
-                    return local
+                    return None
                 merged = Mapping()
                 for raw in docs:
                     assert isinstance(raw, Mapping)
@@ -435,14 +524,8 @@ class _Resolver:
                 ext.span,
                 fatal=True,
             )
-            return local
-        resolved_base = self.service_with_extends(
-            base_name, base, base_doc, (*chain, here), include_stack
-        )
-        result = _copy_mapping(resolved_base)
-        merge_service(result, local)
-        result.span = local.span
-        return result
+            return None
+        return base_name, base, base_doc
 
     # -- include -------------------------------------------------------------
     def load_include(
@@ -458,7 +541,7 @@ class _Resolver:
             paths = _scalars(p)
             pd = entry.get("project_directory")
             if isinstance(pd, Scalar) and pd.value:
-                project_dir = (doc.working_dir / str(pd.value)).resolve()
+                project_dir = resolve_path(str(pd.value), doc.working_dir)
             env_files = _scalars(entry.get("env_file"))
         if not paths:
             return None
@@ -472,8 +555,17 @@ class _Resolver:
                     note="its services were not linted",
                 )
                 return None
-        files = [(doc.working_dir / str(p.value)).resolve() for p in paths]
+        files = [resolve_path(str(p.value), doc.working_dir) for p in paths]
         for f, p in zip(files, paths, strict=True):
+            if len(include_stack) >= limits.MAX_INCLUDE_DEPTH:
+                self.problem(
+                    "include-failed",
+                    f"include nested deeper than {limits.MAX_INCLUDE_DEPTH} levels: "
+                    f"{self.show(f)} was not loaded",
+                    p.span,
+                    fatal=True,
+                )
+                return None
             if f in include_stack:
                 chain = " -> ".join(self.show(x) for x in (*include_stack, f))
                 self.problem(
@@ -484,22 +576,42 @@ class _Resolver:
                     note=f"the include chain is {chain}",
                 )
                 return None
-            if not (f in self.overrides or f.exists()):
+            if not (f in self.overrides or exists(f)):
                 self.problem(
                     "include-failed", f"included file {self.show(f)} not found", p.span, fatal=True
                 )
                 return None
         pdir = project_dir or files[0].parent
-        # the included project's environment: its env file, with the parent's on top
-        saved, saved_extends = self.env, self._extends_docs
-        self.env = dict(saved)
-        self._extends_docs = {}  # interpolated with another environment in here
-        env_paths = [(doc.working_dir / str(e.value)).resolve() for e in env_files] or [
+        env_paths = [resolve_path(str(e.value), doc.working_dir) for e in env_files] or [
             pdir / ".env"
         ]
+        # an include reached twice (a diamond) is loaded once per environment
+        key = (tuple(files), pdir, tuple(env_paths), frozenset(self.env.items()))
+        if key in self._included:
+            cached = self._included[key]
+            return None if cached is None else _copy_mapping(cached)
+        self._included[key] = None  # not yet loaded: a cycle is reported, not looped
+        model = self.load_included(entry, files, pdir, env_paths, bool(env_files), include_stack)
+        self._included[key] = _copy_mapping(model)
+        return model
+
+    def load_included(
+        self,
+        entry: Node,
+        files: list[Path],
+        pdir: Path,
+        env_paths: list[Path],
+        named_env: bool,
+        include_stack: tuple[Path, ...],
+    ) -> Mapping:
+        # the included project's environment: its env file, with the parent's on top
+        saved, saved_extends, saved_extended = self.env, self._extends_docs, self._extended
+        self.env = dict(saved)
+        self._extends_docs = {}  # interpolated with another environment in here
+        self._extended = {}
         for ef in env_paths:
-            if not self.is_file(ef):
-                if env_files:
+            if ef not in self.overrides and not exists(ef):
+                if named_env:
                     self.problem(
                         "include-failed",
                         f"env file {self.show(ef)} not found",
@@ -507,10 +619,15 @@ class _Resolver:
                         fatal=True,
                     )
                 continue
+            if not named_env and not self.usable_default_env(ef):
+                continue
             env_text = self.read(ef, "env")
             if env_text is None:
                 continue
-            result = parse_env(env_text, self.show(ef), self.lookup)
+            result = parse_env(env_text, self.show(ef), self.lookup, budget=self.budget)
+            for err in result.errors:
+                if err.fatal:  # a budget: the others are Compose's business for this file
+                    self.problem("env-syntax", err.message, err.span, fatal=True)
             for key, e in result.values().items():
                 if key not in saved and e.value is not None:
                     self.env[key] = EnvVar(key, e.value, "env", e.value_span)
@@ -523,7 +640,7 @@ class _Resolver:
                     sub = _Doc(self.show(f), f, self.interpolated_doc(raw), pdir)
                     self.merge_into(model, self.load_model(sub, (*include_stack, f)))
         finally:
-            self.env, self._extends_docs = saved, saved_extends
+            self.env, self._extends_docs, self._extended = saved, saved_extends, saved_extended
         model.pop("name")
         services = model.get("services")
         for svc in services.items.values() if isinstance(services, Mapping) else ():
@@ -540,7 +657,9 @@ class _Resolver:
                 continue
             target = part.get(kind)
             if not isinstance(target, Mapping):
-                part.set(kind, section, included.key_spans.get(kind))
+                # a copy: later includes add to it, never to the included model
+                copy = Mapping(dict(section.items), section.span, key_spans=dict(section.key_spans))
+                part.set(kind, copy, included.key_spans.get(kind))
                 continue
             for name, value in section.items.items():
                 if name in target.items:
@@ -711,15 +830,9 @@ class _Resolver:
                 self.problem(
                     "project-invalid", f'unsupported env_file format "{fmt.value}"', fmt.span
                 )
-            if not self.is_file(path):
-                if path.exists():
-                    self.problem(
-                        "env-file-missing",
-                        f"env file {self.show(path)} is not a regular file",
-                        path_node.span,
-                        fatal=True,
-                    )
-                elif is_required and (gate := self.profile_gate(svc)):
+            # what exists but cannot be read (a FIFO, a loop ...) is reported by read()
+            if path not in self.overrides and not exists(path):
+                if is_required and (gate := self.profile_gate(svc)):
                     # Compose only reads it when the profile is active: a warning, not a refusal
                     self.problem(
                         "env-file-missing",
@@ -758,9 +871,9 @@ class _Resolver:
                     return EnvVar(name, str(node.value), "env", node.span)
                 return None
 
-            result = parse_env(text, self.show(path), lookup, raw_format=raw)
+            result = parse_env(text, self.show(path), lookup, raw_format=raw, budget=self.budget)
             for err in result.errors:
-                self.problem("env-syntax", err.message, err.span)
+                self.problem("env-syntax", err.message, err.span, fatal=err.fatal)
             for key, entry in result.values().items():
                 if entry.value is None:
                     continue
@@ -945,13 +1058,13 @@ def _absolute_env_files(node: Node, working_dir: Path) -> Sequence:
     for item in items:
         if isinstance(item, Scalar) and item.value is not None:
             entry = Mapping(span=item.span)
-            entry.set("path", item.derive(str((working_dir / str(item.value)).resolve())))
+            entry.set("path", item.derive(str(resolve_path(str(item.value), working_dir))))
             out.items.append(entry)
         elif isinstance(item, Mapping) and isinstance(item.get("path"), Scalar):
             entry = Mapping(dict(item.items), item.span, key_spans=dict(item.key_spans))
             p = item.get("path")
             assert isinstance(p, Scalar)
-            entry.set("path", p.derive(str((working_dir / str(p.value)).resolve())))
+            entry.set("path", p.derive(str(resolve_path(str(p.value), working_dir))))
             out.items.append(entry)
     return out
 
@@ -968,7 +1081,7 @@ def _with_working_dir(section: Mapping, working_dir: Path) -> Mapping:
             if isinstance(f, Scalar) and f.value is not None:
                 copy.set(
                     "file",
-                    f.derive(str((working_dir / str(f.value)).resolve())),
+                    f.derive(str(resolve_path(str(f.value), working_dir))),
                     node.key_spans.get("file"),
                 )
             out.set(name, copy)

@@ -3,9 +3,11 @@
 ## What it catches
 
 A compose file, `.env` file or `env_file` that composelint cannot read: it does not
-exist (a `-f` file, a path argument), is a directory, FIFO or device, is not
-readable (permission denied), is binary (contains NUL bytes), is not valid UTF-8,
-or is larger than the 8 MiB limit. The message names the file and the reason.
+exist (a `-f` file, a path argument), is a directory, FIFO or device, is a symlink
+loop, is not readable (permission denied), is binary (contains NUL bytes), is not
+valid UTF-8, or is larger than the 8 MiB limit (stdin too). The message names the
+file and the reason. A project `.env` that is a directory is a warning: Compose
+ignores it, so none of its variables are set.
 
 ## Why it matters
 

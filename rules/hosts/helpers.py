@@ -124,7 +124,9 @@ def _compute_siblings(project: Project) -> dict[str, str]:
 
     read = set(project.compose_files)  # extends sources count: their services are not in
     compose = [s.path for s in project.sources.values() if s.kind == "compose"]
-    dirs = sorted({f.parent for f in [*project.compose_files, *compose]} | {project.directory})
+    # never the directory of a file outside the project (an extends.file elsewhere)
+    parents = {f.parent for f in [*project.compose_files, *compose]}
+    dirs = sorted({d for d in parents if d.is_relative_to(project.directory)} | {project.directory})
     out: dict[str, str] = {}
     for d in dirs:
         try:

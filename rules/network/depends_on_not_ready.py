@@ -60,6 +60,7 @@ from pathlib import Path
 
 from composelint.analysis.connections import has_healthcheck
 from composelint.analysis.images import family_facts, image_facts, image_family
+from composelint.load.sources import UnreadableFile, read_text
 from composelint.model.findings import Related, Violation
 from composelint.model.nodes import Mapping, Scalar
 from composelint.model.project import Project
@@ -98,9 +99,9 @@ def _image_has_healthcheck(svc: Mapping) -> bool | None:
         if "://" in context.value or context.value.startswith("git@"):
             return None
         name = str(dockerfile.value) if isinstance(dockerfile, Scalar) else "Dockerfile"
-        try:
-            text = (Path(context.value) / name).read_text(errors="replace")
-        except OSError:
+        try:  # bounded, regular files only: a FIFO Dockerfile must not block the lint
+            text = read_text(Path(context.value) / name)
+        except UnreadableFile:
             return None
         return bool(_HEALTHCHECK.search(text)) or None
     image = svc.get("image")
