@@ -472,7 +472,8 @@ class _Linter:
             if _before(r.end, wanted.start) or _before(wanted.end, r.start):
                 continue
             f = e.finding
-            if f.fix is not None and f.fix.edits:
+            # a fix that moves secret text is not sent: the server prints no secret
+            if f.fix is not None and f.fix.edits and not any(x.sensitive for x in f.fix.edits):
                 changes: dict[str, list[t.TextEdit]] = {}
                 for edit in f.fix.edits:
                     loc = self.location(edit.span, e.result)

@@ -503,7 +503,11 @@ def _compute_connections(project: Project) -> list[Connection]:
     return [c for c in found if not host_allowed(project, c.host)]
 
 
-_URL_IN_TEXT = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://[^\s'\"]+")
+# A match starts only where a run of scheme characters starts (the lookbehind), so
+# a long run of letters without "://" is scanned once, not once per letter.
+_URL_IN_TEXT = re.compile(
+    r"(?<![a-zA-Z0-9+.-])[0-9+.-]*(?P<url>[a-zA-Z][a-zA-Z0-9+.-]*://[^\s'\"]+)"
+)
 
 
 def _from_words(client: str, where: Where, node: Node | None) -> Iterable[Connection]:
@@ -519,8 +523,8 @@ def _from_words(client: str, where: Where, node: Node | None) -> Iterable[Connec
             continue
         text = word.value
         for m in _URL_IN_TEXT.finditer(text):
-            for dest in parse_value(m.group(0)).destinations:
-                span = _host_span(word, dest, m.start())
+            for dest in parse_value(m.group("url")).destinations:
+                span = _host_span(word, dest, m.start("url"))
                 yield Connection(
                     client,
                     None,

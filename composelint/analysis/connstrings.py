@@ -204,12 +204,16 @@ _VOTER_ITEM = re.compile(r"\s*[0-9]+@[^,@/\s]+\s*")
 _PCT_BAD = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _LIBPQ_FIRST = re.compile(r"\s*([a-z_]+)\s*=")
 _LIBPQ_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\s*=\s*")
-_ADO_FIRST = re.compile(r"\s*([A-Za-z][A-Za-z _]*?)\s*=")
+# words separated by whitespace: no two quantifiers compete for the same spaces
+_ADO_FIRST = re.compile(r"\s*([A-Za-z][A-Za-z_]*(?:\s+[A-Za-z_]+)*)\s*=")
 _JDBC_SUB = re.compile(r"[A-Za-z0-9:_.\-]+")
 _JDBC_KV_SECRET = re.compile(r"(?i)(?<![A-Za-z0-9_])(?:password|passwd|pwd)\s*=\s*([^;&\s]*)")
 _ORACLE_RE = re.compile(r"(?i)jdbc:oracle:[A-Za-z0-9]+:")
 _TNS_ADDRESS = re.compile(r"(?i)\(\s*ADDRESS\s*=((?:\s*\([^()]*\))*)\s*\)")
-_TNS_KV = re.compile(r"(?i)\(\s*(HOST|PORT|SERVICE_NAME|SID)\s*=\s*([^()\s]*)\s*\)")
+# the spaces after an empty value belong to the first \s* only (the lookbehind)
+_TNS_KV = re.compile(
+    r"(?i)\(\s*(HOST|PORT|SERVICE_NAME|SID)\s*=\s*([^()\s]*)(?:(?<![\s=])\s*)?\)"
+)
 _SPACE = re.compile(r"\s+")
 _TNS_DB = frozenset({"SERVICE_NAME", "SID"})
 

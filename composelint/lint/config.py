@@ -111,8 +111,8 @@ def _config_in(directory: Path) -> Path | None:
     return None
 
 
-_TOOL_HEADER = re.compile(r"^\s*\[\s*tool\s*\.\s*composelint\s*[\].]", re.MULTILINE)
-_TOOL_DOTTED = re.compile(r"^\s*tool\s*\.\s*composelint\s*[.=]", re.MULTILINE)
+_TOOL_HEADER = re.compile(r"^[ \t]*\[\s*tool\s*\.\s*composelint\s*[\].]", re.MULTILINE)
+_TOOL_DOTTED = re.compile(r"^[ \t]*tool\s*\.\s*composelint\s*[.=]", re.MULTILINE)
 
 
 def _has_tool_table(path: Path) -> bool:
@@ -311,7 +311,10 @@ _BASIC = r'"(?:[^"\\\n]|\\.)*"'
 _LITERAL = r"'[^'\n]*'"
 _KEY_PART = re.compile(rf"\s*({_BARE}|{_BASIC}|{_LITERAL})\s*")
 _HEADER = re.compile(r"^\s*\[\[?(.*?)\]\]?\s*(?:#.*)?$")
-_STRING_OR_COMMENT = re.compile(rf"#[^\n]*|{_BASIC}|{_LITERAL}|[\]}}]")
+# a basic string left open runs to the end of its line: every start succeeds at once,
+# so a line of `\"` is scanned once, not once per quote (such a file is invalid TOML)
+_OPEN_BASIC = r'"(?:[^"\\\n]|\\.)*(?:"|\\?(?=\n|\Z))'
+_STRING_OR_COMMENT = re.compile(rf"#[^\n]*|{_OPEN_BASIC}|{_LITERAL}|[\]}}]")
 
 
 def _key_parts(text: str) -> tuple[list[str], int] | None:

@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 
 from composelint.model.findings import Finding
 from composelint.model.project import SourceFile
-from composelint.output.redact import mask_lines, mask_text
+from composelint.output.redact import MaskedLines, mask_text
 
 _SPACE = re.compile(r"\s+")
 
@@ -33,9 +33,10 @@ def _evidence(finding: Finding, lines: Sequence[str] | None) -> str:
     return _SPACE.sub(" ", lines[span.line - 1]).strip()
 
 
-def _masked(source_text: str | None) -> list[str] | None:
-    # the whole file, so that continuation lines of a secret block are masked too
-    return None if source_text is None else mask_lines(source_text.splitlines())
+def _masked(source_text: str | None) -> Sequence[str] | None:
+    # in the context of the whole file (continuation lines of a secret block), each
+    # line masked when a finding needs it
+    return None if source_text is None else MaskedLines(source_text.splitlines())
 
 
 def _digest(finding: Finding, evidence: str, occurrence: int) -> str:
@@ -55,7 +56,7 @@ def fingerprint(finding: Finding, source_text: str | None, occurrence: int = 0) 
 
 def fingerprints(findings: Sequence[Finding], sources: Mapping[str, SourceFile]) -> list[str]:
     """The fingerprint of every finding (same order), occurrence indices included."""
-    masked: dict[str, list[str] | None] = {}
+    masked: dict[str, Sequence[str] | None] = {}
     seen: dict[tuple[str, str, str], int] = {}
     out: list[str] = []
     for f in findings:

@@ -34,7 +34,7 @@ DOC_SECTIONS = ("What it catches", "Why it matters", "Bad", "Good")
 CODE_RE = re.compile(r"^[A-Z]{2,5}[0-9]{3}$")
 NAME_RE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 _SELECTOR_RE = re.compile(r"^[A-Z]{2,5}[0-9]{0,3}$")
-_HEADING_RE = re.compile(r"^##[ \t]+(.+?)[ \t]*$", re.MULTILINE)
+_HEADING_RE = re.compile(r"^##[ \t]+([^ \t\n](?:.*[^ \t\n])?)[ \t]*$", re.MULTILINE)
 _FENCE_RE = re.compile(r"^```[a-z]+[ \t]*$", re.MULTILINE)
 
 

@@ -38,7 +38,7 @@ Lookup = Callable[[str], EnvVar | None]
 _GO_SPACE = "\t\n\v\f\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 _SKIP_GO_SPACE = re.compile(f"[{_GO_SPACE}]*")
 _SKIP_SPACE = re.compile("[\t\v\f\r \x85\xa0]*")
-_TRAILING_GO_SPACE = re.compile(f"[{_GO_SPACE}]+$")
+_TRAILING_GO_SPACE = re.compile(f"(?<![{_GO_SPACE}])[{_GO_SPACE}]+$")  # from a run's start only
 _EXPORT = re.compile(r"export[\t\n\f\r ]+")  # Go's ^export\s+
 # key characters (ASCII part) and the parser's in-key spaces; other letters and
 # digits are checked one by one

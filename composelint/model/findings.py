@@ -28,10 +28,15 @@ class Related:
 
 @dataclass(frozen=True, slots=True)
 class Edit:
-    """Replace the text covered by ``span`` with ``replacement``."""
+    """Replace the text covered by ``span`` with ``replacement``.
+
+    ``sensitive``: the replacement carries text of a secret (a comment that some
+    readers take as part of a password); reports show it masked, ``--fix`` applies it.
+    """
 
     span: Span
     replacement: str
+    sensitive: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +78,29 @@ class Finding:
     # suppressed or filtered out by a diff, whatever the configuration says
     fatal: bool = field(default=False, kw_only=True)
 
-    def sort_key(self) -> tuple[str, int, int, str, str]:
-        s = self.span
-        return (s.path if s else "", s.line if s else 0, s.col if s else 0, self.code, self.message)
+    def sort_key(self) -> tuple[object, ...]:
+        """A total order: findings that differ only in their related locations, help,
+        note or fix still sort the same way on every run (``set`` order is not stable)."""
+        fix = self.fix
+        s = _span_key(self.span)
+        return (
+            s[:3],  # path, line, column: the order reports have always had
+            self.code,
+            self.message,
+            s[3:],
+            self.severity.rank,
+            self.name,
+            self.help or "",
+            self.note or "",
+            tuple((_span_key(r.span), r.message) for r in self.related),
+            fix is not None,
+            (fix.description, tuple((_span_key(e.span), e.replacement) for e in fix.edits))
+            if fix is not None
+            else ("", ()),
+        )
+
+
+def _span_key(s: Span | None) -> tuple[str, int, int, int, int]:
+    if s is None:
+        return ("", 0, 0, 0, 0)
+    return (s.path, s.line, s.col, s.end_line, s.end_col)

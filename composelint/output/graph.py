@@ -25,6 +25,7 @@ from composelint.analysis.connstrings import VarRole, mask_value
 from composelint.model.findings import Finding, Severity
 from composelint.model.project import Project
 from composelint.model.span import Span
+from composelint.output.redact import mask_text
 
 FORMATS = ("mermaid", "dot")
 # the code families of the connectivity rules (hosts, networks/ports, URLs/credentials)
@@ -118,7 +119,9 @@ def _target(reach: Reachability, c: Connection) -> tuple[str, bool]:
     res = reach.resolve(c.client, c.host)
     if res.target in reach.services and res.via in _RESOLVED:
         return res.target, False
-    host = c.host if c.host in mask_value(c.value) else "****"
+    # a "host" that is part of a password (mysql://root:pw:x/y@db) is not shown
+    shown = c.host in mask_value(c.value) and c.host in mask_text(c.value)
+    host = c.host if shown else "****"
     return (f"{host} (disabled)" if res.via == "disabled" else host), True
 
 

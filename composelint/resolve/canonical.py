@@ -134,7 +134,7 @@ def go_bytes(s: str | int) -> int:
     return int(size * _RAM_UNITS[low[0]])
 
 
-_FLOAT_RE = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?|[+-]?(inf|infinity|nan)", re.I)
+_FLOAT_RE = re.compile(r"[+-]?(\d+(?:\.\d*)?|\.\d+)([eE][+-]?\d+)?|[+-]?(inf|infinity|nan)", re.I)
 
 
 def _go_parse_float(s: str) -> float:

@@ -46,6 +46,7 @@ from composelint.load.dotenv import EnvEntry
 from composelint.model.findings import Edit, Fix, Severity, Violation
 from composelint.model.project import Project
 from composelint.model.span import Span
+from composelint.output.redact import is_secret_key
 
 code = "CMP407"
 name = "env-inline-comment"
@@ -53,6 +54,8 @@ summary = "A # that is a comment for some readers and part of the value for othe
 severity = "warning"
 
 _COMMENT = re.compile(r"[ \t]+#")
+# for search: starting only where a run of blanks starts keeps a long run linear
+_COMMENT_IN_VALUE = re.compile(r"(?<![ \t])[ \t]+#")
 
 
 def check(project: Project) -> Iterator[Violation]:
@@ -64,14 +67,21 @@ def check(project: Project) -> Iterator[Violation]:
 
 
 def _move_comment(ef: EnvFile, entry: EnvEntry, start: int, end: int) -> Fix:
-    """Put the comment text[start:end] (whitespace included) on its own line above."""
+    """Put the comment text[start:end] (whitespace included) on its own line above.
+
+    For a secret variable the comment is part of the secret for some readers: the
+    inserted text is marked sensitive, so that reports mask it."""
     line_start = ef.line_starts[entry.line - 1]
     comment = ef.text[start:end].strip()
     newline = "\r\n" if ef.text[end : end + 2] == "\r\n" else "\n"
     return Fix(
         "move the comment to its own line",
         (
-            Edit(ef.span(line_start, line_start), comment + newline),
+            Edit(
+                ef.span(line_start, line_start),
+                comment + newline,
+                sensitive=is_secret_key(entry.key),
+            ),
             Edit(ef.span(start, end), ""),
         ),
     )
@@ -81,7 +91,7 @@ def _entry(ef: EnvFile, entry: EnvEntry) -> Iterator[Violation]:
     value_start = ef.offset(entry.value_span.line, entry.value_span.col)
     value_end = ef.offset(entry.value_span.end_line, entry.value_span.end_col)
     if ef.raw_format:
-        m = _COMMENT.search(entry.raw_value)
+        m = _COMMENT_IN_VALUE.search(entry.raw_value)
         if m:
             start = value_start + m.start()
             yield Violation(

@@ -39,7 +39,23 @@ name = "env-unquoted-space"
 summary = "An unquoted env file value that contains spaces"
 severity = "warning"
 
-_EXPRESSION = re.compile(r"\$\{[^}]*\}")
+
+def _without_expressions(value: str) -> str:
+    """``value`` without its ``${...}`` expressions (each up to the first ``}``).
+
+    A scan, not a regex substitution: that rescans to the end from every ``${``
+    when no ``}`` follows. Once one ``${`` has no ``}`` after it, no later one has.
+    """
+    out: list[str] = []
+    i = 0
+    while (start := value.find("${", i)) != -1:
+        end = value.find("}", start + 2)
+        if end == -1:
+            break
+        out.append(value[i:start])
+        i = end + 1
+    out.append(value[i:])
+    return "".join(out)
 
 
 def check(project: Project) -> Iterator[Violation]:
@@ -47,7 +63,7 @@ def check(project: Project) -> Iterator[Violation]:
         if ef.raw_format:
             continue  # docker run --env-file semantics: spaces are part of the value
         for entry in ef.assignments():
-            if entry.quote or not re.search(r"[ \t]", _EXPRESSION.sub("", entry.raw_value)):
+            if entry.quote or not re.search(r"[ \t]", _without_expressions(entry.raw_value)):
                 continue
             quote = quote_char(entry.raw_value)
             fix = Fix("quote the value", wrap_edits(entry.value_span, quote)) if quote else None

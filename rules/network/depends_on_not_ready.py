@@ -73,7 +73,7 @@ summary = (
 )
 severity = "warning"
 
-_HEALTHCHECK = re.compile(r"(?im)^\s*HEALTHCHECK\s+(?!NONE\b)")
+_HEALTHCHECK = re.compile(r"(?im)^[ \t]*HEALTHCHECK\s+(?!NONE\b)")
 
 
 def _within(inner: Span | None, outer: Span | None) -> bool:

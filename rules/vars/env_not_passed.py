@@ -82,7 +82,7 @@ def check(project: Project) -> Iterator[Violation]:
 
 
 _HOSTLIKE = re.compile(r"[A-Za-z]")
-_DOCKERIGNORE_ENV = re.compile(r"^\s*(?:\*\*/)?(?:\.env\*?|\*\.env|\.env\.\*)\s*$", re.M)
+_DOCKERIGNORE_ENV = re.compile(r"^[ \t]*(?:\*\*/)?(?:\.env\*?|\*\.env|\.env\.\*)[^\S\n]*$", re.M)
 
 
 def _dirs_visible_to_containers(project: Project) -> list[Path]:

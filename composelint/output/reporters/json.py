@@ -17,7 +17,7 @@ from typing import Any
 
 from composelint import __version__
 from composelint.model.findings import Finding, Fix
-from composelint.output.redact import mask_text
+from composelint.output.redact import mask_text, shown_replacement
 from composelint.output.reporters import Report
 
 
@@ -33,7 +33,7 @@ def _fix(fix: Fix | None) -> dict[str, Any] | None:
                 "column": e.span.col,
                 "end_line": e.span.end_line,
                 "end_column": e.span.end_col,
-                "replacement": mask_text(e.replacement),
+                "replacement": shown_replacement(e),
             }
             for e in fix.edits
         ],

@@ -17,7 +17,7 @@ from typing import Any
 
 from composelint.model.findings import Finding, Severity
 from composelint.model.span import Span
-from composelint.output.redact import mask_text
+from composelint.output.redact import mask_text, shown_replacement
 from composelint.output.reporters import Report, details
 
 SEVERITIES = {Severity.ERROR: "ERROR", Severity.WARNING: "WARNING", Severity.INFO: "INFO"}
@@ -59,7 +59,7 @@ def _diagnostic(f: Finding, cols: _Columns) -> dict[str, Any]:
     out["code"] = {"value": f.code}
     if f.fix is not None and f.span is not None:
         suggestions = [
-            {"range": cols.range(e.span), "text": mask_text(e.replacement)}
+            {"range": cols.range(e.span), "text": shown_replacement(e)}
             for e in f.fix.edits
             if e.span.path == f.span.path
         ]

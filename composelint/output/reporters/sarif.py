@@ -28,7 +28,7 @@ from composelint.lint.engine import INTERNAL_CODE
 from composelint.lint.fingerprint import fingerprints
 from composelint.model.findings import Finding, Fix, Severity
 from composelint.model.span import Span
-from composelint.output.redact import mask_text
+from composelint.output.redact import mask_text, shown_replacement
 from composelint.output.reporters import Report
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -91,7 +91,7 @@ def _fixes(fix: Fix) -> list[dict[str, Any]]:
     changes: dict[str, list[dict[str, Any]]] = {}
     for e in fix.edits:
         changes.setdefault(e.span.path, []).append(
-            {"deletedRegion": region(e.span), "insertedContent": {"text": mask_text(e.replacement)}}
+            {"deletedRegion": region(e.span), "insertedContent": {"text": shown_replacement(e)}}
         )
     return [
         {

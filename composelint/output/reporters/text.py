@@ -14,7 +14,7 @@ from collections import Counter
 
 from composelint.model.findings import Finding, Severity
 from composelint.output.codeframe import RESET, render_frame
-from composelint.output.redact import mask_lines, mask_text
+from composelint.output.redact import MaskedLines, mask_text
 from composelint.output.reporters import Report
 
 _COLORS = {
@@ -48,14 +48,14 @@ class _Renderer:
     def __init__(self, report: Report) -> None:
         self.report = report
         self.color = report.color
-        self._masked: dict[str, list[str]] = {}
+        self._masked: dict[str, MaskedLines] = {}
 
-    def lines(self, path: str) -> list[str] | None:
+    def lines(self, path: str) -> MaskedLines | None:
         if path not in self._masked:
             src = self.report.sources.get(path)
             if src is None or src.text is None:
                 return None
-            self._masked[path] = mask_lines(src.text.splitlines())
+            self._masked[path] = MaskedLines(src.text.splitlines())  # lines masked as shown
         return self._masked[path]
 
     def finding(self, f: Finding) -> list[str]:
