@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import json
 import re
 import threading
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, BinaryIO, Literal
 from urllib.parse import unquote, urlparse
 from urllib.request import url2pathname
 
@@ -46,6 +47,10 @@ if TYPE_CHECKING:
     from pygls.lsp.server import LanguageServer
 
 RULE_DOCS_URL = "https://composelint.dev/rules/{name}"
+MAX_FRAME_BYTES = 64 * 1024 * 1024  # of one JSON-RPC message; a larger one is skipped
+MAX_HEADER_BYTES = 8 * 1024  # of one header line
+MAX_POSITION = 2**31 - 1  # LSP's uinteger
+OVERSIZED = "composelint/oversizedFrame"  # what an oversized frame is read as
 DEBOUNCE_SECONDS = 0.2
 SOURCE = "composelint"
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")  # what LSP counts as a line break
@@ -532,14 +537,72 @@ def _range(span: Span, lines: list[str]) -> lsp.Range:
     return t.Range(start=t.Position(line=sl, character=sc), end=t.Position(line=el, character=ec))
 
 
+class BoundedStdin:
+    """The byte stream the server reads frames from, with every read bounded.
+
+    pygls reads a header line with ``readline()`` and a body with ``read(n)``, ``n``
+    as the client's Content-Length says: ``10**20`` raised OverflowError and
+    ``10**12`` MemoryError, which ended the server. A body larger than
+    ``MAX_FRAME_BYTES`` is not read: the frame is read as an ``OVERSIZED``
+    notification instead (logged), and the bytes that follow are read as headers
+    again until a valid frame starts.
+    """
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self.stream = stream
+
+    def readline(self) -> bytes:
+        return self.stream.readline(MAX_HEADER_BYTES)
+
+    def read(self, n: int) -> bytes:
+        if 0 <= n <= MAX_FRAME_BYTES:
+            return self.stream.read(n)
+        note = {"jsonrpc": "2.0", "method": OVERSIZED, "params": {"length": str(n)}}
+        return json.dumps(note).encode()
+
+
+def _protocol_class() -> type:
+    """pygls's protocol, answering a request whose params do not deserialize
+    with InvalidParams (pygls logs it and never answers)."""
+    from pygls.exceptions import JsonRpcException
+    from pygls.protocol import LanguageServerProtocol
+
+    class Protocol(LanguageServerProtocol):
+        def structure_message(self, data: dict[str, Any]) -> Any:
+            try:
+                return super().structure_message(data)
+            except JsonRpcException as exc:
+                ident = data.get("id")
+                if "method" in data and isinstance(ident, (int, str)) and ident is not True:
+                    self._send_response(ident, error=exc.to_response_error())
+                raise
+
+    return Protocol
+
+
+def _check_position(p: lsp.Position) -> None:
+    from pygls.exceptions import JsonRpcInvalidParams
+
+    if not (0 <= p.line <= MAX_POSITION and 0 <= p.character <= MAX_POSITION):
+        raise JsonRpcInvalidParams(f"position out of range: {p.line}:{p.character}")
+
+
 def build_server(session: Session | None = None) -> LanguageServer:
     """A pygls server with composelint's features registered (raises ImportError
     without pygls)."""
     from lsprotocol import types as t
     from pygls.lsp.server import LanguageServer
 
-    server = LanguageServer("composelint", __version__)
+    server = LanguageServer("composelint", __version__, protocol_cls=_protocol_class())
     linter = _Linter(server, session or Session())
+
+    @server.feature(OVERSIZED)
+    def oversized(params: Any) -> None:
+        length = getattr(params, "length", "?")
+        linter.log(
+            f"composelint: skipped a message with Content-Length: {length} "
+            f"(more than {MAX_FRAME_BYTES} bytes)"
+        )
 
     @server.feature(t.TEXT_DOCUMENT_DID_OPEN)
     async def did_open(params: t.DidOpenTextDocumentParams) -> None:
@@ -559,6 +622,7 @@ def build_server(session: Session | None = None) -> LanguageServer:
 
     @server.feature(t.TEXT_DOCUMENT_HOVER)
     async def hover(params: t.HoverParams) -> t.Hover | None:
+        _check_position(params.position)
         return linter.hover(params.text_document.uri, params.position)
 
     @server.feature(
@@ -566,6 +630,8 @@ def build_server(session: Session | None = None) -> LanguageServer:
         t.CodeActionOptions(code_action_kinds=[t.CodeActionKind.QuickFix]),
     )
     async def code_action(params: t.CodeActionParams) -> list[t.CodeAction]:
+        _check_position(params.range.start)
+        _check_position(params.range.end)
         return linter.code_actions(params.text_document.uri, params.range)
 
     return server
@@ -573,4 +639,6 @@ def build_server(session: Session | None = None) -> LanguageServer:
 
 def serve() -> None:
     """Speak LSP on stdin/stdout until the client says ``exit``."""
-    build_server().start_io()
+    import sys
+
+    build_server().start_io(stdin=BoundedStdin(sys.stdin.buffer))  # type: ignore[arg-type]

@@ -141,7 +141,15 @@ class Client:
         )
         self.messages: queue.Queue[dict[str, Any]] = queue.Queue()
         self.next_id = 0
+        self.stderr = bytearray()  # drained: a full pipe would block the server's logging
         threading.Thread(target=self._read, daemon=True).start()
+        threading.Thread(target=self._drain, daemon=True).start()
+
+    def _drain(self) -> None:
+        err = self.proc.stderr
+        assert err is not None
+        while chunk := err.read1(65536):
+            self.stderr += chunk
 
     def _read(self) -> None:
         out = self.proc.stdout
@@ -386,3 +394,74 @@ def test_server_without_pygls_says_what_to_install() -> None:
     assert proc.stderr == (
         "composelint: error: the language server needs pygls: install composelint[lsp]\n"
     )
+
+
+# -- hostile input: the server answers every request and never dies --------------------
+
+INVALID_PARAMS = -32602
+
+
+def _raw(client: Client, data: bytes) -> None:
+    assert client.proc.stdin is not None
+    client.proc.stdin.write(data)
+    client.proc.stdin.flush()
+
+
+def _reply(client: Client, method: str, params: Any) -> dict[str, Any]:
+    client.next_id += 1
+    ident = client.next_id
+    client.send({"id": ident, "method": method, "params": params})
+    return client.wait(lambda m: m.get("id") == ident and "method" not in m)
+
+
+@needs_pygls
+@pytest.mark.parametrize("length", [b"99999999999999999999", b"1000000000000"])
+def test_an_oversized_frame_is_skipped_not_fatal(
+    client: Client, tmp_path: Path, length: bytes
+) -> None:
+    """A Content-Length beyond any int (OverflowError) or any memory (MemoryError)
+    is reported in the log; the next frame is read as usual."""
+    _raw(client, b"Content-Length: " + length + b"\r\n\r\n")
+    logged = client.wait(lambda m: m.get("method") == "window/logMessage")
+    assert "Content-Length" in logged["params"]["message"]
+    uri = _open(client, tmp_path / "compose.yaml", "services:\n  web:\n    image: nginx\n")
+    assert _reply(client, "textDocument/hover", _at(uri, 0, 0)) == {
+        "jsonrpc": "2.0",
+        "id": client.next_id,
+        "result": None,
+    }
+    assert client.close() == 0
+
+
+def _at(uri: str, line: Any, character: Any) -> dict[str, Any]:
+    return {"textDocument": {"uri": uri}, "position": {"line": line, "character": character}}
+
+
+@needs_pygls
+def test_requests_with_bad_params_get_an_answer(client: Client, tmp_path: Path) -> None:
+    uri = _open(client, tmp_path / "compose.yaml", "services:\n  web:\n    image: nginx\n")
+    bad = [
+        ("textDocument/hover", {"textDocument": {"uri": uri}, "position": "x"}),
+        ("textDocument/hover", _at(uri, 2**31, 0)),
+        ("textDocument/hover", _at(uri, 0, -5)),
+        ("textDocument/hover", {"position": {"line": 0, "character": 0}}),
+        ("textDocument/hover", None),
+        (
+            "textDocument/codeAction",
+            {
+                "textDocument": {"uri": uri},
+                "range": {
+                    "start": {"line": -1, "character": 0},
+                    "end": {"line": 0, "character": 0},
+                },
+                "context": {"diagnostics": []},
+            },
+        ),
+        ("textDocument/codeAction", {"textDocument": {"uri": uri}, "range": [1, 2]}),
+    ]
+    for method, params in bad:
+        reply = _reply(client, method, params)
+        assert reply.get("error", {}).get("code") == INVALID_PARAMS, (method, params, reply)
+    # and the server still works
+    assert _reply(client, "textDocument/hover", _at(uri, 0, 0))["result"] is None
+    assert client.close() == 0
