@@ -128,10 +128,11 @@ def _over_budget(pattern: re.Pattern[str], anchored: bool) -> str:
     text = ""
     try:
         for text in inputs(pattern):
-            pattern.match(text)
             pattern.fullmatch(text)
-            if not anchored:
-                pattern.findall(text)
+            if anchored:
+                pattern.match(text)
+            else:
+                pattern.findall(text)  # which tries a match at every position
     except _Slow:
         return f"{text[:40]!r}... ({len(text)} chars)"
     finally:

@@ -101,8 +101,10 @@ _TOKEN_SHAPES = re.compile(
 )
 _PEM_BEGIN = re.compile(r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----")
 _PEM_END = "-----END "
-_ANCHOR = re.compile(r"&([^\s,\[\]{}]+)")
-_ANCHORED_VALUE = re.compile(r"&([^\s,\[\]{}]+)[ \t]+")
+# an anchor follows a blank or a flow indicator (YAML 1.2, 6.9.2), which keeps
+# "&&&&..." linear: only the first "&" of a run may start a match
+_ANCHOR = re.compile(r"(?<![^\s,\[\]{}])&([^\s,\[\]{}]+)")
+_ANCHORED_VALUE = re.compile(r"(?<![^\s,\[\]{}])&([^\s,\[\]{}]+)[ \t]+")
 _SCHEME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+.-")
 _TOKEN_END = frozenset(" \t\n\r\f\v\"'`<>")
 _HEX = frozenset("0123456789abcdefABCDEF")
