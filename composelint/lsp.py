@@ -408,6 +408,7 @@ class _Linter:
     def diagnostic(self, f: Finding, result: LintResult) -> lsp.Diagnostic:
         from lsprotocol import types as t
 
+        from composelint.output.redact import mask_text
         from composelint.output.reporters import details
 
         assert f.span is not None  # Session.lint places every finding
@@ -418,13 +419,14 @@ class _Linter:
         }[f.severity.value]
         related = [
             t.DiagnosticRelatedInformation(
-                location=self.location(r.span, result), message=r.message
+                location=self.location(r.span, result), message=mask_text(r.message)
             )
             for r in f.related
         ]
         return t.Diagnostic(
             range=_range(f.span, result.lines(result.path(f.span))),
-            message="\n".join([f.message, *details(f)]),  # note and help on their own lines
+            # note and help on their own lines; masked as in every report
+            message="\n".join([mask_text(f.message), *details(f)]),
             severity=severity,
             code=f.code,
             code_description=t.CodeDescription(href=RULE_DOCS_URL.format(name=f.name)),

@@ -465,3 +465,27 @@ def test_requests_with_bad_params_get_an_answer(client: Client, tmp_path: Path) 
     # and the server still works
     assert _reply(client, "textDocument/hover", _at(uri, 0, 0))["result"] is None
     assert client.close() == 0
+
+
+@needs_pygls
+def test_no_code_action_carries_a_secret(client: Client, tmp_path: Path) -> None:
+    """The env-inline-comment fix for a token moves "#..." that docker run reads as
+    part of the token: the server offers only the disable comment for that line."""
+    (tmp_path / "compose.yaml").write_text("services:\n  web:\n    image: nginx\n")
+    text = "API_TOKEN=abc #CommentSecret4\n"
+    env = tmp_path / ".env"
+    env.write_text(text)
+    env_uri = _open(client, env, text, "dotenv")
+    diags = client.diagnostics(env_uri)
+    assert [d["code"] for d in diags] == ["CMP407"]
+    actions = client.request(
+        "textDocument/codeAction",
+        {
+            "textDocument": {"uri": env_uri},
+            "range": {"start": {"line": 0, "character": 14}, "end": {"line": 0, "character": 14}},
+            "context": {"diagnostics": diags},
+        },
+    )
+    assert [a["title"] for a in actions] == ["Disable env-inline-comment for this line"]
+    assert "CommentSecret4" not in json.dumps([diags, actions])
+    assert client.close() == 0

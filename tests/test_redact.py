@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from composelint.output.redact import (
@@ -180,3 +182,149 @@ def test_redact_plain() -> None:
     assert api["read_only"] is True
     assert out["secrets"] == model["secrets"]
     assert model["services"]["api"]["environment"]["DB_PASSWORD"] == "hunter2"  # input untouched
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # malformed user info: everything from the first ":" to the last "@"
+        ("postgres://u:pw@x@db/x", "postgres://u:****@db/x"),
+        ("postgres://u:pw#x@db/x", "postgres://u:****@db/x"),
+        ("mysql://root:pw:x/y@db", "mysql://root:****@db"),
+        # a port, then an "@" in the query: no user info
+        ("http://h:8080/p?to=a@b", "http://h:8080/p?to=a@b"),
+        (
+            "https://0123456789abcdef0123456789abcdef@o1.ingest.sentry.io/2",
+            "https://****@o1.ingest.sentry.io/2",
+        ),
+        ("https://someone@example.com/", "https://someone@example.com/"),
+        ('-Dx=y username=\\"u\\" password=\\"kafka1\\";', '-Dx=y username=\\"u\\" password=****;'),
+        ('{"db": {"password": "j1"}}', '{"db": {"password": ****}}'),
+        ('["server", "--password", "f1"]', '["server", "--password", "****"]'),
+        ("server --api-key f1 --port 80", "server --api-key **** --port 80"),
+        ("mysqladmin ping -uroot -pglued1", "mysqladmin ping -uroot -p****"),
+        ("redis-server -p 6379", "redis-server -p 6379"),  # -p is a port here
+        ("ghp_" + "a" * 36, "****"),
+        ("xoxb-1234-5678-abcdefgh", "****"),
+        ("key sk_live_abcdefghij1 end", "key **** end"),
+        ("AKIAABCDEFGHIJKLMNOP", "****"),
+        ("eyJhbGciOi.eyJzdWIiOi.c2lnbmF0dXJl", "****"),
+        ("https://hooks.slack.com/services/T0/B0/xyz", "https://hooks.slack.com/services/****"),
+        (
+            "-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----",
+            "-----BEGIN RSA PRIVATE KEY-----****-----END RSA PRIVATE KEY-----",
+        ),
+        ("the image nginx:1.25 on port 80", "the image nginx:1.25 on port 80"),
+    ],
+)
+def test_mask_text_by_what_the_value_is(text: str, expected: str) -> None:
+    assert mask_text(text) == expected
+
+
+def test_mask_lines_follows_anchors_next_lines_and_complex_keys() -> None:
+    lines = [
+        "x-pw: &pw anchored1",
+        "x-block: &blk",
+        "  blockvalue2",
+        "services:",
+        "  secret-manager:",
+        "    image: vault",
+        "  db:",
+        "    environment:",
+        "      DB_PASSWORD: *pw",
+        "      API_TOKEN: *blk",
+        "      JWT_SECRET:",
+        "        nextline3",
+        "      ? SOME_SECRET",
+        "      : complex4",
+        '      "ODD_SECRET ": spaced5',
+    ]
+    out = mask_lines(lines)
+    assert out == [
+        "x-pw: &pw ****",
+        "x-block: &blk",
+        "  ****",
+        "services:",
+        "  secret-manager:",  # a mapping under a secret-looking key is not a value
+        "    image: vault",
+        "  db:",
+        "    environment:",
+        "      DB_PASSWORD: ****",
+        "      API_TOKEN: ****",
+        "      JWT_SECRET:",
+        "        ****",
+        "      ? SOME_SECRET",
+        "      : ****",
+        '      "ODD_SECRET ": ****',
+    ]
+
+
+def test_redact_plain_masks_by_flag_shape_and_wider_names() -> None:
+    model = {
+        "command": ["mysqld", "--password", "f1", "-pglued1"],
+        "healthcheck": {"test": ["CMD", "mysqladmin", "ping", "-pglued2"]},
+        "labels": {"traefik.http.middlewares.a.basicauth.users": "admin:$apr1$x$y"},
+        "environment": {
+            "STRIPE_SK": "s1",
+            "NPM_AUTH": "n1",
+            "SLACK_WEBHOOK": "w1",
+            "SOME_SECRET ": "t1",
+            "GH": "ghp_" + "b" * 36,
+        },
+        "ports": ["-p", "80"],
+    }
+    out = redact_plain(model)
+    assert out["command"] == ["mysqld", "--password", MASK, "-p" + MASK]
+    assert out["healthcheck"]["test"][3] == "-p" + MASK
+    assert set(out["labels"].values()) == {MASK}
+    assert set(out["environment"].values()) == {MASK}
+    assert out["ports"] == ["-p", "80"]
+
+
+# The reproducers of backtracking regexes: each took 12 to 23 s. A generous CPU-time
+# bound (the scanners need milliseconds) that the old code could not meet.
+_SLOW_BEFORE = [
+    'X: "a' + " " * 100_000 + 'b"',
+    "X: " + "postgres+" * 11111 + "://h",
+    "X: " + "$${A:-" * 16666,
+    "A=" + "${A=" * 25_000,
+    "a:" * 50_000,
+]
+
+
+@pytest.mark.parametrize(
+    "line", _SLOW_BEFORE, ids=["spaces", "scheme", "defaults", "nested", "colons"]
+)
+def test_masking_is_linear(line: str) -> None:
+    import time
+
+    start = time.process_time()
+    mask_lines([line, line])
+    mask_text(line)
+    redact_plain({"X": line, "L": [line]})
+    assert time.process_time() - start < 3.0
+
+
+@pytest.mark.parametrize("fmt", ["text", "sarif", "gitlab"])
+def test_a_long_value_in_every_format_is_quick(
+    tmp_path: Path, fmt: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import time
+
+    from composelint import cli
+
+    compose = "services:\n  web:\n    image: nginx\n    environment:\n"
+    compose += "".join(f"      V{i}: {_quote(line)}\n" for i, line in enumerate(_SLOW_BEFORE))
+    compose += "      DB_PASSWORD: ${DB_PASSWORD:-" + "a" * 50_000 + "\n"  # unclosed: a finding
+    (tmp_path / "compose.yaml").write_text(compose)
+    start = time.process_time()
+    code = cli.main(["--format", fmt, "--select", "ALL", "--no-color", str(tmp_path)])
+    assert time.process_time() - start < 10.0
+    assert code in (1, 2)
+    assert capsys.readouterr().out
+
+
+def _quote(value: str) -> str:
+    import json
+
+    return json.dumps(value)
