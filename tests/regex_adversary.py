@@ -28,11 +28,16 @@ _CATEGORY_SAMPLES = {
 _RUNS = (" ", "a", "0", "-", ".", ":", "/", "@", "=", "$", "{", "}", "\t", "\n", "'", '"')
 
 
+def _name(constant: object) -> str:
+    """An opcode's name (``str`` of the constant differs between Python versions)."""
+    return str(getattr(constant, "name", constant))
+
+
 def _set_samples(items: list[tuple[object, object]]) -> list[str]:
     out: list[str] = []
     negate = False
     for op, av in items:
-        name = str(op)
+        name = _name(op)
         if name == "NEGATE":
             negate = True
         elif name == "LITERAL":
@@ -41,7 +46,7 @@ def _set_samples(items: list[tuple[object, object]]) -> list[str]:
             lo, hi = av  # type: ignore[misc]
             out += [chr(lo), chr(hi)]
         elif name == "CATEGORY":
-            out.append(_CATEGORY_SAMPLES.get(str(av), "a"))
+            out.append(_CATEGORY_SAMPLES.get(_name(av), "a"))
     if negate:
         return [c for c in ("a", " ", "!", "0", "x") if c not in out][:2]
     return out[:4]
@@ -52,7 +57,7 @@ def _walk(tree: object, atoms: list[str]) -> str:
     out: list[str] = []
     literal = ""
     for op, av in tree:  # type: ignore[attr-defined]
-        name = str(op)
+        name = _name(op)
         if name == "LITERAL":
             literal += chr(av)
             out.append(chr(av))
