@@ -328,3 +328,11 @@ def _quote(value: str) -> str:
     import json
 
     return json.dumps(value)
+
+
+def test_an_escaped_dollar_is_a_literal_unless_it_names_a_container_variable() -> None:
+    # "$$ecret" is the literal "$ecret"; "$$MYSQL_ROOT_PASSWORD" is read in the container
+    assert mask_line("      DB_PASSWORD: $$ecretValue") == "      DB_PASSWORD: ****"
+    assert mask_line("      DB_PASSWORD: $${DB_PW}") == "      DB_PASSWORD: $${DB_PW}"
+    line = "      test: mysqladmin ping -p$$MYSQL_ROOT_PASSWORD"
+    assert mask_line(line) == line

@@ -59,9 +59,12 @@ _COMPOSE_KEYS = frozenset({"secrets"})  # the Compose attribute lists secret *na
 _MASK_LAST = frozenset({"AUTH", "SK", "WEBHOOK", "DSN"})
 _COMPONENT = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-# a bare reference, or one whose default was already masked: the source, not a secret
+# a bare reference, or one whose default was already masked: the source, not a secret;
+# also "$$MYSQL_PASSWORD", the container's variable read at run time (-p$$MYSQL_PASSWORD),
+# but not "$$ecret", a literal "$ecret"
 _REFERENCE = re.compile(
-    r"\$\$?(?:\{[A-Za-z_][A-Za-z0-9_]*(?::?[-?+=]\*\*\*\*)?\}|[A-Za-z_][A-Za-z0-9_]*)"
+    r"\$(?:\{[A-Za-z_][A-Za-z0-9_]*(?::?[-?+=]\*\*\*\*)?\}|[A-Za-z_][A-Za-z0-9_]*)"
+    r"|\$\$(?:\{[A-Z_][A-Z0-9_]*\}|[A-Z_][A-Z0-9_]*)"
 )
 # password=... in libpq ("password=x"), JDBC ("?password=x&..."), ADO.NET
 # ("Password=x;") and JAAS inside a YAML double-quoted string (password=\"x\")
@@ -74,7 +77,7 @@ _CONN_PASSWORD = re.compile(
 _INLINE = re.compile(
     r"(?<!\$\{)(?<![\w$.\-\\])(?P<pre>(?P<kq>\\?[\"'])?(?:--?)?(?P<key>[A-Za-z_][\w.\-]*)"
     r"(?(kq)\\?[\"'])(?:\s*=\s*|:\s*))"
-    r"(?P<val>\$\{[^}$]*\}[^\s,}\]\"'\\]*|\\\"[^\"\\]*\\\"|\"[^\"]*\"|'[^']*'|[^\s,{}\[\]\"'\\]+)"
+    r"(?P<val>\$?\$\{[^}$]*\}[^\s,}\]\"'\\]*|\\\"[^\"\\]*\\\"|\"[^\"]*\"|'[^']*'|[^\s,{}\[\]\"'\\]+)"
 )
 # a flag whose next word is its secret value: --password X, "--token", "X"
 _FLAG = re.compile(r"(?<![\w-])--?(?P<key>[A-Za-z][\w-]*)(?P<gap>[\"']?(?:\s*,\s*[\"']?|\s+))")
