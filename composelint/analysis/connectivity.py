@@ -313,6 +313,10 @@ def _listen_ports(svc: Mapping, image: str | None) -> frozenset[int]:
             value = _text(env.get(key))
             if value and value.isdigit():
                 ports.add(int(value))
+        for key, node in env.items.items():  # its own listeners: KAFKA_LISTENERS=...:9093
+            value = _text(node)
+            if value and ":" in value and classify_variable(key) is VarRole.BIND:
+                ports.update(d.port for d in parse_value(value, key).destinations if d.port)
     command = " ".join(_strings(svc.get("command")))
     ports.update(int(m) for m in _port_flag().findall(command))
     return frozenset(ports)

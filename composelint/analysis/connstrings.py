@@ -51,6 +51,7 @@ from composelint.analysis.schemes import (
     DEFAULT_PORTS,
     HTTP_SCHEMES,
     KNOWN_SCHEMES,
+    NAMED_SCHEMES,
     POSTGRES_SCHEMES,
     SSLMODES,
     default_port_for_scheme,
@@ -225,6 +226,25 @@ def _is_secret_key(key: str) -> bool:
     return k in _SECRET_EXACT or any(w in k for w in _SECRET_WORDS)
 
 
+# values that switch a setting or stand in for one, never a machine: YAML/env booleans,
+# null words, and what .env templates write for "fill me in"
+_NOT_HOST_WORDS = frozenset({"true", "false", "yes", "no", "on", "off", "y", "n", "null", "nil",
+                             "none", "undefined", "disabled", "enabled", "disable", "enable",
+                             "changeme", "change_me", "todo", "tbd", "xxx", "example"})  # fmt: skip
+
+
+def not_a_host(text: str) -> bool:
+    """A bare value that is a switch, a number, a null word or a placeholder
+    (``<your-domain>``, ``To set``), never a destination."""
+    t = text.strip().lower()
+    return (
+        t in _NOT_HOST_WORDS
+        or t.isdigit()
+        or (t[:1] in "<[{" and t[-1:] in ">]}" and "$" not in t)
+        or any(c.isspace() for c in t)
+    )
+
+
 def _is_ip(host: str) -> bool:
     try:
         ipaddress.ip_address(host)
@@ -306,6 +326,8 @@ class _Ctx:
         return None
 
     def add(self, ha: int, hb: int, pa: int | None, pb: int | None, meta: _Meta) -> None:
+        if meta.kind in ("host", "hostport") and not_a_host(self.v[ha:hb]):
+            return  # REDIS_HOST=null, SEED_SELF_HOST=true, ..._HOSTNAME=0: not a destination
         port = self.port(pa, pb)
         has_port = pa is not None and pb is not None and pb > pa
         plen = pb - pa if pa is not None and pb is not None and has_port else 0
@@ -520,7 +542,7 @@ def _parse_url(
             mm = stops.search(s, at + 1, b)
             auth_end = mm.start() if mm else b
     user, pw = _userinfo(ctx, p, at) if at != -1 else (None, None)
-    if is_local_scheme(scheme):
+    if is_local_scheme(scheme) or scheme in NAMED_SCHEMES:
         return
 
     # path and query

@@ -351,13 +351,41 @@ def is_placeholder(value: str) -> bool:
     return any(word in v for word in _PLACEHOLDER_WORDS)
 
 
+# the last word of a name whose value describes a secret without being one:
+# PASSWORD_RESET_URL, SMTP_FROM_NAME, *_CREDENTIALS_PROVIDER=OAUTHBEARER, AWS_ACCESS_KEY_ID
+_DESCRIBES_SECRET = frozenset({"URL", "URI", "URLS", "ENDPOINT", "HOST", "HOSTNAME", "SERVER",
+                               "SERVERS", "ADDRESS", "ADDR", "NAME", "USER", "USERNAME", "ID",
+                               "PROVIDER", "SOURCE", "CLASS", "MECHANISM", "PROTOCOL", "TYPE",
+                               "TRANSPORT", "ALGORITHM", "METHOD", "MODE", "ENABLED", "EXPIRY",
+                               "TTL", "LENGTH", "ROTATION"})  # fmt: skip
+# a relative file path: certs/es01/es01.key, secrets/jwt.pem (an absolute one is a path too)
+_FILE_PATH = re.compile(r"[\w.\-]+(?:/[\w.\-]+)*/[\w\-]+\.[A-Za-z0-9]{1,5}")
+
+
+def _names_a_secret(key: str) -> bool:
+    from composelint.output.redact import is_secret_key
+
+    words = [w for w in re.split(r"[^A-Za-z0-9]+", key.upper()) if w]
+    return is_secret_key(key) and not (words and words[-1] in _DESCRIBES_SECRET)
+
+
 def secret_spans(key: str | None, value: str) -> list[tuple[int, int]]:
     """Offsets in ``value`` of literal, non-placeholder secrets: the whole value when
-    ``key`` names a secret and the value has no ``$`` reference, plus URL and
-    connection-string passwords."""
-    from composelint.output.redact import is_secret_key, password_spans
+    ``key`` names a secret and the value has no ``$`` reference and is no file path,
+    plus URL and connection-string passwords written literally (not ``${PASS}``)."""
+    from composelint.output.redact import password_spans
 
-    spans = [(a, b) for a, b in password_spans(value) if not is_placeholder(value[a:b])]
-    if key is not None and is_secret_key(key) and "$" not in value and not is_placeholder(value):
+    spans = [
+        (a, b)
+        for a, b in password_spans(value)
+        if not is_placeholder(value[a:b]) and not {"$", "{", "}"} & set(value[a:b])
+    ]
+    if (
+        key is not None
+        and _names_a_secret(key)
+        and "$" not in value
+        and not is_placeholder(value)
+        and not _FILE_PATH.fullmatch(value.strip())
+    ):
         spans.insert(0, (0, len(value)))
     return spans

@@ -15,6 +15,7 @@ __all__ = [
     "HTTP_SCHEMES",
     "KNOWN_SCHEMES",
     "LEGITIMATE_SCHEMES",
+    "NAMED_SCHEMES",
     "POSTGRES_SCHEMES",
     "SSLMODES",
     "TYPO_TARGETS",
@@ -50,8 +51,15 @@ DEFAULT_PORTS: dict[str, int] = {
     "consul": 8500, "h2": 9092, "derby": 1527, "hsqldb": 9001,
 }
 _JDBC_PORTS = {"clickhouse": 8123, "ch": 8123}  # the JDBC drivers speak HTTP
+# transport DSNs whose "host" names a configured connection or provider, not a machine:
+# Symfony Messenger doctrine://default, sync://, in-memory:// (symfony.com/doc/current/
+# messenger.html#transport-configuration); Symfony Mailer null://null, sendmail://default,
+# native://default (symfony.com/doc/current/mailer.html#using-built-in-transports);
+# Appwrite's _APP_SMS_PROVIDER sms://user:secret@<provider> (appwrite.io/docs/advanced/
+# self-hosting/sms)
+NAMED_SCHEMES = frozenset({"doctrine", "sync", "in-memory", "null", "sendmail", "native", "sms"})
 KNOWN_SCHEMES = frozenset(
-    set(DEFAULT_PORTS) | set(_SCHEME_ALIASES) | _LOCAL_SCHEMES | _DIALECTS
+    set(DEFAULT_PORTS) | set(_SCHEME_ALIASES) | _LOCAL_SCHEMES | _DIALECTS | NAMED_SCHEMES
     | {"mongodb+srv", "sentinel", "tcp", "udp", "tls", "ssl", "grpc", "grpcs", "docker", "svn",
        "ftps", "sqs", "pulsar", "pulsar+ssl", "elasticsearch", "opensearch", "syslog",
        "statsd", "snowflake", "trino", "presto", "jdbc", "r2dbc", "oci"}

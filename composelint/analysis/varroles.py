@@ -46,6 +46,18 @@ _PUBLIC_NAMES = frozenset({
     "KC_HOSTNAME_ADMIN", "KC_HOSTNAME_ADMIN_URL", "NO_PROXY",
 })
 _PUBLIC_LAST = frozenset({"ORIGIN", "ORIGINS", "DOMAIN", "DOMAINS"})
+# words that make a URL the app's address for browsers, mails and other outsiders:
+# PENPOT_PUBLIC_URI, *_EXTERNAL_ENDPOINT, _APP_VCS_GITEA_BROWSER_ENDPOINT, DOMAIN_NAME
+_PUBLIC_WORDS = frozenset({"PUBLIC", "EXTERNAL", "BROWSER", "DOMAIN"})
+_PUBLIC_WORD_LAST = frozenset({"URL", "URI", "URLS", "URIS", "ENDPOINT", "HOST", "HOSTNAME",
+                               "NAME", "ADDRESS"})
+# links a service writes into mails and pages (PASSWORD_RESET_URL, MAIL_CONFIRM_URL, WEB_URL)
+_LINK_PREV = frozenset({"RESET", "CONFIRM", "CONFIRMATION", "VERIFY", "VERIFICATION", "INVITE",
+                        "UNSUBSCRIBE", "WEB", "SITE", "LOGIN", "LOGOUT", "SIGNUP"})
+# browser SDKs configured through a server's environment: Grafana Faro's collector URL
+# is used by the Faro Web SDK in the page (grafana.com/docs/grafana-cloud/monitor-
+# applications/frontend-observability/)
+_BROWSER_SDK_WORDS = frozenset({"FARO"})
 _PUBLIC_TAILS = ("CALLBACK_URL", "REDIRECT_URI", "REDIRECT_URIS", "REDIRECT_URL",
                  "EXTERNAL_URL", "PUBLIC_URL")
 _OTHER_LAST = frozenset({"PATH", "DIR", "FILE", "FILENAME", "IMAGE", "TAG", "VERSION",
@@ -120,6 +132,9 @@ def _classify(name: str) -> VarRole:
         or n.endswith(_PUBLIC_TAILS)
         or ("ALLOWED" in cs and last in ("HOSTS", "HOST"))
         or (last in ("HOST", "URL", "HOSTNAME") and prev in ("VIRTUAL", "PUBLIC"))
+        or (cs & _PUBLIC_WORDS and last in _PUBLIC_WORD_LAST)
+        or (last in ("URL", "URI") and prev in _LINK_PREV)
+        or cs & _BROWSER_SDK_WORDS
     ):
         return VarRole.PUBLIC
     if n in _URL_EXACT:

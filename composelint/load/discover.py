@@ -120,7 +120,38 @@ def _looks_like_override(variant: Path, ms: dict[str, Node] | None) -> bool:
 
 
 def projects_in_directory(root: Path, *, recursive: bool = True) -> list[ProjectSpec]:
-    """Every project in (and below) ``root``: one per main file, one per variant file."""
+    """Every project in (and below) ``root``: one per main file, one per variant file,
+    except fragments that another of these projects pulls in (see :func:`without_fragments`)."""
+    return without_fragments(_scan(root, recursive=recursive))
+
+
+def members(spec: ProjectSpec) -> set[Path]:
+    """Every compose file the project loads: its files, what they include or extend,
+    and (with no ``-f``) the ``COMPOSE_FILE`` list of its ``.env``."""
+    from composelint.load.fragments import closure, compose_file_list
+
+    listed = [] if spec.explicit_files else compose_file_list(spec.project_dir)
+    return closure([*spec.compose_files, *listed])
+
+
+def without_fragments(specs: list[ProjectSpec]) -> list[ProjectSpec]:
+    """The projects that are not a fragment of another project of the list: one whose
+    files that project loads, through include, extends or COMPOSE_FILE, though they are
+    not its own files (two files that pull in each other both stay)."""
+    loaded = [members(s) for s in specs]
+    own = [set(s.compose_files) for s in specs]
+
+    def pulls_in(j: int, i: int) -> bool:
+        return own[i] <= loaded[j] and bool(own[i] - own[j])
+
+    return [
+        s
+        for i, s in enumerate(specs)
+        if not any(j != i and pulls_in(j, i) and not pulls_in(i, j) for j in range(len(specs)))
+    ]
+
+
+def _scan(root: Path, *, recursive: bool) -> list[ProjectSpec]:
     specs: list[ProjectSpec] = []
     for dirpath, dirnames, filenames in os.walk(root):
         here = Path(dirpath)
@@ -283,7 +314,18 @@ def _projects_of_file(path: Path) -> list[ProjectSpec]:
         ]
         if found:
             return found
-    return [ProjectSpec([path], path.parent, explicit_files=True)]
+    return _including(path) or [ProjectSpec([path], path.parent, explicit_files=True)]
+
+
+def _including(path: Path) -> list[ProjectSpec]:
+    """The projects of ``path``'s directory or the nearest parent directory (without
+    leaving the repository) that pull ``path`` in: a staged fragment lints them."""
+    current = path.parent
+    while True:
+        found = [s for s in projects_in_directory(current, recursive=False) if path in members(s)]
+        if found or (current / ".git").exists() or current.parent == current:
+            return found
+        current = current.parent
 
 
 def _enclosing(directory: Path) -> list[ProjectSpec]:

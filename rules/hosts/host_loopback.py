@@ -86,6 +86,8 @@ def check(project: Project) -> Iterator[Violation]:
         port = c.port
         if served_locally(reach, c.client, port):
             continue
+        if port is not None and me is not None and port in me.published:
+            continue  # localhost:<a port it publishes>: its own address for browsers
         shared = mode is not None and mode.startswith("service:")
         if shared and port is None:
             continue  # localhost is the partner's stack: it may well serve it

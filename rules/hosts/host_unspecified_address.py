@@ -66,6 +66,8 @@ def check(project: Project) -> Iterator[Violation]:
     for c in dialed(connections(project), reach, roles=_ROLES):
         if not is_unspecified(c.host):
             continue
+        if c.dest.kind in ("host", "hostport"):
+            continue  # a bare 0.0.0.0 / :: (no scheme) is the address a server binds to
         me = reach.services.get(c.client)
         if me is not None and me.network_mode in ("host", "none"):
             continue

@@ -1,0 +1,267 @@
+"""False-positive classes found on real, working stacks (issue: trust on real projects).
+
+Each class has a minimal project of its own that must stay silent, next to the true
+positive that must still fire at its exact code and place.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from composelint.cli import main
+
+
+def write(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        p = root / name
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(text)
+    return root
+
+
+def lint(
+    root: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *argv: str
+) -> tuple[int, list[tuple[str, str, int, int]]]:
+    """Exit code and (code, file, line, column) of every finding, run in ``root``."""
+    monkeypatch.chdir(root)
+    for var in [v for v in os.environ if v.startswith("COMPOSE_")]:
+        monkeypatch.delenv(var)
+    rc = main([*argv, "--select", "ALL", "--isolated", "--format", "json"])
+    data = json.loads(capsys.readouterr().out)
+    return rc, [(f["code"], f["file"], f["line"], f["column"]) for f in data["findings"]]
+
+
+HEALTHY_DB = """\
+  db:
+    image: postgres:16
+    environment:
+      POSTGRES_PASSWORD_FILE: /run/secrets/pw
+    healthcheck:
+      test: ["CMD-SHELL", "pg_isready"]
+"""
+
+
+# 1. words that are not host names ------------------------------------------------
+
+
+NOT_HOSTS = (
+    "services:\n"
+    "  app:\n"
+    "    image: example/app:1.0\n"
+    "    environment:\n"
+    "      REDIS_HOST: 'null'\n"
+    "      SEED_SELF_HOST: 'true'\n"
+    "      PROXY_HOST: None\n"
+    "      REJECT_UNKNOWN_CLIENT_HOSTNAME: '0'\n"
+    "      ONLY_MAIL_HOSTNAME: n\n"
+    "      EXPORTER_HOST: <your-mail-domain>\n"
+    "      MESSENGER_TRANSPORT_DSN: doctrine://default?auto_setup=0\n"
+    "      MAILER_DSN: null://null\n"
+    "      SMS_PROVIDER: sms://user:secret@mock\n"
+)
+
+
+def test_switches_null_words_and_named_transports_are_not_hosts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(tmp_path, {"compose.yaml": NOT_HOSTS})
+    assert lint(tmp_path, monkeypatch, capsys) == (0, [])
+
+
+def test_a_real_unknown_host_next_to_them_still_fires(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(tmp_path, {"compose.yaml": NOT_HOSTS + "      CACHE_HOST: rediss\n"})
+    rc, found = lint(tmp_path, monkeypatch, capsys)
+    assert found == [("CMP107", "compose.yaml", 14, 19)]
+    assert rc == 1
+
+
+# 2. fragments are linted inside the project that pulls them in --------------------
+
+
+FRAGMENT_MAIN = "include:\n  - docker-compose.app.yml\nservices:\n" + HEALTHY_DB
+FRAGMENT = """\
+services:
+  app:
+    image: example/app:1.0
+    depends_on:
+      db:
+        condition: service_healthy
+    environment:
+      DATABASE_URL: postgres://app@db:5432/app
+"""
+
+
+def test_directory_scan_lints_an_included_file_only_in_its_project(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(tmp_path, {"compose.yaml": FRAGMENT_MAIN, "docker-compose.app.yml": FRAGMENT})
+    assert lint(tmp_path, monkeypatch, capsys, ".") == (0, [])
+    # a staged fragment (pre-commit passes only it) lints the project that includes it
+    assert lint(tmp_path, monkeypatch, capsys, "docker-compose.app.yml") == (0, [])
+
+
+@pytest.mark.parametrize(
+    ("main_file", "env"),
+    [
+        ("services:\n  app:\n    extends: {file: docker-compose.app.yml, service: app}\n"
+         + HEALTHY_DB, ""),
+        ("services:\n" + HEALTHY_DB, "COMPOSE_FILE=compose.yaml:docker-compose.app.yml\n"),
+    ],
+    ids=["extends-file", "COMPOSE_FILE"],
+)  # fmt: skip
+def test_extends_and_compose_file_make_a_fragment_too(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    main_file: str,
+    env: str,
+) -> None:
+    write(tmp_path, {"compose.yaml": main_file, "docker-compose.app.yml": FRAGMENT, ".env": env})
+    assert lint(tmp_path, monkeypatch, capsys, ".") == (0, [])
+
+
+def test_a_defect_in_a_fragment_is_reported_once_at_its_own_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    broken = FRAGMENT.replace("@db:5432", "@dbx:5432")
+    write(tmp_path, {"compose.yaml": FRAGMENT_MAIN, "docker-compose.app.yml": broken})
+    rc, found = lint(tmp_path, monkeypatch, capsys, ".")
+    assert found == [("CMP107", "docker-compose.app.yml", 8, 36)]
+    assert rc == 1
+
+
+def _compose_binary() -> Path | None:
+    """The reference docker compose binary of the test extras, if installed."""
+    found = shutil.which("docker-compose")
+    cand = Path(found) if found else Path(sys.executable).parent / "docker-compose"
+    return cand if cand.is_file() else None
+
+
+def test_compose_accepts_the_fragment_project_on_its_main_file(tmp_path: Path) -> None:
+    binary = _compose_binary()
+    if binary is None:
+        pytest.skip("no reference docker compose binary")
+    write(tmp_path, {"compose.yaml": FRAGMENT_MAIN, "docker-compose.app.yml": FRAGMENT})
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    done = subprocess.run(
+        [str(binary), "-f", "compose.yaml", "config", "-q"], cwd=tmp_path, env=env, check=False
+    )
+    assert done.returncode == 0
+
+
+# 6. bind addresses and a service's own listeners -----------------------------------
+
+
+KRAFT = """\
+services:
+  kafka:
+    image: apache/kafka:3.8.0
+    environment:
+      KAFKA_PROCESS_ROLES: broker,controller
+      KAFKA_LISTENERS: PLAINTEXT://0.0.0.0:9092,CONTROLLER://0.0.0.0:9093
+      KAFKA_CONTROLLER_QUORUM_VOTERS: 1@127.0.0.1:9093
+      KAFKA_CONTROLLER_LISTENER_NAMES: CONTROLLER
+      API_HOST: 0.0.0.0
+      ENVOY_ADDR: "::"
+"""
+
+
+def test_bare_bind_addresses_and_own_listeners_are_not_connections(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(tmp_path, {"compose.yaml": KRAFT})
+    assert lint(tmp_path, monkeypatch, capsys) == (0, [])
+
+
+def test_a_url_to_0000_and_a_loopback_voter_port_nobody_serves_still_fire(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = KRAFT.replace("127.0.0.1:9093", "127.0.0.1:9095") + (
+        "  app:\n    image: example/app:1.0\n    environment:\n"
+        "      SEARCH_URL: http://0.0.0.0:9092\n"
+    )
+    write(tmp_path, {"compose.yaml": text})
+    _, found = lint(tmp_path, monkeypatch, capsys)
+    assert found == [("CMP101", "compose.yaml", 7, 41), ("CMP102", "compose.yaml", 14, 26)]
+
+
+# 7. the app's own public URL -------------------------------------------------------
+
+
+PUBLIC = """\
+services:
+  frontend:
+    image: example/frontend:1.0
+    ports: ["9001:8080"]
+  backend:
+    image: example/backend:1.0
+    ports: ["6060:6060"]
+    environment:
+      PENPOT_PUBLIC_URI: http://localhost:9001
+      S3_EXTERNAL_ENDPOINT: http://localhost:9001
+      GITEA_BROWSER_ENDPOINT: http://localhost:9001
+      PASSWORD_RESET_URL: http://localhost:9001/reset
+      WEB_URL: http://localhost:9001
+      FARO_ENDPOINT: http://localhost:9001/collect
+      SELF_URL: http://localhost:6060
+"""
+
+
+def test_public_urls_for_browsers_are_not_container_destinations(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(tmp_path, {"compose.yaml": PUBLIC})
+    assert lint(tmp_path, monkeypatch, capsys) == (0, [])
+
+
+def test_a_server_side_url_to_localhost_still_fires(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(tmp_path, {"compose.yaml": PUBLIC + "      FRONTEND_API_URL: http://localhost:9001\n"})
+    _, found = lint(tmp_path, monkeypatch, capsys)
+    assert found == [("CMP101", "compose.yaml", 16, 32)]
+
+
+# 8. secrets are judged by value, not by a word in the name ---------------------------
+
+
+NOT_SECRETS = (
+    "services:\n"
+    + HEALTHY_DB
+    + """\
+  app:
+    image: example/app:1.0
+    depends_on: {db: {condition: service_healthy}}
+    environment:
+      DATABASE_URL: postgres://${DB_USER:-app}:${DB_PASS}@db/app
+      SMTP_PRIVATE_FROM_NAME: noreply
+      KAFKA_HTTP_AUTH_CREDENTIALS_PROVIDER: OAUTHBEARER
+      SECRET_RESET_URL: http://example.com/reset
+      xpack.security.http.ssl.key: certs/node/node.key
+"""
+)
+
+
+def test_names_that_describe_a_secret_and_referenced_passwords_are_silent(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(tmp_path, {"compose.yaml": NOT_SECRETS, ".env": "DB_PASS=x\n"})
+    assert lint(tmp_path, monkeypatch, capsys) == (0, [])
+
+
+def test_a_literal_password_in_a_url_still_fires(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = NOT_SECRETS + "      CACHE_URL: redis://:Xk9mQ2vLp7@cache:6379/0\n"
+    write(tmp_path, {"compose.yaml": text, ".env": "DB_PASS=x\n"})
+    _, found = lint(tmp_path, monkeypatch, capsys)
+    assert [f for f in found if f[0] == "CMP604"] == [("CMP604", "compose.yaml", 17, 27)]
