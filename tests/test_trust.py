@@ -265,3 +265,67 @@ def test_a_literal_password_in_a_url_still_fires(
     write(tmp_path, {"compose.yaml": text, ".env": "DB_PASS=x\n"})
     _, found = lint(tmp_path, monkeypatch, capsys)
     assert [f for f in found if f[0] == "CMP604"] == [("CMP604", "compose.yaml", 17, 27)]
+
+
+# 3. every rule sees the model `composelint config` prints ---------------------------
+
+
+RESET_BASE = """\
+services:
+  app:
+    image: example/app:1.0
+    ports:
+      - 22:22
+    environment:
+      API_TOKEN: Xk9mQ2vLp7wZ
+  worker:
+    image: example/worker:1.0
+    depends_on: [cache]
+    ports:
+      - 22:22
+    volumes:
+      - ./missing-dir:/data
+      - ./acme.json:/acme.json
+    env_file: ./worker.env
+    environment:
+      API_TOKEN: Xk9mQ2vLp7wZ
+      PRICE: "costs $5"
+      CACHE_URL: redis://localhost:6379
+      BROKER_URL: amqp://rabbit:5672
+      DB_HOST: db:5432
+      MODE: "'quoted'"
+"""
+RESET_OVERRIDE = """\
+services:
+  app:
+    ports: !reset []
+    environment: !reset {}
+  worker: !reset
+"""
+
+
+def test_every_rule_is_silent_on_a_service_an_override_resets(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(tmp_path, {"compose.yaml": RESET_BASE, "compose.override.yaml": RESET_OVERRIDE})
+    assert lint(tmp_path, monkeypatch, capsys) == (0, [])
+    binary = _compose_binary()
+    if binary is not None:  # and Compose agrees that nothing of the worker is left
+        done = subprocess.run(
+            [str(binary), "config", "--services"],
+            cwd=tmp_path,
+            env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert (done.returncode, done.stdout) == (0, "app\n")
+
+
+def test_without_the_override_the_broken_service_is_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(tmp_path, {"compose.yaml": RESET_BASE})
+    _, found = lint(tmp_path, monkeypatch, capsys)
+    assert ("CMP006", "compose.yaml", 10, 18) in found  # depends on undefined "cache"
+    assert ("CMP604", "compose.yaml", 7, 18) in found  # the app's literal token

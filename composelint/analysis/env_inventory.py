@@ -191,6 +191,8 @@ def _env_file_targets(project: Project) -> Iterator[tuple[Path, bool, str]]:
         )
         for sname, svc in services.items.items():
             node = svc.get("env_file") if isinstance(svc, Mapping) else None
+            if not project.in_model(("services", sname)):
+                continue
             for item in _items(node):
                 path_node: Node | None = item
                 raw = False

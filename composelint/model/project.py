@@ -116,6 +116,19 @@ class Project:
         n = node_at(self.model, path)
         return n if isinstance(n, Scalar) else None
 
+    def in_model(self, path: tuple[PathElement, ...]) -> bool:
+        """Whether what sits at ``path`` of a compose document as written is still in the
+        resolved model: False under a service an override removed (``worker: !reset``)
+        or a service key it reset (``ports: !reset []``). Rules that walk the documents
+        for positions skip the rest, so that every rule sees what ``config`` prints."""
+        if len(path) < 2 or path[0] != "services":
+            return True
+        name = str(path[1])
+        svc = self.services.get(name) or self.disabled_services.get(name)
+        if svc is None:
+            return False
+        return len(path) < 3 or not isinstance(path[2], str) or path[2] in svc.items
+
     def problems_for(self, rule: str) -> Iterator[Problem]:
         return (p for p in self.problems if p.rule == rule)
 

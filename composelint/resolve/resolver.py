@@ -398,6 +398,9 @@ class _Resolver:
         if isinstance(services_node, Mapping):
             services.key_spans = dict(services_node.key_spans)
             for sname, snode in services_node.items.items():
+                if snode.tag == "!reset":
+                    services.set(sname, snode)  # removes the service when merged
+                    continue
                 if not isinstance(snode, Mapping):
                     continue  # the schema rule reports it
                 services.set(sname, self.service_with_extends(sname, snode, doc, include_stack))
@@ -685,7 +688,9 @@ class _Resolver:
                     model.set("services", services, part.key_spans.get(key))
                 for sname, snode in value.items.items():
                     existing = services.get(sname)
-                    if isinstance(existing, Mapping) and isinstance(snode, Mapping):
+                    if snode.tag == "!reset":  # `worker: !reset` removes the service
+                        services.pop(sname)
+                    elif isinstance(existing, Mapping) and isinstance(snode, Mapping):
                         merged = _copy_mapping(existing)
                         errs = merge_service(merged, snode, sname)
                         for message, span in errs:

@@ -74,12 +74,16 @@ def check(project: Project) -> Iterator[Violation]:
         services = root.get("services") if isinstance(root, Mapping) else None
         if not isinstance(services, Mapping):
             continue
-        for svc in services.items.values():
+        for sname, svc in services.items.items():
             if not isinstance(svc, Mapping):
                 continue
             build = svc.get("build")
-            lists = [svc.get("environment")]
-            if isinstance(build, Mapping):
+            lists = (
+                [svc.get("environment")]
+                if project.in_model(("services", sname, "environment"))
+                else []
+            )
+            if isinstance(build, Mapping) and project.in_model(("services", sname, "build")):
                 lists.append(build.get("args"))
             for node in lists:
                 if isinstance(node, Sequence):

@@ -59,6 +59,8 @@ _LIST_KEYS = frozenset({"environment", "args"})
 def check(project: Project) -> Iterator[Violation]:
     for _display, root in project.documents:
         for path, node in walk(root):
+            if not project.in_model(path):
+                continue
             if isinstance(node, Mapping):
                 for key, value in node.items.items():
                     if isinstance(value, Scalar) and value.value is not None:

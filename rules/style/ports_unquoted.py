@@ -56,9 +56,11 @@ def check(project: Project) -> Iterator[Violation]:
         services = root.get("services") if isinstance(root, Mapping) else None
         if not isinstance(services, Mapping):
             continue
-        for svc in services.items.values():
+        for sname, svc in services.items.items():
             ports = svc.get("ports") if isinstance(svc, Mapping) else None
-            if not isinstance(ports, Sequence):
+            if not isinstance(ports, Sequence) or not project.in_model(
+                ("services", sname, "ports")
+            ):
                 continue
             for item in ports.items:
                 if not isinstance(item, Scalar) or item.style != "" or item.span is None:

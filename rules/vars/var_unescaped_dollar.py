@@ -116,6 +116,8 @@ def _suspicious(
 def check(project: Project) -> Iterator[Violation]:
     for _display, root in project.documents:
         for path, node in walk(root):
+            if not project.in_model(path):
+                continue
             if not isinstance(node, Scalar) or not isinstance(node.value, str):
                 continue
             text = node.value
