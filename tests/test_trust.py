@@ -329,3 +329,48 @@ def test_without_the_override_the_broken_service_is_reported(
     _, found = lint(tmp_path, monkeypatch, capsys)
     assert ("CMP006", "compose.yaml", 10, 18) in found  # depends on undefined "cache"
     assert ("CMP604", "compose.yaml", 7, 18) in found  # the app's literal token
+
+
+# 11. the .env that is deliberately not committed --------------------------------------
+
+
+DEPLOYED = {
+    ".gitignore": ".env\n",
+    ".env.example": "API_KEY=\n",
+    "compose.yaml": "services:\n  app:\n    image: example/app:1.0\n"
+    "    environment:\n      API_KEY: ${API_KEY}\n",
+}
+
+
+def _deployed(tmp_path: Path, files: dict[str, str]) -> Path:
+    (tmp_path / ".git").mkdir()
+    return write(tmp_path, files)
+
+
+def test_a_variable_listed_in_the_template_of_an_ignored_env_is_info(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _deployed(tmp_path, DEPLOYED)
+    monkeypatch.chdir(tmp_path)
+    rc = main(["--isolated", "--format", "json"])
+    data = json.loads(capsys.readouterr().out)
+    assert [(f["code"], f["severity"], f["line"], f["column"]) for f in data["findings"]] == [
+        ("CMP501", "info", 5, 16)
+    ]
+    assert ".env.example" in data["findings"][0]["message"]
+    assert rc == 0
+
+
+def test_a_variable_in_no_template_or_a_committed_env_stays_a_warning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    compose = DEPLOYED["compose.yaml"] + "      OTHER: ${NOT_LISTED}\n"
+    _deployed(tmp_path, {**DEPLOYED, ".gitignore": "", "compose.yaml": compose})
+    monkeypatch.chdir(tmp_path)
+    main(["--isolated", "--format", "json"])
+    data = json.loads(capsys.readouterr().out)
+    # .env is not ignored: a missing .env is an accident, not a deploy-time secret
+    assert [(f["code"], f["severity"], f["line"]) for f in data["findings"]] == [
+        ("CMP501", "warning", 5),
+        ("CMP501", "warning", 6),
+    ]

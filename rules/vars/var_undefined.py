@@ -8,6 +8,9 @@ Compose substitutes an empty string (warning); with `${VAR:?message}` or
 `${VAR?message}` it refuses the project (error). Variables Compose injects
 itself (`COMPOSE_PROJECT_NAME`, `PWD`) count as defined. The shell environment
 is only read with `--use-shell-env`, so the answer is the same on every machine.
+When the project `.env` is deliberately not committed (absent and git-ignored:
+the deploy environment supplies it) and `.env.example`, `.env.sample` or
+`.env.dist` lists the variable, the finding is an info that names the template.
 
 ## Why it matters
 
@@ -44,8 +47,11 @@ services:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
+from composelint.analysis.env_inventory import env_files, example_target
+from composelint.load.gitignore import is_ignored
 from composelint.model.findings import Severity, Violation
 from composelint.model.nodes import Scalar, walk
 from composelint.model.project import Project
@@ -63,8 +69,20 @@ _MAX_SHOWN = 80
 
 def check(project: Project) -> Iterator[Violation]:
     outcomes: dict[Span, tuple[str, str | None]] | None = None
+    templates = _deploy_templates(project)
     for p in project.problems_for(name):
         message, note, fix = p.message, p.note, p.help
+        var = _name_at(project, p.span) if templates else None
+        template = templates.get(var) if var else None
+        if template is not None and p.severity is not Severity.ERROR:
+            yield Violation(
+                f'variable "{var}" is set in {template}',
+                p.span,
+                p.related,
+                severity=Severity.INFO,
+                note="supplied at deploy: the project .env is git-ignored and not committed",
+            )
+            continue
         if p.span is not None and p.severity is not Severity.ERROR:
             if outcomes is None:
                 outcomes = _outcomes(project)
@@ -79,6 +97,38 @@ def check(project: Project) -> Iterator[Violation]:
                     f"{note or 'Compose substitutes an empty string'}: the value becomes {outcome}"
                 )
         yield Violation(message, p.span, p.related, severity=p.severity, help=fix, note=note)
+
+
+_REFERENCE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def _name_at(project: Project, span: Span | None) -> str | None:
+    """The variable of the ``$VAR`` / ``${VAR...}`` expression at ``span``."""
+    text = project.source_text(span.path) if span is not None else None
+    if text is None or span is None or span.line != span.end_line:
+        return None
+    lines = text.splitlines()
+    if span.line > len(lines):
+        return None
+    m = _REFERENCE.match(lines[span.line - 1], span.col - 1)
+    return m.group(1) if m else None
+
+
+def _deploy_templates(project: Project) -> dict[str, str]:
+    """Variable -> the template that lists it (``.env.example``, ``.env.sample``,
+    ``.env.dist`` ...), when the project ``.env`` is deliberately not committed: it is
+    absent and git ignores it, so the deploy environment supplies the values."""
+    dotenv = project.directory / ".env"
+    if dotenv.exists() or not is_ignored(dotenv):
+        return {}
+    out: dict[str, str] = {}
+    for ef in env_files(project):
+        if ef.is_example and example_target(ef.path.name) == ".env":
+            if ef.path.parent != project.directory:
+                continue
+            for entry in ef.parsed.entries:
+                out.setdefault(entry.key, ef.display)
+    return out
 
 
 def _outcomes(project: Project) -> dict[Span, tuple[str, str | None]]:
