@@ -374,3 +374,48 @@ def test_a_variable_in_no_template_or_a_committed_env_stays_a_warning(
         ("CMP501", "warning", 5),
         ("CMP501", "warning", 6),
     ]
+
+
+# 12. depends-on-missing: a warning for servers needed at start -----------------------
+
+
+LAZY = """\
+services:
+  app:
+    image: example/app:1.0
+    environment:
+      SMTP_HOST: mail
+      OTEL_EXPORTER_OTLP_ENDPOINT: http://collector:4318
+  mail:
+    image: axllent/mailpit:v1.20
+  collector:
+    image: otel/opentelemetry-collector:0.100.0
+"""
+
+
+def test_a_lazily_used_server_without_depends_on_is_info(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(tmp_path, {"compose.yaml": LAZY})
+    monkeypatch.chdir(tmp_path)
+    rc = main(["--isolated", "--format", "json"])
+    data = json.loads(capsys.readouterr().out)
+    assert sorted((f["code"], f["severity"], f["line"]) for f in data["findings"]) == [
+        ("CMP205", "info", 5),
+        ("CMP205", "info", 6),
+    ]
+    assert rc == 0
+
+
+def test_a_database_without_depends_on_stays_a_warning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = LAZY.replace("      SMTP_HOST: mail\n", "      DATABASE_URL: postgres://app@db/app\n")
+    write(tmp_path, {"compose.yaml": text + "  db:\n    image: postgres:16\n"})
+    monkeypatch.chdir(tmp_path)
+    main(["--isolated", "--format", "json", "--select", "CMP205"])
+    data = json.loads(capsys.readouterr().out)
+    assert [(f["code"], f["severity"], f["line"], f["column"]) for f in data["findings"]] == [
+        ("CMP205", "warning", 5, 36),
+        ("CMP205", "info", 6, 43),
+    ]

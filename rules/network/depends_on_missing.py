@@ -7,7 +7,10 @@ another service of the project, when the client does not depend on it, directly
 or through its dependencies. The dependencies Compose adds by itself count:
 `links`, `volumes_from`, `network_mode: service:X` and `ipc`/`pid: service:X`.
 Not reported: build arguments (nothing runs at build time), and pairs where the
-target already depends on the client (a `depends_on` would be a cycle).
+target already depends on the client (a `depends_on` would be a cycle). A warning
+when the target is a database, cache, broker or search server (by its image or the
+connection's scheme), which a client needs when it starts; an info for anything else
+(SMTP, telemetry, HTTP APIs), which clients usually reach on first use.
 
 ## Why it matters
 
@@ -51,8 +54,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from composelint.analysis.connections import describe, has_healthcheck, routes, sharers
-from composelint.model.findings import Violation
+from composelint.analysis.connections import (
+    Route,
+    describe,
+    family,
+    has_healthcheck,
+    routes,
+    sharers,
+)
+from composelint.model.findings import Severity, Violation
 from composelint.model.project import Project
 
 code = "CMP205"
@@ -94,6 +104,7 @@ def check(project: Project) -> Iterator[Violation]:
         if any(target.name in _closure(deps, s) for s in shared_by):
             continue  # inherited from a service that does depend on it: likely unused here
         reported.add((conn.client, target.name))
+        needed = _needed_at_start(route)
         if has_healthcheck(project, target.name):
             fix = (
                 f"add to {conn.client}: depends_on: {{{target.name}: {{condition: "
@@ -108,4 +119,31 @@ def check(project: Project) -> Iterator[Violation]:
             note=f"Compose may start {conn.client} first, or without {target.name}, and it fails "
             'with "Connection refused" / "could not translate host name"',
             help=fix,
+            severity=None if needed else Severity.INFO,
         )
+
+
+# servers a client needs when it starts: databases, caches, brokers, search and
+# coordination; a client of anything else (SMTP, telemetry, an HTTP API) usually
+# connects on first use, so the missing depends_on is advice there
+_DATA_FAMILIES = frozenset(
+    {
+        "postgres", "mysql", "mariadb", "mongo", "redis", "valkey", "keydb", "memcached",
+        "rabbitmq", "kafka", "zookeeper", "nats", "elasticsearch", "opensearch", "mssql",
+        "oracle", "cassandra", "clickhouse", "neo4j", "influxdb", "couchdb", "etcd", "minio",
+    }
+)  # fmt: skip
+_DATA_SCHEMES = frozenset(
+    {
+        "postgresql", "libpq", "cockroachdb", "mysql", "mariadb", "mssql", "oracle", "adonet",
+        "jdbc", "mongodb", "mongodb+srv", "redis", "rediss", "valkey", "memcached", "amqp",
+        "amqps", "pyamqp", "kafka", "kafka-list", "zookeeper", "nats", "cassandra", "neo4j",
+        "bolt", "clickhouse", "couchdb", "etcd",
+    }
+)  # fmt: skip
+
+
+def _needed_at_start(route: Route) -> bool:
+    fam = family(route.target)
+    scheme = route.conn.dest.scheme or ""
+    return fam in _DATA_FAMILIES or scheme in _DATA_SCHEMES or scheme.startswith("jdbc:")
