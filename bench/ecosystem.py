@@ -4,10 +4,12 @@ Lints every entry compose file of the shared corpus (``../shared/corpus/``, each
 as ``composelint -f <file> --select ALL`` in its own folder, the way the corpus index
 was made with ``docker compose config``) and writes one sorted line per finding::
 
-    <project>\t<rule code>\t<rule name>\t<file>:<line>:<col>\t<severity>
+    <project>\t<ok|rejected>\t<code>\t<rule name>\t<file>:<line>:<col>\t<severity>\t<key>
 
-No messages and no values: a finding is identified by where it is and what it is, so
-the file can be committed and reviewed, and it never holds a secret.
+``ok`` when ``docker compose config`` accepts the project (the corpus index); ``key`` is
+the name the finding's line assigns (``DATABASE_URL``, ``volumes``), or ``-``. No
+messages and no values: a finding is identified by where it is and what it is, so the
+file can be committed and reviewed, and it never holds a secret.
 
     python bench/ecosystem.py                 # print the findings
     python bench/ecosystem.py -o FILE         # write them to FILE
@@ -25,6 +27,7 @@ import difflib
 import io
 import json
 import os
+import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -94,13 +97,42 @@ def lint(case: Case) -> tuple[int, list[dict[str, object]]]:
     return code, findings
 
 
+def _relative(file: object, cwd: Path) -> str:
+    """A finding's file as the project sees it: absolute paths (a file outside the
+    project folder) relative to it, so that the snapshot names no machine's paths."""
+    if not file:
+        return "-"
+    text = str(file)
+    return os.path.relpath(text, cwd) if os.path.isabs(text) else text
+
+
+# the key a finding's line assigns: "KEY: value", "- KEY=value", "KEY=value", "key:"
+_KEY = re.compile(r"\s*(?:-\s+)?(?:export\s+)?[\"']?([A-Za-z_][\w.\-]*)[\"']?\s*(?:=|:(?:\s|$))")
+
+
+def _key(cwd: Path, file: str, line: int, cache: dict[str, list[str]]) -> str:
+    """The name (never the value) assigned on the finding's line, or '-'."""
+    if file not in cache:
+        try:
+            cache[file] = (cwd / file).read_text(encoding="utf-8", errors="replace").splitlines()
+        except OSError:
+            cache[file] = []
+    lines = cache[file]
+    m = _KEY.match(lines[line - 1]) if 0 < line <= len(lines) else None
+    return m.group(1) if m else "-"
+
+
 def rows(case: Case) -> list[str]:
     """One line per finding of a case (see the module docstring)."""
     _, findings = lint(case)
     out = []
+    texts: dict[str, list[str]] = {}
+    ok = "ok" if case.accepted else "rejected"
     for f in findings:
-        where = f"{f.get('file') or '-'}:{f.get('line') or 0}:{f.get('column') or 0}"
-        out.append(f"{case.name}\t{f['code']}\t{f['name']}\t{where}\t{f['severity']}")
+        file, line = _relative(f.get("file"), case.cwd), int(f.get("line") or 0)
+        where = f"{file}:{line}:{f.get('column') or 0}"
+        key = _key(case.cwd, file, line, texts)
+        out.append(f"{case.name}\t{ok}\t{f['code']}\t{f['name']}\t{where}\t{f['severity']}\t{key}")
     return out
 
 
@@ -120,7 +152,7 @@ def header(corpus: Path = CORPUS) -> list[str]:
     return [
         "# composelint ecosystem snapshot: python bench/ecosystem.py -o tests/ecosystem/snapshot.tsv",
         f"# projects: {len(cases(corpus))}; rejected by docker compose config: {len(rejected)}",
-        "# project\tcode\tname\tfile:line:col\tseverity",
+        "# project\tcompose\tcode\tname\tfile:line:col\tseverity\tkey",
     ]
 
 

@@ -48,9 +48,12 @@ _PUBLIC_NAMES = frozenset({
 _PUBLIC_LAST = frozenset({"ORIGIN", "ORIGINS", "DOMAIN", "DOMAINS"})
 # words that make a URL the app's address for browsers, mails and other outsiders:
 # PENPOT_PUBLIC_URI, *_EXTERNAL_ENDPOINT, _APP_VCS_GITEA_BROWSER_ENDPOINT, DOMAIN_NAME
-_PUBLIC_WORDS = frozenset({"PUBLIC", "EXTERNAL", "BROWSER", "DOMAIN"})
+_PUBLIC_WORDS = frozenset({"PUBLIC", "EXTERNAL", "DOMAIN"})
 _PUBLIC_WORD_LAST = frozenset({"URL", "URI", "URLS", "URIS", "ENDPOINT", "HOST", "HOSTNAME",
                                "NAME", "ADDRESS"})
+# ..._BROWSER_URL / _ENDPOINT: the address browsers use (but _APP_BROWSER_HOST is
+# Appwrite's headless-browser service, a destination)
+_BROWSER_WORD_LAST = frozenset({"URL", "URI", "ENDPOINT"})
 # links a service writes into mails and pages (PASSWORD_RESET_URL, MAIL_CONFIRM_URL, WEB_URL)
 _LINK_PREV = frozenset({"RESET", "CONFIRM", "CONFIRMATION", "VERIFY", "VERIFICATION", "INVITE",
                         "UNSUBSCRIBE", "WEB", "SITE", "LOGIN", "LOGOUT", "SIGNUP"})
@@ -133,6 +136,7 @@ def _classify(name: str) -> VarRole:
         or ("ALLOWED" in cs and last in ("HOSTS", "HOST"))
         or (last in ("HOST", "URL", "HOSTNAME") and prev in ("VIRTUAL", "PUBLIC"))
         or (cs & _PUBLIC_WORDS and last in _PUBLIC_WORD_LAST)
+        or ("BROWSER" in cs and last in _BROWSER_WORD_LAST)
         or (last in ("URL", "URI") and prev in _LINK_PREV)
         or cs & _BROWSER_SDK_WORDS
     ):
