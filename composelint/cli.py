@@ -134,7 +134,7 @@ def _lint_parser() -> _Parser:
         "--fail-on",
         choices=SEVERITIES,
         default=None,
-        help="lowest severity that fails the run (default: fail-on in the configuration, else warning)",
+        help="lowest severity that fails the run (default: fail-on in the configuration, else error)",
     )
     p.add_argument(
         "--exit-zero",

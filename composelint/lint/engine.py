@@ -146,7 +146,7 @@ def exit_code(
     findings: Iterable[Finding],
     *,
     fatal: bool,
-    fail_on: Severity = Severity.WARNING,
+    fail_on: Severity = Severity.ERROR,
     exit_zero: bool = False,
 ) -> int:
     """2: something could not be linted (a fatal problem, a crashed rule, a broken

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from composelint.lint.difffilter import ChangedLines
 
 UNUSED_CODE = "CMP901"
-DEFAULT_FAIL_ON = Severity.WARNING
+DEFAULT_FAIL_ON = Severity.ERROR
 
 
 class FilterError(Exception):
