@@ -103,7 +103,11 @@ def _relative(file: object, cwd: Path) -> str:
     if not file:
         return "-"
     text = str(file)
-    return os.path.relpath(text, cwd) if os.path.isabs(text) else text
+    return (
+        os.path.relpath(os.path.realpath(text), os.path.realpath(cwd))
+        if os.path.isabs(text)
+        else text
+    )
 
 
 # the key a finding's line assigns: "KEY: value", "- KEY=value", "KEY=value", "key:"

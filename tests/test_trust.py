@@ -213,6 +213,10 @@ services:
       WEB_URL: http://localhost:9001
       FARO_ENDPOINT: http://localhost:9001/collect
       SELF_URL: http://localhost:6060
+      PHX_HOST: localhost
+      URLS_LOGIN: http://127.0.0.1:9001/login
+      UPSTREAM_REAL_IP_ADDRESS: 127.0.0.1
+      STORAGE_CONNECTION: local://localhost
 """
 
 
@@ -228,7 +232,7 @@ def test_a_server_side_url_to_localhost_still_fires(
 ) -> None:
     write(tmp_path, {"compose.yaml": PUBLIC + "      FRONTEND_API_URL: http://localhost:9001\n"})
     _, found = lint(tmp_path, monkeypatch, capsys)
-    assert found == [("CMP101", "compose.yaml", 16, 32)]
+    assert found == [("CMP101", "compose.yaml", 20, 32)]
 
 
 # 8. secrets are judged by value, not by a word in the name ---------------------------

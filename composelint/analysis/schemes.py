@@ -56,8 +56,10 @@ _JDBC_PORTS = {"clickhouse": 8123, "ch": 8123}  # the JDBC drivers speak HTTP
 # messenger.html#transport-configuration); Symfony Mailer null://null, sendmail://default,
 # native://default (symfony.com/doc/current/mailer.html#using-built-in-transports);
 # Appwrite's _APP_SMS_PROVIDER sms://user:secret@<provider> (appwrite.io/docs/advanced/
-# self-hosting/sms)
-NAMED_SCHEMES = frozenset({"doctrine", "sync", "in-memory", "null", "sendmail", "native", "sms"})
+# self-hosting/sms) and storage DSN local://localhost, the container's own disk
+# (appwrite.io/docs/advanced/self-hosting/configuration/environment-variables#storage)
+NAMED_SCHEMES = frozenset({"doctrine", "sync", "in-memory", "null", "sendmail", "native", "sms",
+                           "local"})
 KNOWN_SCHEMES = frozenset(
     set(DEFAULT_PORTS) | set(_SCHEME_ALIASES) | _LOCAL_SCHEMES | _DIALECTS | NAMED_SCHEMES
     | {"mongodb+srv", "sentinel", "tcp", "udp", "tls", "ssl", "grpc", "grpcs", "docker", "svn",

@@ -46,6 +46,12 @@ _PUBLIC_NAMES = frozenset({
     "KC_HOSTNAME_ADMIN", "KC_HOSTNAME_ADMIN_URL", "NO_PROXY",
 })
 _PUBLIC_LAST = frozenset({"ORIGIN", "ORIGINS", "DOMAIN", "DOMAINS"})
+# the app's public host for URL generation: Phoenix's PHX_HOST (the runtime.exs of
+# `mix phx.gen.release`: url: [host: System.get_env("PHX_HOST")])
+_PUBLIC_EXACT_MORE = frozenset({"PHX_HOST"})
+# Ory Hydra's urls.login / urls.consent / ...: where browsers are redirected
+# (ory.sh/docs/hydra/reference/configuration)
+_REDIRECT_URLS_LAST = frozenset({"LOGIN", "LOGOUT", "CONSENT", "ERROR", "REGISTRATION"})
 # words that make a URL the app's address for browsers, mails and other outsiders:
 # PENPOT_PUBLIC_URI, *_EXTERNAL_ENDPOINT, _APP_VCS_GITEA_BROWSER_ENDPOINT, DOMAIN_NAME
 _PUBLIC_WORDS = frozenset({"PUBLIC", "EXTERNAL", "DOMAIN"})
@@ -125,8 +131,10 @@ def _classify(name: str) -> VarRole:
     cs = set(c)
     if c[0] == "CONNECTIONSTRINGS" and len(c) > 1:
         return VarRole.DESTINATION_URL
-    if n in _PUBLIC_NAMES:
+    if n in _PUBLIC_NAMES or n in _PUBLIC_EXACT_MORE:
         return VarRole.PUBLIC
+    if {"REAL", "IP"} <= cs:
+        return VarRole.OTHER  # nginx set_real_ip_from: a trusted proxy address (frappe_docker)
     if n.startswith(_BROWSER_PREFIXES):
         return VarRole.BROWSER
     if (
@@ -138,6 +146,7 @@ def _classify(name: str) -> VarRole:
         or (cs & _PUBLIC_WORDS and last in _PUBLIC_WORD_LAST)
         or ("BROWSER" in cs and last in _BROWSER_WORD_LAST)
         or (last in ("URL", "URI") and prev in _LINK_PREV)
+        or ("URLS" in cs and last in _REDIRECT_URLS_LAST)
         or cs & _BROWSER_SDK_WORDS
     ):
         return VarRole.PUBLIC
