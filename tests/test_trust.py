@@ -423,3 +423,29 @@ def test_a_database_without_depends_on_stays_a_warning(
         ("CMP205", "warning", 5, 36),
         ("CMP205", "info", 6, 43),
     ]
+
+
+# 9. bind-mount-missing says only what is true -----------------------------------------
+
+
+def test_a_variable_holding_an_absolute_path_is_the_deploy_machines_business(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    compose = (
+        "services:\n  app:\n    image: example/app:1.0\n    volumes:\n"
+        "      - ${DATA_DIR}/db:/data\n"
+    )
+    write(tmp_path, {"compose.yaml": compose, ".env": "DATA_DIR=/srv/app\n"})
+    assert lint(tmp_path, monkeypatch, capsys) == (0, [])
+
+
+def test_a_missing_single_file_mount_still_fires(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    compose = (
+        "services:\n  app:\n    image: example/app:1.0\n    volumes:\n"
+        "      - ${DATA_DIR}/db:/data\n      - ${CONF:-./acme.json}:/acme.json\n"
+    )
+    write(tmp_path, {"compose.yaml": compose, ".env": "DATA_DIR=/srv/app\n"})
+    _, found = lint(tmp_path, monkeypatch, capsys)
+    assert found == [("CMP602", "compose.yaml", 6, 9)]

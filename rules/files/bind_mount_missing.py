@@ -4,8 +4,9 @@
 
 A service volume of type `bind` whose source is written relative to the project
 (`./logs:/app/logs`, `source: ./config`) and does not exist next to the compose
-file. Absolute host paths (`/var/log/app`, `~/data`) are not checked: they
-describe the machine the project is deployed on, not the checkout being linted.
+file. Absolute host paths (`/var/log/app`, `~/data`, also `${DATA_DIR}/db` when the
+variable holds an absolute path) are not checked: they describe the machine the
+project is deployed on, not the checkout being linted.
 
 ## Why it matters
 
@@ -59,6 +60,21 @@ def _written_source(source: Scalar, short: bool) -> str:
     return raw.split(":", 1)[0] if short else raw
 
 
+def _absolute(written: str) -> bool:
+    return written.startswith(("/", "~", "\\")) or (len(written) > 1 and written[1] == ":")
+
+
+def _expanded_start(written: str, source: Scalar) -> str:
+    """The source as written, with a leading ``${VAR}`` replaced by its value: what
+    decides whether the path is absolute (``${DATA_DIR}/db`` with DATA_DIR=/srv)."""
+    if not written.startswith("$"):
+        return written
+    first = next((s for s in source.subs if written.startswith(s.expression)), None)
+    if first is None or first.value is None:
+        return written
+    return first.value + written[len(first.expression) :]
+
+
 def check(project: Project) -> Iterator[Violation]:
     for sname, svc in project.services.items():
         volumes = svc.get("volumes")
@@ -77,7 +93,7 @@ def check(project: Project) -> Iterator[Violation]:
             target = vol.get("target")
             short = isinstance(target, Scalar) and target.raw == source.raw  # short syntax
             written = _written_source(source, short)
-            if written.startswith(("/", "~", "\\")) or (len(written) > 1 and written[1] == ":"):
+            if _absolute(_expanded_start(written, source)):
                 continue  # an absolute host path: the deployment machine's business
             path = Path(source.value)
             if not path.is_absolute() or os.path.lexists(path):
