@@ -65,6 +65,7 @@ NOT_HOSTS = (
     "      MESSENGER_TRANSPORT_DSN: doctrine://default?auto_setup=0\n"
     "      MAILER_DSN: null://null\n"
     "      SMS_PROVIDER: sms://user:secret@mock\n"
+    "      CLUSTER_HOSTNAME: node1\n"
 )
 
 
@@ -80,7 +81,7 @@ def test_a_real_unknown_host_next_to_them_still_fires(
 ) -> None:
     write(tmp_path, {"compose.yaml": NOT_HOSTS + "      CACHE_HOST: rediss\n"})
     rc, found = lint(tmp_path, monkeypatch, capsys)
-    assert found == [("CMP107", "compose.yaml", 14, 19)]
+    assert found == [("CMP107", "compose.yaml", 15, 19)]
     assert rc == 1
 
 
