@@ -173,6 +173,7 @@ services:
       KAFKA_CONTROLLER_LISTENER_NAMES: CONTROLLER
       API_HOST: 0.0.0.0
       ENVOY_ADDR: "::"
+      LOGFLARE_NODE_HOST: 127.0.0.1
 """
 
 
@@ -192,7 +193,7 @@ def test_a_url_to_0000_and_a_loopback_voter_port_nobody_serves_still_fire(
     )
     write(tmp_path, {"compose.yaml": text})
     _, found = lint(tmp_path, monkeypatch, capsys)
-    assert found == [("CMP101", "compose.yaml", 7, 41), ("CMP102", "compose.yaml", 14, 26)]
+    assert found == [("CMP101", "compose.yaml", 7, 41), ("CMP102", "compose.yaml", 15, 26)]
 
 
 # 7. the app's own public URL -------------------------------------------------------

@@ -133,8 +133,8 @@ def _classify(name: str) -> VarRole:
         return VarRole.DESTINATION_URL
     if n in _PUBLIC_NAMES or n in _PUBLIC_EXACT_MORE:
         return VarRole.PUBLIC
-    if prev in ("CLUSTER", "NODE") and last in ("HOSTNAME", "NAME"):
-        return VarRole.OTHER  # the node's own name in its cluster (Weaviate CLUSTER_HOSTNAME)
+    if prev in ("CLUSTER", "NODE") and last in ("HOSTNAME", "NAME", "HOST"):
+        return VarRole.OTHER  # its own node name: Weaviate CLUSTER_HOSTNAME, Logflare NODE_HOST
     if {"REAL", "IP"} <= cs:
         return VarRole.OTHER  # nginx set_real_ip_from: a trusted proxy address (frappe_docker)
     if n.startswith(_BROWSER_PREFIXES):
