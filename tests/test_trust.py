@@ -66,6 +66,7 @@ NOT_HOSTS = (
     "      MAILER_DSN: null://null\n"
     "      SMS_PROVIDER: sms://user:secret@mock\n"
     "      CLUSTER_HOSTNAME: node1\n"
+    "      VARNISH_SERVER: SERVER1\n"
 )
 
 
@@ -81,7 +82,7 @@ def test_a_real_unknown_host_next_to_them_still_fires(
 ) -> None:
     write(tmp_path, {"compose.yaml": NOT_HOSTS + "      CACHE_HOST: rediss\n"})
     rc, found = lint(tmp_path, monkeypatch, capsys)
-    assert found == [("CMP107", "compose.yaml", 15, 19)]
+    assert found == [("CMP107", "compose.yaml", 16, 19)]
     assert rc == 1
 
 

@@ -232,13 +232,19 @@ _NOT_HOST_WORDS = frozenset({"true", "false", "yes", "no", "on", "off", "y", "n"
                              "none", "undefined", "disabled", "enabled", "disable", "enable",
                              "changeme", "change_me", "todo", "tbd", "xxx", "example"})  # fmt: skip
 
+# an upper-case word (SERVER1, PLAIN, OAUTHBEARER): a label or an enum constant; service
+# and host names are written in lower case
+_CONSTANT = re.compile(r"[A-Z][A-Z0-9_]+")
+
 
 def not_a_host(text: str) -> bool:
-    """A bare value that is a switch, a number, a null word or a placeholder
-    (``<your-domain>``, ``To set``), never a destination."""
+    """A bare value that is a switch, a number, a null word, a placeholder
+    (``<your-domain>``, ``To set``) or an upper-case constant, never a destination."""
     t = text.strip().lower()
+    constant = text.strip()
     return (
         t in _NOT_HOST_WORDS
+        or (constant.isupper() and _CONSTANT.fullmatch(constant) is not None)
         or t.isdigit()
         or (t[:1] in "<[{" and t[-1:] in ">]}" and "$" not in t)
         or any(c.isspace() for c in t)
