@@ -36,6 +36,7 @@ from composelint.load.discover import (
     ENV_FILE_RE,
     ProjectSpec,
     projects_in_directory,
+    projects_including,
 )
 from composelint.load.sources import UnreadableFile, display_path, read_text, resolve_path
 from composelint.model.findings import Finding
@@ -223,9 +224,10 @@ class Session:
             for spec in projects_in_directory(path.parent, recursive=False):
                 if not is_compose or path in spec.compose_files:
                     found.setdefault(spec.key(), spec)
-            if is_compose and not found:
-                spec = ProjectSpec([path], path.parent, explicit_files=True)
-                found[spec.key()] = spec
+            if is_compose and not found:  # a fragment: the projects that include it
+                alone = ProjectSpec([path], path.parent, explicit_files=True)
+                for spec in projects_including(path) or [alone]:
+                    found[spec.key()] = spec
         with self._lock:
             known = list(self._members.items())
         for key, (spec, members) in known:

@@ -314,10 +314,10 @@ def _projects_of_file(path: Path) -> list[ProjectSpec]:
         ]
         if found:
             return found
-    return _including(path) or [ProjectSpec([path], path.parent, explicit_files=True)]
+    return projects_including(path) or [ProjectSpec([path], path.parent, explicit_files=True)]
 
 
-def _including(path: Path) -> list[ProjectSpec]:
+def projects_including(path: Path) -> list[ProjectSpec]:
     """The projects of ``path``'s directory or the nearest parent directory (without
     leaving the repository) that pull ``path`` in: a staged fragment lints them."""
     current = path.parent
