@@ -221,13 +221,13 @@ class Session:
         name = path.name
         is_compose = bool(COMPOSE_FILE_RE.match(name))
         if is_compose or ENV_FILE_RE.match(name):
-            for spec in projects_in_directory(path.parent, recursive=False):
-                if not is_compose or path in spec.compose_files:
+            including = projects_including(path) if is_compose else []  # a fragment
+            for spec in including or projects_in_directory(path.parent, recursive=False):
+                if including or not is_compose or path in spec.compose_files:
                     found.setdefault(spec.key(), spec)
-            if is_compose and not found:  # a fragment: the projects that include it
-                alone = ProjectSpec([path], path.parent, explicit_files=True)
-                for spec in projects_including(path) or [alone]:
-                    found[spec.key()] = spec
+            if is_compose and not found:
+                spec = ProjectSpec([path], path.parent, explicit_files=True)
+                found[spec.key()] = spec
         with self._lock:
             known = list(self._members.items())
         for key, (spec, members) in known:

@@ -139,3 +139,22 @@ def test_stdin_env_buffer_lints_its_directory_projects(tmp_path: Path) -> None:
 
     project = resolve(specs[0], ResolveOptions(), cwd=tmp_path)
     assert project.model.to_plain()["services"]["a"]["environment"] == {"A": "from-buffer"}
+
+
+def test_files_pulled_in_by_include_extends_or_compose_file_are_no_projects(
+    tmp_path: Path,
+) -> None:
+    touch(tmp_path, "nginx/compose.yml", "docker-compose.base.yml", "compose.db.yaml")
+    touch(
+        tmp_path,
+        "compose.yaml",
+        text="include: [nginx/compose.yml]\n"
+        "services:\n  a:\n    extends: {file: docker-compose.base.yml, service: a}\n",
+    )
+    (tmp_path / ".env").write_text("COMPOSE_FILE=compose.yaml:compose.db.yaml\n")
+    specs, _ = run(tmp_path, ["."])
+    assert [names(s) for s in specs] == [["compose.yaml"]]
+    # a fragment named alone (pre-commit) lints the project that pulls it in
+    for fragment in ("nginx/compose.yml", "docker-compose.base.yml", "compose.db.yaml"):
+        specs, _ = run(tmp_path, [fragment])
+        assert [names(s) for s in specs] == [["compose.yaml"]], fragment

@@ -74,11 +74,14 @@ def test_env_file_and_override_map_to_their_projects(tmp_path: Path) -> None:
 
 
 def test_an_included_file_maps_to_the_project_that_includes_it(tmp_path: Path) -> None:
-    (tmp_path / "compose.yaml").write_text("include: [docker-compose.app.yml]\nservices: {}\n")
-    (tmp_path / "docker-compose.app.yml").write_text("services:\n  web:\n    image: nginx\n")
+    (tmp_path / "compose.yaml").write_text("include: [compose.app.yml, nginx/compose.yml]\n")
+    (tmp_path / "compose.app.yml").write_text("services:\n  web:\n    image: nginx\n")
+    (tmp_path / "nginx").mkdir()
+    (tmp_path / "nginx" / "compose.yml").write_text("services:\n  proxy:\n    image: nginx\n")
     root = tmp_path.resolve()
-    specs = Session().specs_for(root / "docker-compose.app.yml")
-    assert [s.compose_files for s in specs] == [[root / "compose.yaml"]]
+    for fragment in (root / "compose.app.yml", root / "nginx" / "compose.yml"):
+        specs = Session().specs_for(fragment)
+        assert [s.compose_files for s in specs] == [[root / "compose.yaml"]]
 
 
 def test_buffer_overrides_the_file_on_disk(tmp_path: Path) -> None:

@@ -306,6 +306,9 @@ def _projects_of_file(path: Path) -> list[ProjectSpec]:
     the main or override file is its directory's default project (main + override), a
     variant that only overrides the main file is merged with it, and any other file
     is a project of its own."""
+    including = projects_including(path)
+    if including:
+        return including
     if COMPOSE_FILE_RE.match(path.name):
         found = [
             s
@@ -314,7 +317,7 @@ def _projects_of_file(path: Path) -> list[ProjectSpec]:
         ]
         if found:
             return found
-    return projects_including(path) or [ProjectSpec([path], path.parent, explicit_files=True)]
+    return [ProjectSpec([path], path.parent, explicit_files=True)]
 
 
 def projects_including(path: Path) -> list[ProjectSpec]:
@@ -322,7 +325,11 @@ def projects_including(path: Path) -> list[ProjectSpec]:
     leaving the repository) that pull ``path`` in: a staged fragment lints them."""
     current = path.parent
     while True:
-        found = [s for s in projects_in_directory(current, recursive=False) if path in members(s)]
+        found = [
+            s
+            for s in projects_in_directory(current, recursive=False)
+            if path not in s.compose_files and path in members(s)
+        ]
         if found or (current / ".git").exists() or current.parent == current:
             return found
         current = current.parent
