@@ -452,3 +452,33 @@ def test_a_missing_single_file_mount_still_fires(
     write(tmp_path, {"compose.yaml": compose, ".env": "DATA_DIR=/srv/app\n"})
     _, found = lint(tmp_path, monkeypatch, capsys)
     assert found == [("CMP602", "compose.yaml", 6, 9)]
+
+
+# 5. host:port in a *_HOST variable ------------------------------------------------------
+
+
+HOSTPORT = (
+    """\
+services:
+  app:
+    image: example/app:1.0
+    depends_on: {db: {condition: service_healthy}}
+    environment:
+      DB_HOST: db:5432
+      PGHOST: db:5432
+"""
+    + HEALTHY_DB
+)
+
+
+def test_host_port_in_an_apps_own_host_variable_is_info_and_in_pghost_a_warning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(tmp_path, {"compose.yaml": HOSTPORT})
+    monkeypatch.chdir(tmp_path)
+    main(["--isolated", "--format", "json", "--select", "CMP109"])
+    data = json.loads(capsys.readouterr().out)
+    assert [(f["code"], f["severity"], f["line"], f["column"]) for f in data["findings"]] == [
+        ("CMP109", "info", 6, 18),
+        ("CMP109", "warning", 7, 17),
+    ]

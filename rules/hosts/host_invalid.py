@@ -6,9 +6,10 @@ Values of host variables (`DB_HOST`, `REDIS_HOST`, `PGHOST`, ADO.NET `Server=`)
 and connection strings whose host part cannot work as written:
 
 - `host-has-scheme` (`DB_HOST=postgres://db`): a URL where a host name goes;
-- `host-has-port` (`DB_HOST=db:5432`, `Server=db:1433`): a port glued to the
+- `host-has-port` (`PGHOST=db:5432`, `Server=db:1433`): a port glued to the
   host where the client takes it separately (`WORDPRESS_DB_HOST` and other
-  variables documented to accept `host:port` are fine);
+  variables documented to accept `host:port` are fine; for an application's own
+  `DB_HOST=db:5432`, whose client is unknown, an info);
 - `host-has-space` (`DB_HOST="db "`): white space in the name (error);
 - `host-underscore` (`http://my_api:8000`): Docker's DNS resolves names with
   `_`, but Java's URI class, Tomcat and many HTTP clients reject them — warning
@@ -28,7 +29,7 @@ services:
   app:
     image: acme/app
     environment:
-      DB_HOST: db:5432
+      PGHOST: db:5432
   db:
     image: postgres:16
 ```
@@ -40,8 +41,8 @@ services:
   app:
     image: acme/app
     environment:
-      DB_HOST: db
-      DB_PORT: "5432"
+      PGHOST: db
+      PGPORT: "5432"
   db:
     image: postgres:16
 ```
@@ -111,18 +112,25 @@ def _shown(issue: ValueIssue) -> str:
 _STRICT_HOST_VARS = frozenset(
     {"PGHOST", "POSTGRES_HOST", "MYSQL_HOST", "MARIADB_HOST", "DB_HOST", "DATABASE_HOST"}
 )
+_LIBPQ_HOST_VARS = frozenset({"PGHOST", "PGHOSTADDR"})
 _JAVA_PREFIXES = ("SPRING_", "QUARKUS_", "MICRONAUT_", "JAVA_", "JDBC_")
 
 
 def _severity(issue: ValueIssue) -> Severity | None:
     """Error for white space; warning where the client is known to reject the value;
-    info otherwise (many apps take host:port or a URL in a *_HOST variable, and only
-    some URL parsers reject '_')."""
+    info otherwise (many apps take host:port or a URL in a *_HOST variable, whether
+    host:port works depends on the client, and only some URL parsers reject '_')."""
     kind = issue.problem.kind
     var = issue.variable.upper()
     if kind == "host-has-space":
         return Severity.ERROR
-    if kind in ("host-has-port", "host-has-scheme"):
+    if kind == "host-has-port":
+        # libpq's own PGHOST and connection strings (Server=db:1433) have a known
+        # client that rejects it; for DB_HOST and friends the app decides (gitea
+        # documents DB_HOST=db:5432)
+        known = var in _LIBPQ_HOST_VARS or "=" in issue.value
+        return None if known else Severity.INFO
+    if kind == "host-has-scheme":
         return None if var in _STRICT_HOST_VARS else Severity.INFO
     at = issue.problem.offset
     for dest in parse_value(issue.value, issue.variable).destinations:
