@@ -60,6 +60,10 @@ class Family:
     password_flags: tuple[str, ...] = ()  # set the password clients must give
     port_env: tuple[str, ...] = ()  # environment variables the server takes its port from
     tls_by_default: bool | None = None  # False: the image serves no TLS until configured
+    # a database, cache, broker, search or coordination server: its clients connect when
+    # they start (and fail without it), unlike mail, telemetry or HTTP services, which
+    # clients reach on first use
+    needed_at_start: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +114,7 @@ _MYSQL_PORT_ENV = ("MYSQL_TCP_PORT",)
 
 FAMILIES: tuple[Family, ...] = (
     Family(
-        "postgres", ports=(5432,), ports_known=True, slow_start=True,
+        "postgres", needed_at_start=True, ports=(5432,), ports_known=True, slow_start=True,
         schemes=frozenset({"postgresql", "postgres", "postgresql+psycopg2",
                            "postgresql+psycopg", "postgresql+asyncpg", "postgresql+pg8000",
                            "jdbc:postgresql", "r2dbc:postgresql", "libpq", "adonet"}),
@@ -137,7 +141,7 @@ FAMILIES: tuple[Family, ...] = (
         tls_by_default=False,
     ),
     Family(
-        "mysql", ports=(3306,), secondary_ports=(33060,), ports_known=True, slow_start=True,
+        "mysql", needed_at_start=True, ports=(3306,), secondary_ports=(33060,), ports_known=True, slow_start=True,
         schemes=_MYSQL_SCHEMES, preferred_scheme="mysql", credentials=_MYSQL_CREDENTIALS,
         own_env_prefixes=("MYSQL",),
         probe='["CMD", "mysqladmin", "ping", "-h", "localhost"]',
@@ -145,7 +149,7 @@ FAMILIES: tuple[Family, ...] = (
     ),
     Family(
         # 33060 (X Protocol) is MySQL's; kept from the previous table (unverified)
-        "mariadb", ports=(3306,), secondary_ports=(33060,), ports_known=True,
+        "mariadb", needed_at_start=True, ports=(3306,), secondary_ports=(33060,), ports_known=True,
         slow_start=True, schemes=_MYSQL_SCHEMES, preferred_scheme="mysql",
         credentials=_MYSQL_CREDENTIALS, own_env_prefixes=("MARIADB", "MYSQL"),
         # MariaDB/mariadb-docker 13.0/Dockerfile: COPY healthcheck.sh /usr/local/bin (no
@@ -154,7 +158,7 @@ FAMILIES: tuple[Family, ...] = (
         port_flags=_MYSQL_PORT_FLAGS, bind_flags=_MYSQL_BIND_FLAGS, port_env=_MYSQL_PORT_ENV,
     ),
     Family(
-        "mongo", ports=(27017,), ports_known=True, slow_start=True,
+        "mongo", needed_at_start=True, ports=(27017,), ports_known=True, slow_start=True,
         schemes=frozenset({"mongodb", "mongodb+srv"}), preferred_scheme="mongodb",
         # docker-library/docs mongo/content.md and docker-library/mongo docker-entrypoint.sh
         # (creates the root user in "admin")
@@ -170,7 +174,7 @@ FAMILIES: tuple[Family, ...] = (
     ),
     Family(
         # 26379: Sentinel; 8001: RedisInsight in redis/redis-stack (hub redis/redis-stack)
-        "redis", ports=(6379,), secondary_ports=(26379, 8001), ports_known=True,
+        "redis", needed_at_start=True, ports=(6379,), secondary_ports=(26379, 8001), ports_known=True,
         schemes=frozenset({"redis", "rediss", "redis+sentinel", "valkey", "valkeys"}),
         preferred_scheme="redis", own_env_prefixes=("REDIS",),
         # redis.io docs "Redis configuration": any redis.conf directive as --name value
@@ -179,7 +183,7 @@ FAMILIES: tuple[Family, ...] = (
     Family(
         # docker-library/rabbitmq Dockerfile: EXPOSE 4369 5671 5672 15691 15692 25672;
         # 15672 etc.: rabbitmq.com docs networking (management, MQTT, STOMP, web plugins)
-        "rabbitmq", ports=(5672,), ports_known=True, slow_start=True,
+        "rabbitmq", needed_at_start=True, ports=(5672,), ports_known=True, slow_start=True,
         secondary_ports=(5671, 15672, 15671, 15692, 25672, 1883, 8883, 61613, 61614, 15674,
                          15675),
         schemes=frozenset({"amqp", "amqps", "pyamqp"}), preferred_scheme="amqp",
@@ -195,12 +199,12 @@ FAMILIES: tuple[Family, ...] = (
     ),
     Family(
         # 9093: KRaft controller, 29092/9094: the usual second listener, 9101: JMX (unverified)
-        "kafka", ports=(9092,), secondary_ports=(9093, 9094, 29092, 9101), ports_known=True,
+        "kafka", needed_at_start=True, ports=(9092,), secondary_ports=(9093, 9094, 29092, 9101), ports_known=True,
         slow_start=True, schemes=frozenset({"kafka", "kafka-list", "kafka-listener"}),
     ),
     Family(
         # zookeeper.apache.org admin guide: 2888 quorum, 3888 election, 8080 AdminServer
-        "zookeeper", ports=(2181,), secondary_ports=(2888, 3888, 8080), ports_known=True,
+        "zookeeper", needed_at_start=True, ports=(2181,), secondary_ports=(2888, 3888, 8080), ports_known=True,
         schemes=frozenset({"zookeeper"}), preferred_scheme="zookeeper",
     ),
     Family(
@@ -208,17 +212,17 @@ FAMILIES: tuple[Family, ...] = (
         # named like a setting (network.host, http.port, transport.host) as that setting
         # (elastic.co "Install Elasticsearch with Docker", configuring with environment
         # variables)
-        "elasticsearch", ports=(9200, 9300), secondary_ports=(9300,), ports_known=True,
+        "elasticsearch", needed_at_start=True, ports=(9200, 9300), secondary_ports=(9300,), ports_known=True,
         slow_start=True, own_env_prefixes=("NETWORK", "HTTP", "TRANSPORT"),
     ),
     Family(
         # opensearch.org docs: 9200 REST, 9300 transport, 9600 performance analyzer
-        "opensearch", ports=(9200, 9300), secondary_ports=(9300, 9600), ports_known=True,
+        "opensearch", needed_at_start=True, ports=(9200, 9300), secondary_ports=(9300, 9600), ports_known=True,
         slow_start=True, own_env_prefixes=("NETWORK", "HTTP", "TRANSPORT"),
     ),
     Family(
         # docker-library/memcached Dockerfile: EXPOSE 11211; memcached -p <port>, -l <addr>
-        "memcached", ports=(11211,), ports_known=True,
+        "memcached", needed_at_start=True, ports=(11211,), ports_known=True,
         schemes=frozenset({"memcached", "memcache"}), preferred_scheme="memcached",
         port_flags=("-p", "--port"), bind_flags=("-l", "--listen"),
     ),
@@ -226,55 +230,55 @@ FAMILIES: tuple[Family, ...] = (
         # learn.microsoft.com sql-server-linux-configure-environment-variables:
         # MSSQL_TCP_PORT "Configure the TCP port that SQL Server listens on (default
         # 1433)", MSSQL_IP_ADDRESS the address; 1434 (DAC) unverified
-        "mssql", ports=(1433,), secondary_ports=(1434,), ports_known=True, slow_start=True,
+        "mssql", needed_at_start=True, ports=(1433,), secondary_ports=(1434,), ports_known=True, slow_start=True,
         schemes=frozenset({"mssql", "sqlserver", "mssql+pyodbc", "mssql+pymssql",
                            "mssql+aioodbc", "jdbc:sqlserver", "r2dbc:mssql", "adonet"}),
         preferred_scheme="mssql", port_env=("MSSQL_TCP_PORT",),
     ),
     Family(
         # 5500: Enterprise Manager Express (unverified)
-        "oracle", ports=(1521,), secondary_ports=(5500,), ports_known=True, slow_start=True,
+        "oracle", needed_at_start=True, ports=(1521,), secondary_ports=(5500,), ports_known=True, slow_start=True,
         schemes=frozenset({"oracle", "oracle+oracledb", "oracle+cx_oracle", "jdbc:oracle",
                            "adonet"}),
         preferred_scheme="oracle",
     ),
     Family(
         # cassandra.apache.org docs: 9042 CQL, 7000/7001 gossip, 7199 JMX, 9160 Thrift
-        "cassandra", ports=(9042,), secondary_ports=(7000, 7001, 7199, 9160),
+        "cassandra", needed_at_start=True, ports=(9042,), secondary_ports=(7000, 7001, 7199, 9160),
         ports_known=True, slow_start=True, schemes=frozenset({"cassandra"}),
         preferred_scheme="cassandra",
     ),
     Family(
         # clickhouse.com docs network ports: 8123 HTTP, 9000 native, 8443/9440 TLS,
         # 9004 MySQL, 9005 PostgreSQL, 9009 interserver
-        "clickhouse", ports=(8123, 9000), secondary_ports=(8443, 9004, 9005, 9009, 9440),
+        "clickhouse", needed_at_start=True, ports=(8123, 9000), secondary_ports=(8443, 9004, 9005, 9009, 9440),
         ports_known=True, slow_start=True,
         schemes=frozenset({"clickhouse", "clickhouse+native", "clickhouse+http", "http",
                            "https", "jdbc:clickhouse"}),
     ),
     # min.io docs: 9000 S3 API, 9001 console (--console-address); minio server --address
-    Family("minio", ports=(9000, 9001), secondary_ports=(9001,), ports_known=True,
+    Family("minio", needed_at_start=True, ports=(9000, 9001), secondary_ports=(9001,), ports_known=True,
            port_flags=("--address",)),
     Family(
         # docs.nats.io: 4222 clients, 6222 routes, 8222 monitoring; nats-server -p/--port,
         # -a/--addr
-        "nats", ports=(4222,), secondary_ports=(6222, 8222), ports_known=True,
+        "nats", needed_at_start=True, ports=(4222,), secondary_ports=(6222, 8222), ports_known=True,
         schemes=frozenset({"nats", "tls"}), preferred_scheme="nats",
         port_flags=("-p", "--port"), bind_flags=("-a", "--addr"),
     ),
     Family(
         # neo4j.com operations manual ports: 7687 Bolt, 7474 HTTP, 7473 HTTPS
-        "neo4j", ports=(7687, 7474), secondary_ports=(7473,), ports_known=True,
+        "neo4j", needed_at_start=True, ports=(7687, 7474), secondary_ports=(7473,), ports_known=True,
         slow_start=True,
         schemes=frozenset({"neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc",
                            "http", "https"}),
         preferred_scheme="neo4j",
     ),
     # a Kafka-API broker; see the redpanda Image record
-    Family("redpanda", ports=(9092,), secondary_ports=(8081, 8082, 9644, 33145),
+    Family("redpanda", needed_at_start=True, ports=(9092,), secondary_ports=(8081, 8082, 9644, 33145),
            schemes=frozenset({"kafka", "kafka-list", "kafka-listener"})),
     # docs.influxdata.com: 8086 HTTP API, 8088 RPC (1.x backups)
-    Family("influxdb", ports=(8086,), secondary_ports=(8088,), ports_known=True,
+    Family("influxdb", needed_at_start=True, ports=(8086,), secondary_ports=(8088,), ports_known=True,
            slow_start=True),
     # github.com/mailhog/MailHog, mailpit.axllent.org: 1025 SMTP, 8025 web UI
     Family("mailhog", ports=(1025, 8025), ports_known=True,
@@ -282,9 +286,9 @@ FAMILIES: tuple[Family, ...] = (
     Family("mailpit", ports=(1025, 8025), ports_known=True,
            schemes=frozenset({"smtp", "http"})),
     # etcd.io docs: 2379 clients, 2380 peers
-    Family("etcd", ports=(2379,), secondary_ports=(2380,), ports_known=True),
+    Family("etcd", needed_at_start=True, ports=(2379,), secondary_ports=(2380,), ports_known=True),
     # docs.couchdb.org: 5984 HTTP, 4369 epmd, 5986 node-local (pre-3.0)
-    Family("couchdb", ports=(5984,), secondary_ports=(4369, 5986), ports_known=True,
+    Family("couchdb", needed_at_start=True, ports=(5984,), secondary_ports=(4369, 5986), ports_known=True,
            slow_start=True),
     # developer.hashicorp.com consul docs: 8500 HTTP, 8501 HTTPS, 8502 gRPC, 8600 DNS,
     # 8300-8302 server RPC and Serf

@@ -123,27 +123,14 @@ def check(project: Project) -> Iterator[Violation]:
         )
 
 
-# servers a client needs when it starts: databases, caches, brokers, search and
-# coordination; a client of anything else (SMTP, telemetry, an HTTP API) usually
-# connects on first use, so the missing depends_on is advice there
-_DATA_FAMILIES = frozenset(
-    {
-        "postgres", "mysql", "mariadb", "mongo", "redis", "valkey", "keydb", "memcached",
-        "rabbitmq", "kafka", "zookeeper", "nats", "elasticsearch", "opensearch", "mssql",
-        "oracle", "cassandra", "clickhouse", "neo4j", "influxdb", "couchdb", "etcd", "minio",
-    }
-)  # fmt: skip
-_DATA_SCHEMES = frozenset(
-    {
-        "postgresql", "libpq", "cockroachdb", "mysql", "mariadb", "mssql", "oracle", "adonet",
-        "jdbc", "mongodb", "mongodb+srv", "redis", "rediss", "valkey", "memcached", "amqp",
-        "amqps", "pyamqp", "kafka", "kafka-list", "zookeeper", "nats", "cassandra", "neo4j",
-        "bolt", "clickhouse", "couchdb", "etcd",
-    }
-)  # fmt: skip
-
-
 def _needed_at_start(route: Route) -> bool:
-    fam = family(route.target)
+    """A database, cache, broker or search server, by its image (the image facts) or by
+    the connection's scheme."""
+    from composelint.analysis.images import family_facts
+    from composelint.analysis.schemes import server_kind
+
+    facts = family_facts(family(route.target))
+    if facts is not None and facts.needed_at_start:
+        return True
     scheme = route.conn.dest.scheme or ""
-    return fam in _DATA_FAMILIES or scheme in _DATA_SCHEMES or scheme.startswith("jdbc:")
+    return bool(scheme) and server_kind(scheme) in ("database", "cache", "broker")
