@@ -263,7 +263,7 @@ services:
     healthcheck:
       test: ["CMD", "rabbitmq-diagnostics", "-q", "ping"]
   api:
-    image: acme/api
+    image: memcached:1.6
 """
     findings = lint(registry, tmp_path, {"compose.yaml": text}, "CMP206")
     assert at(findings) == [("CMP206", 5, 9), ("CMP206", 10, 7), ("CMP206", 11, 24)]

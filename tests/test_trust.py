@@ -482,3 +482,43 @@ def test_host_port_in_an_apps_own_host_variable_is_info_and_in_pghost_a_warning(
         ("CMP109", "info", 6, 18),
         ("CMP109", "warning", 7, 17),
     ]
+
+
+# 10. healthchecks the image declares ----------------------------------------------------
+
+
+HEALTHY_IMAGES = """\
+services:
+  agent:
+    image: example/agent:1.0
+    depends_on:
+      server: {condition: service_healthy}
+      built: {condition: service_healthy}
+  server:
+    image: example/unknown-server:3
+  built:
+    build: ./built
+"""
+
+
+def test_service_healthy_on_an_image_that_may_declare_a_healthcheck_is_silent(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files = {
+        "compose.yaml": HEALTHY_IMAGES,
+        "built/Dockerfile": 'FROM alpine:3\nHEALTHCHECK CMD ["wget", "-q", "localhost"]\n',
+    }
+    write(tmp_path, files)
+    assert lint(tmp_path, monkeypatch, capsys) == (0, [])
+
+
+def test_service_healthy_on_an_image_known_to_declare_none_still_fires(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files = {
+        "compose.yaml": HEALTHY_IMAGES.replace("example/unknown-server:3", "memcached:1.6"),
+        "built/Dockerfile": 'FROM alpine:3\nHEALTHCHECK CMD ["wget", "-q", "localhost"]\n',
+    }
+    write(tmp_path, files)
+    _, found = lint(tmp_path, monkeypatch, capsys)
+    assert found == [("CMP206", "compose.yaml", 5, 27)]

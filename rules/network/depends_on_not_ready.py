@@ -11,8 +11,10 @@
   out on purpose: they accept connections within a second of starting and their
   clients reconnect. ZooKeeper is left out too: Kafka retries it by itself.
 - `condition: service_healthy` on a service that has no `healthcheck:` (or disables
-  it) when its image is not known to declare a `HEALTHCHECK` — for a local
-  `build:` the Dockerfile is read; when it cannot be read nothing is reported.
+  it) when its image is known to declare no `HEALTHCHECK` (the image facts) — for a
+  local `build:` the Dockerfile is read; an image the facts do not know, or a
+  Dockerfile that cannot be read or declares none (its base image may), is not
+  reported.
 
 ## Why it matters
 
@@ -107,7 +109,7 @@ def _image_has_healthcheck(svc: Mapping) -> bool | None:
     image = svc.get("image")
     if isinstance(image, Scalar) and isinstance(image.value, str):
         facts = image_facts(image.value)
-        return facts is not None and facts.healthcheck is True
+        return facts.healthcheck if facts is not None else None  # unknown image: cannot tell
     return None
 
 
@@ -141,7 +143,7 @@ def check(project: Project) -> Iterator[Violation]:
                     if isinstance(cond_node, Scalar) and cond_node.span == key_span
                     else "with condition: service_started"
                 )
-                if hc:
+                if hc or (hc is None and _image_has_healthcheck(tsvc)):
                     fix = f"use the long form with condition: service_healthy ({target} has a healthcheck)"
                 else:
                     probe = facts.probe or '["CMD", ...]'
@@ -165,7 +167,7 @@ def check(project: Project) -> Iterator[Violation]:
                 yield Violation(
                     f"{sname} waits for {target} to be healthy, but {target} {why}",
                     cond_node.span if isinstance(cond_node, Scalar) else key_span,
-                    note="its image is not known to declare one: `docker compose up` fails with "
+                    note="its image declares none: `docker compose up` fails with "
                     '"container ... has no healthcheck configured"',
                     help=f"add a healthcheck to {target}",
                 )
