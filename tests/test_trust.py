@@ -522,3 +522,44 @@ def test_service_healthy_on_an_image_known_to_declare_none_still_fires(
     write(tmp_path, files)
     _, found = lint(tmp_path, monkeypatch, capsys)
     assert found == [("CMP206", "compose.yaml", 5, 27)]
+
+
+DATA_DIRS = """\
+services:
+  db:
+    image: postgres:16
+    volumes:
+      - ./data/postgres:/var/lib/postgresql/data
+  cache:
+    image: redis:7
+    volumes:
+      - ./data/redis:/data
+  app:
+    image: example/app:1.0
+    volumes:
+      - ./uploads:/srv/uploads
+"""
+
+
+def test_a_data_directory_the_image_initialises_is_not_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(tmp_path, {"compose.yaml": DATA_DIRS})
+    monkeypatch.chdir(tmp_path)
+    rc = main(["--isolated", "--format", "json", "--select", "CMP602"])
+    data = json.loads(capsys.readouterr().out)
+    # only the unknown image's directory, as an info: nothing says it cannot write there
+    assert [(f["severity"], f["line"], f["column"]) for f in data["findings"]] == [("info", 13, 9)]
+    assert "cannot write" not in data["findings"][0]["message"]
+    assert rc == 0
+
+
+def test_a_missing_directory_of_a_non_root_service_is_a_warning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = DATA_DIRS.replace(
+        "    image: example/app:1.0\n", '    image: example/app:1.0\n    user: "1000"\n'
+    )
+    write(tmp_path, {"compose.yaml": text})
+    _, found = lint(tmp_path, monkeypatch, capsys)
+    assert found == [("CMP602", "compose.yaml", 14, 9)]

@@ -8,6 +8,11 @@ file. Absolute host paths (`/var/log/app`, `~/data`, also `${DATA_DIR}/db` when 
 variable holds an absolute path) are not checked: they describe the machine the
 project is deployed on, not the checkout being linted.
 
+A warning when the source is meant for a file (`./acme.json`), when the service
+runs as a non-root user (`user:`, or an image known to run as one) or with
+`create_host_path: false`; not reported for a data directory the image creates and
+chowns on start (postgres, mariadb, redis ... data dirs); an info otherwise.
+
 ## Why it matters
 
 Compose does not complain, and Docker creates the missing path as an empty
@@ -23,6 +28,7 @@ start at all.
 services:
   app:
     image: acme/app
+    user: "1000"
     volumes:
       - ./logs:/app/logs     # no logs/ directory in the repository
 ```
@@ -45,7 +51,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from composelint.model.findings import Violation
+from composelint.model.findings import Severity, Violation
 from composelint.model.nodes import Mapping, Scalar, Sequence
 from composelint.model.project import Project
 
@@ -113,9 +119,22 @@ def check(project: Project) -> Iterator[Violation]:
                     "becomes a directory and the service fails or runs without its file"
                 )
             else:
+                writable = _writable(svc, str(target.value) if isinstance(target, Scalar) else "")
+                if writable is True:
+                    continue  # a data directory the image creates and chowns on start
+                if writable is None:
+                    yield Violation(
+                        f'bind mount source "{written}" of service "{sname}" does not exist',
+                        vol.span or source.span,
+                        severity=Severity.INFO,
+                        note="Docker creates it as an empty directory owned by root",
+                        help="create it in the repository (e.g. with a .gitkeep file) if the "
+                        "service needs files there",
+                    )
+                    continue
                 consequence = (
-                    "Docker creates it as an empty directory owned by root, which a non-root "
-                    "service cannot write to"
+                    "Docker creates it as an empty directory owned by root, which this "
+                    "non-root service cannot write to"
                 )
             yield Violation(
                 f'bind mount source "{written}" of service "{sname}" does not exist',
@@ -123,3 +142,22 @@ def check(project: Project) -> Iterator[Violation]:
                 note=consequence,
                 help="create it in the repository (e.g. with a .gitkeep file)",
             )
+
+
+_ROOT_USERS = frozenset({"root", "0", "root:root", "0:0"})
+
+
+def _writable(svc: Mapping, target: str) -> bool | None:
+    """Whether the service can write to a new root-owned directory at ``target``:
+    False when it runs as another user (``user:``, or an image known to run as one
+    without chowning); True when the image chowns its data directory on start; None
+    when not known (most images run as root)."""
+    from composelint.analysis.images import owns_data_dir
+
+    user = svc.get("user")
+    if isinstance(user, Scalar) and user.value is not None:
+        return str(user.value).strip() in _ROOT_USERS or False
+    image = svc.get("image")
+    if isinstance(image, Scalar) and isinstance(image.value, str):
+        return owns_data_dir(image.value, target)
+    return None
