@@ -563,3 +563,17 @@ def test_a_missing_directory_of_a_non_root_service_is_a_warning(
     write(tmp_path, {"compose.yaml": text})
     _, found = lint(tmp_path, monkeypatch, capsys)
     assert found == [("CMP602", "compose.yaml", 14, 9)]
+
+
+def test_an_image_that_documents_host_port_gets_host_and_port_checked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    gitea = HOSTPORT.replace("example/app:1.0", "gitea/gitea:1.22").replace(
+        "      PGHOST: db:5432\n", ""
+    )
+    write(tmp_path, {"compose.yaml": gitea})
+    assert lint(tmp_path, monkeypatch, capsys) == (0, [])
+    # the port is a destination port like any other: the wrong one is still found
+    write(tmp_path, {"compose.yaml": gitea.replace("db:5432", "db:5433")})
+    _, found = lint(tmp_path, monkeypatch, capsys)
+    assert [f[0] for f in found] == ["CMP204"] and found[0][1:3] == ("compose.yaml", 6)

@@ -455,8 +455,7 @@ IMAGES: tuple[Image, ...] = (
     Image(None, paths=("gitea/gitea", "gitea"),
           hostport_env=("GITEA__database__HOST", "DB_HOST")),
     # woodpecker's server Dockerfile: HEALTHCHECK CMD ["/bin/woodpecker-server", "ping"]
-    Image(None, paths=("woodpeckerci/woodpecker-server",), healthcheck=True,
-          pending="silences depends-on-not-ready on woodpecker's docker-compose.example.yaml"),
+    Image(None, paths=("woodpeckerci/woodpecker-server",), healthcheck=True),
     # redpanda.com docs (Docker quickstart, broker configuration): Kafka API 9092, Schema
     # Registry 8081, HTTP Proxy 8082, Admin API 9644, RPC 33145
     Image("redpanda", names=("redpanda",), paths=("redpandadata/redpanda",),

@@ -55,6 +55,7 @@ from collections.abc import Iterator
 from composelint.analysis.connectivity import ValueIssue, value_issues
 from composelint.analysis.connstrings import mask_value, parse_value
 from composelint.model.findings import Severity, Violation
+from composelint.model.nodes import Scalar
 from composelint.model.project import Project
 
 code = "CMP109"
@@ -88,6 +89,8 @@ def check(project: Project) -> Iterator[Violation]:
         kind = issue.problem.kind
         if kind not in _FIX:
             continue
+        if kind == "host-has-port" and _documented_hostport(project, issue):
+            continue  # the image takes host:port there (gitea's DB_HOST): host + port
         yield Violation(
             f"{_subject(issue)} has {_WHAT[kind]}",
             issue.span,
@@ -96,6 +99,19 @@ def check(project: Project) -> Iterator[Violation]:
             note=f'the value is "{_shown(issue)}": {issue.problem.message}; {_WHY[kind]}',
             help=_FIX[kind],
         )
+
+
+def _documented_hostport(project: Project, issue: ValueIssue) -> bool:
+    """Whether the client's image documents ``host:port`` in this variable (the image
+    facts: gitea's DB_HOST, wordpress's WORDPRESS_DB_HOST)."""
+    from composelint.analysis.images import image_facts
+
+    svc = project.services.get(issue.client)
+    image = svc.get("image") if svc is not None else None
+    if not isinstance(image, Scalar) or not isinstance(image.value, str):
+        return False
+    facts = image_facts(image.value)
+    return facts is not None and issue.variable in facts.hostport_env
 
 
 def _subject(issue: ValueIssue) -> str:
