@@ -577,3 +577,59 @@ def test_an_image_that_documents_host_port_gets_host_and_port_checked(
     write(tmp_path, {"compose.yaml": gitea.replace("db:5432", "db:5433")})
     _, found = lint(tmp_path, monkeypatch, capsys)
     assert [f[0] for f in found] == ["CMP204"] and found[0][1:3] == ("compose.yaml", 6)
+
+
+# 4. schemes of the client libraries ------------------------------------------------------
+
+
+SCHEMES = (
+    """\
+services:
+  app:
+    image: example/app:1.0
+    depends_on:
+      db: {condition: service_healthy}
+      cache: {condition: service_started}
+      mq: {condition: service_started}
+    environment:
+      DATABASE_URL: ecto://app:${DB_PASSWORD}@db:5432/app
+      RAILS_DATABASE_URL: trilogy://app:${DB_PASSWORD}@mysql:3306/app
+      MIGRATE_URL: pgx5://app:${DB_PASSWORD}@db:5432/app
+      REDIS_URL: redis-sentinel://cache:26379/0#mymaster
+      BROKER_URL: librabbitmq://guest:${MQ_PASSWORD}@mq:5672//
+"""
+    + HEALTHY_DB
+    + """\
+  mysql:
+    image: mysql:8.4
+  cache:
+    image: redis:7
+  mq:
+    image: rabbitmq:3
+"""
+)
+
+
+def test_client_library_schemes_are_right_for_their_servers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(tmp_path, {"compose.yaml": SCHEMES, ".env": "DB_PASSWORD=x\nMQ_PASSWORD=y\n"})
+    monkeypatch.chdir(tmp_path)
+    main(["--isolated", "--format", "json", "--select", "CMP302"])
+    assert json.loads(capsys.readouterr().out)["findings"] == []
+
+
+def test_a_scheme_the_server_does_not_speak_is_still_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = SCHEMES.replace(
+        "ecto://app:${DB_PASSWORD}@db:5432", "mongodb://app:${DB_PASSWORD}@db:5432"
+    )
+    write(tmp_path, {"compose.yaml": text, ".env": "DB_PASSWORD=x\nMQ_PASSWORD=y\n"})
+    monkeypatch.chdir(tmp_path)
+    rc = main(["--isolated", "--format", "json", "--select", "CMP302"])
+    data = json.loads(capsys.readouterr().out)
+    assert [(f["code"], f["severity"], f["line"], f["column"]) for f in data["findings"]] == [
+        ("CMP302", "error", 9, 50)
+    ]
+    assert rc == 1

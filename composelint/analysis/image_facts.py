@@ -88,10 +88,27 @@ class Image:
 
 # ----------------------------------------------------------------------------- schemes
 
+# client libraries' own URL schemes for a server, beyond its protocol's name:
+# - ecto: Elixir's Ecto.Repo takes ecto://user:pass@host/database for every SQL adapter
+#   (Postgrex, MyXQL, Tds) (hexdocs.pm/ecto/Ecto.Repo.html, "URLs")
+# - trilogy, mysql2: Rails' DATABASE_URL names the adapter (ActiveRecord protocol
+#   adapters, rails/rails#50110; apidock ActiveRecord.protocol_adapters)
+# - dialect+driver: SQLAlchemy's engine URLs (docs.sqlalchemy.org, "Engine
+#   Configuration", per-dialect driver pages: psycopg2cffi, cymysql, pyodbc,
+#   mariadbconnector)
+# - pgx, pgx5: golang-migrate's pgx database drivers (github.com/golang-migrate/
+#   migrate, database/pgx and database/pgx/v5 README)
+# - redis-sentinel: Lettuce's RedisURI (github.com/lettuce-io/lettuce-core wiki "Redis
+#   URI and connection details"); redis+sentinel / rediss+sentinel: Redis-Sentinel-Url
+#   (pypi) and prefect-redis; sentinel: Kombu's Redis transport with Sentinel
+#   (docs.celeryq.dev, "Using Redis": broker_url = 'sentinel://localhost:26379;...')
+# - librabbitmq: Kombu's transport alias (kombu.transport TRANSPORT_ALIASES)
+_ECTO = "ecto"
 _MYSQL_SCHEMES = frozenset({"mysql", "mariadb", "mysqlx", "mysql+pymysql", "mysql+mysqldb",
                             "mysql+aiomysql", "mysql+asyncmy", "mysql+mysqlconnector",
+                            "mysql+cymysql", "mysql+pyodbc", "mariadb+mariadbconnector",
                             "jdbc:mysql", "jdbc:mariadb", "r2dbc:mysql", "r2dbc:mariadb",
-                            "adonet"})
+                            "adonet", _ECTO, "trilogy", "mysql2"})
 _MYSQL_CREDENTIALS = Credentials(
     # docker-library/mysql docker-entrypoint.sh (MYSQL_USER/PASSWORD/DATABASE,
     # MYSQL_ROOT_PASSWORD); MariaDB/mariadb-docker docker-entrypoint.sh reads MARIADB_* and
@@ -117,7 +134,8 @@ FAMILIES: tuple[Family, ...] = (
         "postgres", needed_at_start=True, ports=(5432,), ports_known=True, slow_start=True,
         schemes=frozenset({"postgresql", "postgres", "postgresql+psycopg2",
                            "postgresql+psycopg", "postgresql+asyncpg", "postgresql+pg8000",
-                           "jdbc:postgresql", "r2dbc:postgresql", "libpq", "adonet"}),
+                           "postgresql+psycopg2cffi", "jdbc:postgresql", "r2dbc:postgresql",
+                           "libpq", "adonet", _ECTO, "pgx", "pgx5"}),
         preferred_scheme="postgresql",
         # docker-library/docs postgres/content.md "Environment Variables" (POSTGRES_PASSWORD,
         # POSTGRES_USER, POSTGRES_DB); docker-library/postgres docker-entrypoint.sh
@@ -175,7 +193,8 @@ FAMILIES: tuple[Family, ...] = (
     Family(
         # 26379: Sentinel; 8001: RedisInsight in redis/redis-stack (hub redis/redis-stack)
         "redis", needed_at_start=True, ports=(6379,), secondary_ports=(26379, 8001), ports_known=True,
-        schemes=frozenset({"redis", "rediss", "redis+sentinel", "valkey", "valkeys"}),
+        schemes=frozenset({"redis", "rediss", "redis+sentinel", "rediss+sentinel",
+                           "redis-sentinel", "sentinel", "valkey", "valkeys"}),
         preferred_scheme="redis", own_env_prefixes=("REDIS",),
         # redis.io docs "Redis configuration": any redis.conf directive as --name value
         port_flags=("--port",), bind_flags=("--bind",), password_flags=("--requirepass",),
@@ -186,7 +205,7 @@ FAMILIES: tuple[Family, ...] = (
         "rabbitmq", needed_at_start=True, ports=(5672,), ports_known=True, slow_start=True,
         secondary_ports=(5671, 15672, 15671, 15692, 25672, 1883, 8883, 61613, 61614, 15674,
                          15675),
-        schemes=frozenset({"amqp", "amqps", "pyamqp"}), preferred_scheme="amqp",
+        schemes=frozenset({"amqp", "amqps", "pyamqp", "librabbitmq"}), preferred_scheme="amqp",
         # docker-library/docs rabbitmq/content.md: RABBITMQ_DEFAULT_USER/PASS ("guest" by
         # default) and RABBITMQ_DEFAULT_VHOST
         credentials=Credentials(
@@ -232,7 +251,7 @@ FAMILIES: tuple[Family, ...] = (
         # 1433)", MSSQL_IP_ADDRESS the address; 1434 (DAC) unverified
         "mssql", needed_at_start=True, ports=(1433,), secondary_ports=(1434,), ports_known=True, slow_start=True,
         schemes=frozenset({"mssql", "sqlserver", "mssql+pyodbc", "mssql+pymssql",
-                           "mssql+aioodbc", "jdbc:sqlserver", "r2dbc:mssql", "adonet"}),
+                           "mssql+aioodbc", "jdbc:sqlserver", "r2dbc:mssql", "adonet", _ECTO}),
         preferred_scheme="mssql", port_env=("MSSQL_TCP_PORT",),
     ),
     Family(

@@ -60,8 +60,14 @@ _JDBC_PORTS = {"clickhouse": 8123, "ch": 8123}  # the JDBC drivers speak HTTP
 # (appwrite.io/docs/advanced/self-hosting/configuration/environment-variables#storage)
 NAMED_SCHEMES = frozenset({"doctrine", "sync", "in-memory", "null", "sendmail", "native", "sms",
                            "local"})
+# client libraries' own schemes for SQL servers and brokers (sources with the families'
+# schemes in image_facts): Ecto, Rails' trilogy, golang-migrate's pgx, Lettuce's and
+# redis-py helpers' Sentinel forms, Kombu's librabbitmq
+_CLIENT_SCHEMES = frozenset({"ecto", "trilogy", "pgx", "pgx5", "redis-sentinel",
+                             "rediss+sentinel", "librabbitmq"})
 KNOWN_SCHEMES = frozenset(
     set(DEFAULT_PORTS) | set(_SCHEME_ALIASES) | _LOCAL_SCHEMES | _DIALECTS | NAMED_SCHEMES
+    | _CLIENT_SCHEMES
     | {"mongodb+srv", "sentinel", "tcp", "udp", "tls", "ssl", "grpc", "grpcs", "docker", "svn",
        "ftps", "sqs", "pulsar", "pulsar+ssl", "elasticsearch", "opensearch", "syslog",
        "statsd", "snowflake", "trino", "presto", "jdbc", "r2dbc", "oci"}
