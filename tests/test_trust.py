@@ -633,3 +633,20 @@ def test_a_scheme_the_server_does_not_speak_is_still_an_error(
         ("CMP302", "error", 9, 50)
     ]
     assert rc == 1
+
+
+def test_a_database_ui_without_depends_on_is_info(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = (
+        "services:\n  adminer:\n    image: adminer:4\n    environment:\n"
+        + ("      ADMINER_DEFAULT_SERVER: db\n")
+        + HEALTHY_DB
+    )
+    write(tmp_path, {"compose.yaml": text})
+    monkeypatch.chdir(tmp_path)
+    main(["--isolated", "--format", "json", "--select", "CMP205"])
+    data = json.loads(capsys.readouterr().out)
+    assert [(f["code"], f["severity"], f["line"], f["column"]) for f in data["findings"]] == [
+        ("CMP205", "info", 5, 31)
+    ]

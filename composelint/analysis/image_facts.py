@@ -64,6 +64,8 @@ class Family:
     # they start (and fail without it), unlike mail, telemetry or HTTP services, which
     # clients reach on first use
     needed_at_start: bool = False
+    # a database UI that connects when someone logs in, not when it starts
+    connects_on_login: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -320,8 +322,14 @@ FAMILIES: tuple[Family, ...] = (
     # web servers, proxies and UIs listen where their mounted configuration says
     Family("nginx", ports=(80,)), Family("httpd", ports=(80,)),
     Family("caddy", ports=(80, 443)), Family("grafana", ports=(3000,)),
-    Family("prometheus", ports=(9090,)), Family("adminer", ports=(8080,)),
-    Family("phpmyadmin", ports=(80,)), Family("pgadmin", ports=(80,)),
+    # database UIs: ADMINER_DEFAULT_SERVER only fills in the login form (docker-library/
+    # docs adminer/content.md); phpMyAdmin's PMA_HOST and pgAdmin's servers are reached
+    # when a user logs in or opens a server (docs.phpmyadmin.net "Installing using
+    # Docker"; pgadmin.org docs "Container Deployment")
+    Family("prometheus", ports=(9090,)),
+    Family("adminer", ports=(8080,), connects_on_login=True),
+    Family("phpmyadmin", ports=(80,), connects_on_login=True),
+    Family("pgadmin", ports=(80,), connects_on_login=True),
     Family("mongo-express", ports=(8081,)),
     Family("mosquitto", ports=(1883,), schemes=frozenset({"mqtt", "mqtts", "ws", "wss"}),
            preferred_scheme="mqtt"),

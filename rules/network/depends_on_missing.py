@@ -10,7 +10,8 @@ Not reported: build arguments (nothing runs at build time), and pairs where the
 target already depends on the client (a `depends_on` would be a cycle). A warning
 when the target is a database, cache, broker or search server (by its image or the
 connection's scheme), which a client needs when it starts; an info for anything else
-(SMTP, telemetry, HTTP APIs), which clients usually reach on first use.
+(SMTP, telemetry, HTTP APIs), which clients usually reach on first use, and for a
+database UI (adminer, phpMyAdmin, pgAdmin), which connects when someone logs in.
 
 ## Why it matters
 
@@ -53,6 +54,7 @@ services:
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from composelint.analysis.connections import (
     Route,
@@ -64,6 +66,9 @@ from composelint.analysis.connections import (
 )
 from composelint.model.findings import Severity, Violation
 from composelint.model.project import Project
+
+if TYPE_CHECKING:
+    from composelint.analysis.connectivity import Reachability
 
 code = "CMP205"
 name = "depends-on-missing"
@@ -104,7 +109,7 @@ def check(project: Project) -> Iterator[Violation]:
         if any(target.name in _closure(deps, s) for s in shared_by):
             continue  # inherited from a service that does depend on it: likely unused here
         reported.add((conn.client, target.name))
-        needed = _needed_at_start(route)
+        needed = _needed_at_start(route, reach)
         if has_healthcheck(project, target.name):
             fix = (
                 f"add to {conn.client}: depends_on: {{{target.name}: {{condition: "
@@ -123,12 +128,16 @@ def check(project: Project) -> Iterator[Violation]:
         )
 
 
-def _needed_at_start(route: Route) -> bool:
+def _needed_at_start(route: Route, reach: Reachability) -> bool:
     """A database, cache, broker or search server, by its image (the image facts) or by
     the connection's scheme."""
     from composelint.analysis.images import family_facts
     from composelint.analysis.schemes import server_kind
 
+    me = reach.services.get(route.client)
+    client = family_facts(family(me)) if me is not None else None
+    if client is not None and client.connects_on_login:
+        return False  # a database UI (adminer, phpMyAdmin) connects when someone logs in
     facts = family_facts(family(route.target))
     if facts is not None and facts.needed_at_start:
         return True
