@@ -46,14 +46,16 @@ def references(path: Path) -> set[Path]:
             ext = svc.get("extends") if isinstance(svc, Mapping) else None
             if isinstance(ext, Mapping):
                 names += _texts(ext.get("file"))
-    return {(path.parent / n).resolve() for n in names if n and "$" not in n}
+    from composelint.load.sources import resolve_path
+
+    return {resolve_path(n, path.parent) for n in names if n and "$" not in n}
 
 
 def compose_file_list(project_dir: Path) -> list[Path]:
     """The files ``COMPOSE_FILE`` in ``project_dir/.env`` names (Compose uses them when
     no ``-f`` is given); empty when it is unset or interpolated."""
     from composelint.load.dotenv import parse_env
-    from composelint.load.sources import UnreadableFile, read_text
+    from composelint.load.sources import UnreadableFile, read_text, resolve_path
 
     env = project_dir / ".env"
     if not env.is_file():
@@ -67,13 +69,15 @@ def compose_file_list(project_dir: Path) -> list[Path]:
         return []
     sep_entry = values.get("COMPOSE_PATH_SEPARATOR")
     sep = sep_entry.value if sep_entry is not None and sep_entry.value else ":"
-    return [(project_dir / f).resolve() for f in entry.value.split(sep) if f]
+    return [resolve_path(f, project_dir) for f in entry.value.split(sep) if f]
 
 
 def closure(files: Iterable[Path]) -> set[Path]:
     """``files`` and everything they pull in, transitively."""
+    from composelint.load.sources import resolve_path
+
     seen: set[Path] = set()
-    todo = [f.resolve() for f in files]
+    todo = [resolve_path(f) for f in files]
     while todo:
         f = todo.pop()
         if f in seen:
