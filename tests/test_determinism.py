@@ -41,7 +41,7 @@ def test_twenty_runs_give_the_same_bytes(tmp_path: Path) -> None:
             capture_output=True,
             check=False,
         )
-        assert run.returncode == 1, run.stderr
+        assert run.returncode == 0, run.stderr  # warnings only: below the default fail-on
         outputs.add(run.stdout)
     assert len(outputs) == 1
     assert b'"DB_HOST is loaded by this env_file"' in outputs.pop()
