@@ -144,6 +144,15 @@ def _lint_parser() -> _Parser:
     from composelint.lint.filters import add_arguments
 
     add_arguments(p)
+    p.add_argument(
+        "--state",
+        dest="states",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="compare with what runs: output of docker inspect / docker network inspect /"
+        " docker compose ps --format json, or of composelint snapshot (repeatable; - for stdin)",
+    )
     p.add_argument("--no-color", action="store_true")
     p.add_argument("--list-rules", action="store_true")
     p.add_argument("--version", action="store_true")
@@ -214,6 +223,19 @@ def _discover(args: argparse.Namespace) -> tuple[list[ProjectSpec], list[Problem
     return specs, problems + found
 
 
+def _load_state(args: argparse.Namespace) -> list[Problem]:
+    """Read the ``--state`` snapshots into ``args.engine_state``; their problems."""
+    from composelint.load.state import MAX_STATE_BYTES, load_states
+
+    stdin = None
+    if "-" in args.states:
+        if "-" in args.paths or "-" in args.files:
+            raise UsageError("stdin can feed either a compose file or --state, not both")
+        stdin = sys.stdin.buffer.read(MAX_STATE_BYTES + 1)
+    args.engine_state, problems = load_states(args.states, Path.cwd(), stdin)
+    return problems
+
+
 def _resolve(spec: ProjectSpec, args: argparse.Namespace) -> Project:
     from composelint.resolve.resolver import ResolveOptions, resolve
 
@@ -225,7 +247,9 @@ def _resolve(spec: ProjectSpec, args: argparse.Namespace) -> Project:
         shell_env=dict(os.environ) if args.use_shell_env else {},
         project_name=args.project_name,
     )
-    return resolve(spec, options)
+    project = resolve(spec, options)
+    project.state = getattr(args, "engine_state", None)
+    return project
 
 
 def _lint_all(
@@ -275,6 +299,8 @@ def _cmd_lint(argv: list[str]) -> int:
             print(f"composelint: {p.message}", file=sys.stderr)
         return 2 if registry.problems else 0
     specs, problems = _discover(args)
+    if args.states:
+        problems += _load_state(args)
     try:  # the configuration and filters (config files, baseline, diff): composelint.lint.filters
         engine = build_pipeline(
             registry, args, Path.cwd(), (s.compose_files[0].parent for s in specs)

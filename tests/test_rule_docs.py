@@ -37,7 +37,8 @@ FAMILIES = {
     "vars": "CMP5",
     "files": "CMP6",
     "style": "CMP7",
-    "meta": "CMP9",
+    "meta": "CMP90",
+    "state": "CMP95",
 }
 
 

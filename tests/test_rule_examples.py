@@ -2,7 +2,8 @@
 its *Good* example does not (like ruff's checked docs). The examples are run
 through the real CLI as a project: the first ``yaml`` block is ``compose.yaml``,
 ``dotenv`` blocks are ``.env`` (or the file named in their first comment line),
-and a project with only env files gets a one-service compose file reading them."""
+a project with only env files gets a one-service compose file reading them, and
+``json`` blocks are a state snapshot passed with ``--state`` (the CMP95x rules)."""
 
 from __future__ import annotations
 
@@ -56,6 +57,10 @@ def findings_of(rule: Rule, blocks: list[tuple[str, str]], root: Path) -> list[d
             target = root / (named.group(1) if named else ".env")
             if not target.exists():
                 target.write_text(body)
+        elif lang == "json":
+            with (root.parent / f"{root.name}-state.json").open("a") as fh:
+                fh.write(body)
+    state = root.parent / f"{root.name}-state.json"
     if not (root / "compose.yaml").exists():
         envs = sorted(p.name for p in root.iterdir())
         (root / "compose.yaml").write_text(
@@ -66,7 +71,10 @@ def findings_of(rule: Rule, blocks: list[tuple[str, str]], root: Path) -> list[d
     os.chdir(root)
     try:
         with redirect_stdout(out), redirect_stderr(io.StringIO()):
-            main(["--format", "json", "--select", rule.code, "."])
+            main(
+                ["--format", "json", "--select", rule.code, "."]
+                + (["--state", str(state)] if state.exists() else [])
+            )
     finally:
         os.chdir(old)
     return [f for f in json.loads(out.getvalue())["findings"] if f["code"] == rule.code]

@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from composelint.model.findings import Related, Severity
 from composelint.model.nodes import Mapping, Node, PathElement, Scalar, node_at, span_at
 from composelint.model.span import Span
+
+if TYPE_CHECKING:
+    from composelint.model.state import EngineState
 
 T = TypeVar("T")
 
@@ -85,6 +88,9 @@ class Project:
     shadowed_env: list[tuple[str, str, Span | None, Span | None]] = field(default_factory=list)
     # rule options from the configuration file (``allowed-hosts`` ...), by option name
     options: dict[str, Any] = field(default_factory=dict)
+    # what the engine runs, from --state snapshots; None without one (the state rules
+    # are then silent)
+    state: EngineState | None = None
     _views: dict[Any, Any] = field(default_factory=dict, repr=False)
 
     # -- convenient access -------------------------------------------------

@@ -1,0 +1,1 @@
+"""CMP95x: the project compared with what the engine runs (a ``--state`` snapshot)."""

@@ -1,0 +1,96 @@
+"""A container of this project whose service is no longer in the file.
+
+## What it catches
+
+With a `--state` snapshot: a container labelled with this project's name
+(`com.docker.compose.project`) whose service (`com.docker.compose.service`) the
+files no longer define, not even under a profile. One-off `docker compose run`
+containers are left out.
+
+## Why it matters
+
+Compose calls these orphans and only warns about them; they keep running, keep
+their names and ports, and clients keep reaching them under names the file no
+longer shows, as the post-mortem's database did. Nobody recreates them when the
+configuration changes. Either put the service back in the file, or remove them
+with `docker compose up -d --remove-orphans` (or `docker compose down
+--remove-orphans`).
+
+## Bad
+
+```yaml
+name: shop
+services:
+  app:
+    image: acme/app
+```
+
+```json
+[{"Id": "c2", "Name": "/shop-db-1", "State": {"Running": true},
+  "Config": {"Image": "postgres:16", "Env": [], "Labels": {
+    "com.docker.compose.project": "shop", "com.docker.compose.service": "db"}},
+  "NetworkSettings": {"Networks": {"shop_default": {}}}}]
+```
+
+## Good
+
+```yaml
+name: shop
+services:
+  app:
+    image: acme/app
+  db:
+    image: postgres:16
+```
+
+```json
+[{"Id": "c2", "Name": "/shop-db-1", "State": {"Running": true},
+  "Config": {"Image": "postgres:16", "Env": [], "Labels": {
+    "com.docker.compose.project": "shop", "com.docker.compose.service": "db"}},
+  "NetworkSettings": {"Networks": {"shop_default": {}}}}]
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from composelint.model.findings import Related, Violation
+from composelint.model.nodes import Mapping
+from composelint.model.project import Project
+from composelint.model.span import Span
+
+from .helpers import engine_state
+
+code = "CMP954"
+name = "container-orphaned"
+summary = "A container of this project whose service is no longer in the file"
+severity = "warning"
+
+
+def check(project: Project) -> Iterator[Violation]:
+    state = engine_state(project)
+    if state is None:
+        return
+    known = set(project.services) | set(project.disabled_services)
+    for c in state.of_project(project.name):
+        if c.service is None or c.service in known:
+            continue
+        status = "running" if c.running else "stopped"
+        related = (Related(c.origin, "the container in the snapshot"),) if c.origin else ()
+        yield Violation(
+            f'container "{c.name}" ({status}) belongs to this project ({project.name}) but its '
+            f'service "{c.service}" is not in the file: an orphan that clients may still '
+            "reach and that nothing recreates; put the service back, or remove it with "
+            "docker compose up -d --remove-orphans",
+            _services_key(project),
+            related,
+        )
+
+
+def _services_key(project: Project) -> Span | None:
+    """The ``services:`` key of the first compose file (where a service would go)."""
+    for _display, root in project.documents:
+        if isinstance(root, Mapping) and "services" in root.key_spans:
+            return root.key_spans["services"]
+    return project.span("services", key=True)

@@ -1,0 +1,78 @@
+"""Shared by the state rules (CMP95x): the snapshot, and the file's view of real names.
+
+Compose names what it creates after the project: network ``<project>_<key>`` unless
+the network sets ``name:`` (``docker compose config`` prints the resolved ``name``),
+containers carry the labels in ``composelint.model.state``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from composelint.model.nodes import Mapping, Scalar
+from composelint.model.project import Project
+from composelint.model.state import Container, EngineState
+
+# networks without container-name DNS (the default bridge) or without a stack at all
+NO_DNS_NETWORKS = frozenset({"bridge", "host", "none"})
+
+
+def engine_state(project: Project) -> EngineState | None:
+    """The snapshot given with ``--state``; None without one (the rules stay silent)."""
+    return project.state
+
+
+def network_name(project: Project, key: str) -> str:
+    """The engine's name of the project network ``key``."""
+    conf = project.section("networks").get(key)
+    name = conf.get("name") if isinstance(conf, Mapping) else None
+    if isinstance(name, Scalar) and isinstance(name.value, str) and name.value:
+        return name.value
+    return f"{project.name}_{key}"
+
+
+def file_networks(project: Project, service: str) -> frozenset[str] | None:
+    """The engine names of the networks the file gives ``service``; None when it uses
+    ``network_mode`` (host, none, service:, container:), whose networks are not its own."""
+    svc = project.services.get(service)
+    if svc is None or svc.get("network_mode") is not None:
+        return None
+    nets = svc.get("networks")
+    keys = list(nets.items) if isinstance(nets, Mapping) else ["default"]
+    return frozenset(network_name(project, k) for k in keys)
+
+
+def service_containers(project: Project, state: EngineState) -> list[tuple[str, Container]]:
+    """(service, container) for every container Compose created for a service that the
+    file still defines (one-off ``run`` containers left out)."""
+    return [
+        (c.service, c)
+        for c in state.of_project(project.name)
+        if c.service is not None and c.service in project.services
+    ]
+
+
+def is_ours(project: Project, c: Container) -> bool:
+    """A container of a service of this project (as the file is now)."""
+    return c.project == project.name and c.service in project.services
+
+
+def resolving_networks(c: Container, host: str) -> frozenset[str]:
+    """The networks on which ``host`` resolves to container ``c``: its name on every
+    user-defined network, an alias on the network that declares it."""
+    low = host.lower()
+    out: set[str] = set()
+    for name in c.network_names:
+        if name in NO_DNS_NETWORKS:
+            continue
+        if c.name.lower() == low:
+            out.add(name)
+    for ep in c.endpoints or ():
+        if ep.network not in NO_DNS_NETWORKS and low in {a.lower() for a in ep.aliases}:
+            out.add(ep.network)
+    return frozenset(out)
+
+
+def quoted(names: Iterable[str]) -> str:
+    """``"a", "b"`` from names, sorted."""
+    return ", ".join(f'"{n}"' for n in sorted(names))
