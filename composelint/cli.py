@@ -2,7 +2,8 @@
 
 ``composelint [PATHS...] [options]`` lints; ``composelint rule CODE_OR_NAME`` prints a
 rule's documentation; ``composelint config [options]`` prints the resolved project
-like ``docker compose config``. Subcommands are recognised only as the *first*
+like ``docker compose config``; ``composelint snapshot`` records what the Docker
+engine runs, for ``--state`` (the only command that runs Docker). Subcommands are recognised only as the *first*
 argument, so ``composelint ./config`` or ``composelint -- config`` lints a path
 named ``config``.
 
@@ -99,7 +100,7 @@ def _lint_parser() -> _Parser:
         description="Lint Docker Compose projects and .env files.",
         epilog=(
             "Subcommands (only as the first argument): 'rule CODE_OR_NAME', 'config',"
-            " 'graph', 'server'. Each has its own --help."
+            " 'graph', 'server', 'snapshot'. Each has its own --help."
         ),
     )
     _project_options(p)
@@ -475,6 +476,31 @@ def _cmd_graph(argv: list[str]) -> int:
     return 0
 
 
+def _cmd_snapshot(argv: list[str]) -> int:
+    p = _Parser(
+        prog="composelint snapshot",
+        description="Record what the Docker engine runs (containers and networks) for --state."
+        " The only command that runs docker; environment values are stored as digests.",
+    )
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: stdout)")
+    args = p.parse_args(argv)
+    from composelint.snapshot import SnapshotError, take
+
+    try:
+        text = take()
+    except SnapshotError as exc:
+        print(f"composelint: snapshot: {exc}", file=sys.stderr)
+        return 2
+    if args.output is None:
+        sys.stdout.write(text)
+        return 0
+    try:
+        Path(args.output).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot write {args.output}: {exc.strerror or exc}") from None
+    return 0
+
+
 def _cmd_server(argv: list[str]) -> int:
     p = _Parser(
         prog="composelint server",
@@ -508,6 +534,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_server(args[1:])
         if args and args[0] == "graph":
             return _cmd_graph(args[1:])
+        if args and args[0] == "snapshot":
+            return _cmd_snapshot(args[1:])
         return _cmd_lint(args)
     except UsageError as exc:
         print(f"composelint: error: {exc}", file=sys.stderr)

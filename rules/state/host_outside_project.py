@@ -9,7 +9,8 @@ container the engine runs that does not belong to the project (its
 is no longer in the file), and that container sits only on networks the client is
 not given by the file. The finding names the container and its networks.
 
-Silent without a snapshot, when the container shares a network with the client
+A warning when the client's container was connected to that network by hand
+(it works until Compose recreates the container). Silent without a snapshot, when the container shares a network with the client
 (an `external` network both join), and when no container answers to the name
 (`host-unknown` covers that).
 
@@ -68,11 +69,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from composelint.analysis.connectivity import connections, is_ip_literal, is_loopback, reachability
-from composelint.model.findings import Related, Violation
+from composelint.model.findings import Related, Severity, Violation
 from composelint.model.project import Project
 
 from ..hosts.helpers import NAMED, dialed, lookup_error, subject, what
-from .helpers import engine_state, file_networks, is_ours, quoted, resolving_networks
+from .helpers import (
+    engine_state,
+    file_networks,
+    is_ours,
+    quoted,
+    resolving_networks,
+    service_containers,
+)
 
 code = "CMP951"
 name = "host-outside-project"
@@ -109,13 +117,24 @@ def check(project: Project) -> Iterator[Violation]:
         related = list(c.related)
         if other.origin is not None:
             related.append(Related(other.origin, "the container in the snapshot"))
+        by_hand = any(
+            s == c.client and set(k.network_names) & nets
+            for s, k in service_containers(project, state)
+        )
+        effect = (
+            "it resolves now only through a network attached by hand, which Compose drops "
+            "when it recreates the container"
+            if by_hand
+            else f"the name does not resolve (error: {lookup_error(c)})"
+        )
         yield Violation(
             f'{subject(c)} points at "{host}", the container "{other.name}" ({owner}) on '
-            f"{'network' if len(nets) == 1 else 'networks'} {quoted(nets)}, which "
-            f"{c.client} does not join (it joins {quoted(mine)}): the name does not resolve "
-            f"(error: {lookup_error(c)}); add the {what(c)} as a service of this project, "
+            f"{'network' if len(nets) == 1 else 'networks'} {quoted(nets)}, which the file "
+            f"does not give {c.client} (it joins {quoted(mine)}): {effect}; "
+            f"add the {what(c)} as a service of this project, "
             f"or declare the network as external (external: true, name: {first}) and add it "
             f"to the networks of {c.client}",
             c.span,
             tuple(related),
+            severity=Severity.WARNING if by_hand else None,
         )

@@ -62,6 +62,7 @@ from collections.abc import Iterator
 
 from composelint.model.findings import Related, Violation
 from composelint.model.project import Project
+from composelint.model.span import Span
 
 from .helpers import engine_state, file_networks, quoted, service_containers
 
@@ -80,7 +81,7 @@ def check(project: Project) -> Iterator[Violation]:
         if wanted is None:
             continue
         actual = frozenset(c.network_names)
-        span = project.span("services", service, "networks")
+        span = _networks_span(project, service)
         related = (Related(c.origin, "the container in the snapshot"),) if c.origin else ()
         extra, missing = actual - wanted, wanted - actual
         if extra:
@@ -101,6 +102,16 @@ def check(project: Project) -> Iterator[Violation]:
                 span,
                 related,
             )
+
+
+def _networks_span(project: Project, service: str) -> Span | None:
+    """The service's ``networks:``; its name when the file leaves it implicit
+    (Compose then gives it the ``default`` network)."""
+    svc = project.services[service]
+    nets = svc.get("networks")
+    if nets is None or nets.span is None or nets.span == svc.span:
+        return project.span("services", service, key=True)
+    return nets.span
 
 
 def _networks(names: frozenset[str]) -> str:
