@@ -100,6 +100,7 @@ def test_post_mortem_hand_connected_network_is_drift_and_only_a_warning(
 ) -> None:
     state = _write(here, *ventanas_test(hand_connected=True))
     rc, where, out = lint(capsys, TEST_FILE, "--state", state, select="CMP951,CMP952")
+    assert rc == 1
     assert where == [
         ("CMP951", "examples/ventanas-test/.env:7:65", "warning"),
         ("CMP951", "examples/ventanas-test/.env:8:19", "warning"),
@@ -138,6 +139,7 @@ def test_interpolated_secret_change_names_the_variable_never_a_value(
     rc, where, out = lint(
         capsys, str(proj / "docker-compose.beta.yml"), "--state", state, select="CMP953"
     )
+    assert rc == 1
     assert [w[1].rsplit("/", 1)[-1] for w in where] == [
         "docker-compose.beta.yml:16:21",  # app: DATABASE_URL
         "docker-compose.beta.yml:39:26",  # postgres: POSTGRES_PASSWORD
@@ -206,6 +208,7 @@ def test_runtime_network_missing_network(here: Path, capsys: pytest.CaptureFixtu
     )
     app = _shop_app(networks={"shop_front": []})
     rc, where, out = lint(capsys, compose, "--state", _write(here, [app], None), select="CMP952")
+    assert rc == 1
     assert where == [("CMP952", f"{compose}:5:15", "warning")]
     assert '"shop_back" that the file gives it' in out[0]["message"]
     app = _shop_app(networks={"shop_front": [], "shop_back": []})
@@ -273,7 +276,7 @@ def test_orphan_silent_for_profiles_and_one_off_runs(
         _write(here, [tools, run, gone], None),
         select="CMP954",
     )
-    assert where == [("CMP954", f"{compose}:2:1", "warning")]
+    assert (rc, where) == (1, [("CMP954", f"{compose}:2:1", "warning")])
     assert '"shop-gone-1" (stopped)' in out[0]["message"]
 
 
