@@ -299,9 +299,9 @@ def _cmd_lint(argv: list[str]) -> int:
         for p in registry.problems:
             print(f"composelint: {p.message}", file=sys.stderr)
         return 2 if registry.problems else 0
+    state_problems = _load_state(args) if args.states else []
     specs, problems = _discover(args)
-    if args.states:
-        problems += _load_state(args)
+    problems += state_problems
     try:  # the configuration and filters (config files, baseline, diff): composelint.lint.filters
         engine = build_pipeline(
             registry, args, Path.cwd(), (s.compose_files[0].parent for s in specs)

@@ -183,9 +183,10 @@ def _get(obj: dict[str, Any], path: str, want: type, default: Any = None) -> Any
     """``obj["A"]["B"]`` for path ``A.B``; missing or null -> ``default``; another type
     -> _Shape naming the path."""
     cur: Any = obj
-    for part in path.split("."):
+    parts = path.split(".")
+    for i, part in enumerate(parts):
         if not isinstance(cur, dict):
-            raise _Shape(f"{path}: expected an object on the way, found {_kind(cur)}")
+            raise _Shape(f"{'.'.join(parts[:i])} is {_kind(cur)}, expected an object")
         cur = cur.get(part)
         if cur is None:
             return default
