@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -78,9 +79,13 @@ def test_builtin_rules_metadata(registry: Registry) -> None:
 def test_good_yaml_examples_are_valid_yaml(registry: Registry) -> None:
     for rule in registry:
         for lang, body in _examples(rule.doc, "Good"):
-            assert lang in ("yaml", "dotenv", "console"), (rule.code, lang)
+            # json: a state snapshot, for the rules that compare with one (CMP95x)
+            assert lang in ("yaml", "dotenv", "console", "json"), (rule.code, lang)
             if lang == "yaml":
                 yaml.safe_load(body)
+            if lang == "json":
+                assert rule.code.startswith("CMP95"), rule.code
+                json.loads(body)
 
 
 @pytest.mark.parametrize("code", ["CMP005", "CMP006", "CMP007"])
