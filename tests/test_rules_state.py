@@ -141,11 +141,12 @@ def test_interpolated_secret_change_names_the_variable_never_a_value(
     )
     assert rc == 1
     assert [w[1].rsplit("/", 1)[-1] for w in where] == [
-        "docker-compose.beta.yml:16:21",  # app: DATABASE_URL
-        "docker-compose.beta.yml:39:26",  # postgres: POSTGRES_PASSWORD
+        ".env:3:19",  # postgres: POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}, set in the .env
+        "docker-compose.beta.yml:16:21",  # app: DATABASE_URL, which interpolates it
     ]
-    assert "DATABASE_URL" in out[0]["message"] and "POSTGRES_PASSWORD" in out[1]["message"]
-    related = [r["line"] for r in out[0]["related"] if r["file"].endswith(".env")]
+    assert "POSTGRES_PASSWORD" in out[0]["message"] and "DATABASE_URL" in out[1]["message"]
+    assert [r["line"] for r in out[0]["related"] if r["file"].endswith(".yml")] == [39]
+    related = [r["line"] for r in out[1]["related"] if r["file"].endswith(".env")]
     assert related == [2, 3, 4]  # the .env lines DATABASE_URL interpolates
     text = json.dumps(out)
     assert "n3w-Secr3t" not in text and "change-me" not in text
@@ -317,3 +318,34 @@ def test_env_values_in_the_state_are_never_printed(
         main([TEST_FILE, "--state", state, "--format", fmt, "--select", "CMP95"])
         assert "change-me" not in capsys.readouterr().out, fmt
     assert TEST_ENV["POSTGRES_PASSWORD"] == "change-me" and "DATABASE_URL" in PROD_APP_ENV
+
+
+def test_recreate_silent_on_values_the_deploy_may_have_set_and_on_secret_mounts(
+    here: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    compose = _project(
+        here,
+        SHOP + "    environment:\n      TOKEN: ${TOKEN}\n      LEVEL: ${LEVEL:-info}\n"
+        "      MODE: ${MODE}\n    secrets: [api]\nsecrets:\n  api:\n    file: ./api.txt\n",
+        env="MODE=prod\n",
+    )
+    (Path(compose).parent / "api.txt").write_text("x\n")
+    app = _shop_app(
+        env={"TOKEN": "from-the-deploy-shell", "LEVEL": "debug", "MODE": "prod"},
+        mounts=[("bind", "/srv/shop/api.txt", "/run/secrets/api")],
+    )
+    assert lint(capsys, compose, "--state", _write(here, [app], None))[:2] == (0, [])
+    app = _shop_app(env={"TOKEN": "t", "LEVEL": "debug", "MODE": "dev"})
+    _, where, _ = lint(capsys, compose, "--state", _write(here, [app], None))
+    env = str(Path(compose).parent / ".env")
+    assert where == [("CMP953", f"{env}:1:6", "warning")]  # MODE: ${MODE}, set in the .env
+
+
+def test_host_outside_project_says_when_the_container_is_stopped(
+    here: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    compose = _project(here, SHOP + "    environment:\n      DB_HOST: olddb\n")
+    db = container("olddb", networks={"legacy": []}, running=False)
+    _, where, out = lint(capsys, compose, "--state", _write(here, [db], None))
+    assert where == [("CMP951", f"{compose}:6:16", "error")]
+    assert '"olddb" (no compose project, stopped)' in out[0]["message"]

@@ -12,9 +12,16 @@ configuration differs from the resolved project in
 - the published ports (when every port of the service has a fixed published port);
 - the mount targets of its volumes, or their kind and volume name.
 
-Variables the container has and the file does not set are not reported: images
-set their own (`PATH`, `PG_VERSION`). Networks are compared by
+Variables the container has and the file does not set are not reported (images
+set their own: `PATH`, `PG_VERSION`), nor values that use a variable composelint
+does not know the way the deploy did (unset, or left to its `${VAR:-default}`: the
+deploy's shell may have set it; pass `--use-shell-env` to use yours). Mounts the
+container has beyond the file's are not compared (secrets, configs and the
+image's own volumes are mounts too). Networks are compared by
 `runtime-network-drift`.
+
+Lint the files as they are deployed: with a local `.env` that differs from the
+server's, every variable that differs is reported.
 
 ## Why it matters
 
@@ -78,6 +85,9 @@ name = "container-needs-recreate"
 summary = "A running container created from another configuration than the file's"
 severity = "warning"
 
+# substitutions whose value composelint does not know the way the deploy saw it
+_UNKNOWN = frozenset({"unset", "default", "error"})
+
 _RECREATE = "docker restart keeps the old configuration; docker compose up -d recreates it"
 
 
@@ -140,8 +150,20 @@ def _env_changes(
     for var, node in env.items.items():
         if not isinstance(node, Scalar) or node.value is None:
             continue  # `- VAR` without a value: taken from the shell, not comparable
+        if any(s.source in _UNKNOWN for s in node.subs):
+            continue  # the deploy's shell may have set it: the value is not known here
         stored = c.env.get(var)
         if stored is not None and same_value(stored, _text(node.value)):
+            continue
+        whole = node.subs[0] if len(node.subs) == 1 else None
+        if (
+            whole is not None
+            and whole.source == "env"
+            and whole.span is not None
+            and (node.raw or "").strip("'\"") == whole.expression
+        ):  # `VAR: ${VAR}`: what changed is the .env line
+            used = (Related(node.span, f"{whole.expression} is used here"),) if node.span else ()
+            yield var, whole.span, used
             continue
         subs = tuple(
             Related(s.span, f"${{{s.name}}} is set here")
@@ -181,13 +203,13 @@ def _ports_differ(svc: Mapping, c: Container) -> bool:
 
 
 def _mount_changes(project: Project, svc: Mapping, c: Container) -> list[str]:
-    """Targets whose mount differs: missing in the container, another kind, another
-    named volume; and bind mounts the container has that the file does not."""
+    """Targets of the file's mounts that differ in the container: missing, another
+    kind, another named volume. Mounts the container has beyond the file are not
+    compared: secrets and configs are bind mounts too, and images declare volumes."""
     if c.mounts is None:
         return []
     mounts = {m.destination: m for m in c.mounts}
     vols = svc.get("volumes")
-    wanted: set[str] = set()
     changed: list[str] = []
     for v in vols.items if isinstance(vols, Sequence) else ():
         if not isinstance(v, Mapping):
@@ -195,12 +217,10 @@ def _mount_changes(project: Project, svc: Mapping, c: Container) -> list[str]:
         kind, target, source = (_plain(v.get(k)) for k in ("type", "target", "source"))
         if not target or kind not in ("bind", "volume"):
             continue
-        wanted.add(target)
         have = mounts.get(target)
         other_volume = kind == "volume" and source and _volume_name(project, source)
         if have is None or have.type != kind or (other_volume and have.name != other_volume):
             changed.append(target)
-    changed += sorted(d for d, m in mounts.items() if m.type == "bind" and d not in wanted)
     return changed
 
 

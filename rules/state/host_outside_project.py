@@ -113,6 +113,8 @@ def check(project: Project) -> Iterator[Violation]:
         owner = f'project "{other.project}"' if other.project else "no compose project"
         if other.project == project.name:
             owner = f'this project\'s former service "{other.service}"'
+        if not other.running:
+            owner += ", stopped"
         first = sorted(nets)[0]
         related = list(c.related)
         if other.origin is not None:
