@@ -25,7 +25,7 @@ def container(
     networks: dict[str, list[str]] | None = None,
     env: dict[str, str] | None = None,
     image: str = "acme/app:1",
-    ports: dict[str, str] | None = None,  # "8000/tcp" -> host port
+    ports: dict[str, str | list[str]] | None = None,  # "8000/tcp" -> host port(s)
     mounts: list[tuple[str, str, str]] | None = None,  # (type, source or name, destination)
     running: bool = True,
     started: str = "2025-10-01T09:00:00.123456789Z",
@@ -76,7 +76,10 @@ def container(
         "Name": "/" + name,
         "RestartCount": 0,
         "HostConfig": {
-            "PortBindings": {k: [{"HostIp": "", "HostPort": v}] for k, v in (ports or {}).items()},
+            "PortBindings": {
+                k: [{"HostIp": "", "HostPort": h} for h in ([v] if isinstance(v, str) else v)]
+                for k, v in (ports or {}).items()
+            },
             "RestartPolicy": {"Name": "unless-stopped", "MaximumRetryCount": 0},
         },
         "Mounts": [
@@ -91,7 +94,11 @@ def container(
         ],
         "Config": {
             "Hostname": name[:12],
-            "Env": [*(f"{k}={v}" for k, v in (env or {}).items()), *IMAGE_ENV],
+            # the image's ENV first; the container's own variables replace them
+            "Env": [
+                *(e for e in IMAGE_ENV if e.split("=", 1)[0] not in (env or {})),
+                *(f"{k}={v}" for k, v in (env or {}).items()),
+            ],
             "Image": image,
             "Labels": labels,
         },

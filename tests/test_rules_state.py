@@ -289,6 +289,9 @@ def test_container_name_conflict(here: Path, capsys: pytest.CaptureFixture[str])
     assert 'project "blog"' in out[0]["message"]
     mine = container("web", project="shop", service="app")
     assert lint(capsys, compose, "--state", _write(here, [mine], None), select="CMP955")[1] == []
+    sibling = container("web", project="shop", service="app-dev")  # another profile's service
+    _, where, _ = lint(capsys, compose, "--state", _write(here, [sibling], None), select="CMP955")
+    assert where == [("CMP955", f"{compose}:5:21", "warning")]
     by_hand = container("web")
     _, _, out = lint(capsys, compose, "--state", _write(here, [by_hand], None), select="CMP955")
     assert "not created by Compose" in out[0]["message"]

@@ -4,7 +4,9 @@
 
 With a `--state` snapshot: a service's `container_name` is the name of an existing
 container that is not this service's container: one of another compose project,
-of another service of this project, or one started with `docker run`.
+of another service of this project (a warning: two services that share a
+`container_name`, usually under different profiles, cannot run together), or one
+started with `docker run`.
 
 ## Why it matters
 
@@ -53,7 +55,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from composelint.model.findings import Related, Violation
+from composelint.model.findings import Related, Severity, Violation
 from composelint.model.nodes import Scalar
 from composelint.model.project import Project
 
@@ -78,15 +80,17 @@ def check(project: Project) -> Iterator[Violation]:
             continue
         if other.project is None:
             owner = "a container not created by Compose (docker run)"
-        elif other.project == project.name:
+        elif other.project == project.name:  # two services, one name: profiles?
             owner = f'the container of service "{other.service}" of this project'
         else:
             owner = f'a container of project "{other.project}" (service "{other.service}")'
         related = (Related(other.origin, "the container in the snapshot"),) if other.origin else ()
+        same = other.project == project.name
         yield Violation(
             f'container_name "{node.value}" of service "{service}" is taken by {owner}: '
             f'docker compose up fails with "Conflict. The container name "/{node.value}" is '
             'already in use"; rename one of them, or drop container_name',
             node.span,
             related,
+            severity=Severity.WARNING if same else None,
         )
