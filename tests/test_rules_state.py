@@ -107,7 +107,10 @@ def test_post_mortem_hand_connected_network_is_drift_and_only_a_warning(
         ("CMP952", "examples/ventanas-test/docker-compose.test.yml:10:3", "warning"),
     ]
     assert "attached by hand" in out[0]["message"]
-    assert '"app-test_ventanas-test-network" that the file does not give it' in out[2]["message"]
+    assert out[2]["message"].startswith(
+        'container "ventanas-test-app" is on network "app-test_ventanas-test-network" that the '
+        'file does not give "app";'
+    )
 
 
 def test_changed_env_file_value_with_an_older_container_needs_a_recreate(
@@ -191,7 +194,7 @@ def test_host_outside_project_by_alias_on_another_network(
     state = _write(here, [cache], None)
     rc, where, out = lint(capsys, compose, "--state", state)
     assert (rc, where) == (1, [("CMP951", f"{compose}:6:26", "error")])
-    assert 'the container "blog-redis-1" (project "blog")' in out[0]["message"]
+    assert '"blog-redis-1" (project "blog") is on network "blog_default"' in out[0]["message"]
     # the default bridge has no DNS: a container only there does not answer to its name
     bridge = container("cache", networks={"bridge": []})
     assert lint(capsys, compose, "--state", _write(here, [bridge], None))[:2] == (0, [])
@@ -211,7 +214,7 @@ def test_runtime_network_missing_network(here: Path, capsys: pytest.CaptureFixtu
     rc, where, out = lint(capsys, compose, "--state", _write(here, [app], None), select="CMP952")
     assert rc == 1
     assert where == [("CMP952", f"{compose}:5:15", "warning")]
-    assert '"shop_back" that the file gives it' in out[0]["message"]
+    assert 'not on network "shop_back" that the file gives "app"' in out[0]["message"]
     app = _shop_app(networks={"shop_front": [], "shop_back": []})
     assert lint(capsys, compose, "--state", _write(here, [app], None), select="CMP952")[1] == []
 
@@ -237,7 +240,7 @@ def test_recreate_for_image_ports_and_mounts(
         ("CMP953", f"{compose}:6:7", "warning"),  # ports
         ("CMP953", f"{compose}:8:7", "warning"),  # volumes
     ]
-    assert "runs the image acme/app:1, the file says acme/app:2" in out[0]["message"]
+    assert 'container "shop-app-1" has the image acme/app:1, not acme/app:2' in out[0]["message"]
     stopped = _shop_app(image="acme/app:1", running=False)
     assert lint(capsys, compose, "--state", _write(here, [stopped], None), select="CMP953")[1] == []
 
@@ -278,7 +281,8 @@ def test_orphan_silent_for_profiles_and_one_off_runs(
         select="CMP954",
     )
     assert (rc, where) == (1, [("CMP954", f"{compose}:2:1", "warning")])
-    assert '"shop-gone-1" (stopped)' in out[0]["message"]
+    assert 'container "shop-gone-1" is an orphan' in out[0]["message"]
+    assert "(shop, stopped)" in out[0]["message"]
 
 
 def test_container_name_conflict(here: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -55,11 +55,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from composelint.model.findings import Related, Severity, Violation
+from composelint.model.findings import Severity, Violation
 from composelint.model.nodes import Scalar
 from composelint.model.project import Project
 
-from .helpers import engine_state
+from .helpers import engine_state, snapshot_entry, violation
 
 code = "CMP955"
 name = "container-name-conflict"
@@ -84,13 +84,13 @@ def check(project: Project) -> Iterator[Violation]:
             owner = f'the container of service "{other.service}" of this project'
         else:
             owner = f'a container of project "{other.project}" (service "{other.service}")'
-        related = (Related(other.origin, "the container in the snapshot"),) if other.origin else ()
         same = other.project == project.name
-        yield Violation(
-            f'container_name "{node.value}" of service "{service}" is taken by {owner}: '
-            f'docker compose up fails with "Conflict. The container name "/{node.value}" is '
-            'already in use"; rename one of them, or drop container_name',
+        yield violation(
+            f'container_name "{node.value}" is taken by {owner}',
             node.span,
-            related,
+            snapshot_entry(other),
+            note=f'docker compose up fails: Conflict. The container name "/{node.value}" is '
+            "already in use",
+            help="rename one of them, or drop container_name",
             severity=Severity.WARNING if same else None,
         )

@@ -78,7 +78,7 @@ from composelint.model.project import Project
 from composelint.model.span import Span
 from composelint.model.state import Container, same_value
 
-from .helpers import engine_state, service_containers
+from .helpers import engine_state, service_containers, snapshot_entry, violation
 
 code = "CMP953"
 name = "container-needs-recreate"
@@ -88,7 +88,7 @@ severity = "warning"
 # substitutions whose value composelint does not know the way the deploy saw it
 _UNKNOWN = frozenset({"unset", "default", "error"})
 
-_RECREATE = "docker restart keeps the old configuration; docker compose up -d recreates it"
+_KEEPS = "a container keeps the configuration it was created with: docker restart does not apply the file"
 
 
 def check(project: Project) -> Iterator[Violation]:
@@ -99,14 +99,12 @@ def check(project: Project) -> Iterator[Violation]:
         if not c.running:
             continue
         svc = project.services[service]
-        where = f'the running container "{c.name}" of service "{service}"'
-        related = (Related(c.origin, "the container in the snapshot"),) if c.origin else ()
-        for var, span, subs in _env_changes(svc, c):
-            yield Violation(
-                f"{where} was created with another value of {var}: {_RECREATE}",
-                span,
-                related + subs,
-            )
+        related = snapshot_entry(c)
+        help = f"recreate it: docker compose up -d {service}"
+        changes: list[tuple[str, Span | None, tuple[Related, ...]]] = [
+            (f"an old value of {var}", span, related + subs)
+            for var, span, subs in _env_changes(svc, c)
+        ]
         image = svc.get("image")
         if (
             isinstance(image, Scalar)
@@ -114,22 +112,20 @@ def check(project: Project) -> Iterator[Violation]:
             and c.image is not None
             and _image_key(image.value) != _image_key(c.image)
         ):
-            yield Violation(
-                f"{where} runs the image {c.image}, the file says {image.value}: {_RECREATE}",
-                image.span,
-                related,
-            )
+            changes.append((f"the image {c.image}, not {image.value}", image.span, related))
         if _ports_differ(svc, c):
-            yield Violation(
-                f"{where} publishes other ports than the file: {_RECREATE}",
-                project.span("services", service, "ports"),
-                related,
-            )
+            ports = project.span("services", service, "ports")
+            changes.append(("other published ports than the file", ports, related))
         for target in _mount_changes(project, svc, c):
-            yield Violation(
-                f"{where} has another mount at {target} than the file: {_RECREATE}",
-                project.span("services", service, "volumes"),
-                related,
+            volumes = project.span("services", service, "volumes")
+            changes.append((f"another mount at {target} than the file", volumes, related))
+        for what, span, rel in changes:
+            yield violation(
+                f'running container "{c.name}" has {what}',
+                span,
+                rel,
+                note=_KEEPS,
+                help=help,
             )
 
 

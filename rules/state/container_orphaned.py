@@ -55,12 +55,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from composelint.model.findings import Related, Violation
+from composelint.model.findings import Violation
 from composelint.model.nodes import Mapping
 from composelint.model.project import Project
 from composelint.model.span import Span
 
-from .helpers import engine_state
+from .helpers import engine_state, snapshot_entry, violation
 
 code = "CMP954"
 name = "container-orphaned"
@@ -77,14 +77,14 @@ def check(project: Project) -> Iterator[Violation]:
         if c.service is None or c.service in known:
             continue
         status = "running" if c.running else "stopped"
-        related = (Related(c.origin, "the container in the snapshot"),) if c.origin else ()
-        yield Violation(
-            f'container "{c.name}" ({status}) belongs to this project ({project.name}) but its '
-            f'service "{c.service}" is not in the file: an orphan that clients may still '
-            "reach and that nothing recreates; put the service back, or remove it with "
-            "docker compose up -d --remove-orphans",
+        yield violation(
+            f'container "{c.name}" is an orphan: service "{c.service}" is not in the file',
             _services_key(project),
-            related,
+            snapshot_entry(c),
+            note=f"it belongs to this project ({project.name}, {status}); clients may still "
+            "reach it and nothing recreates it",
+            help="put the service back in the file, or remove the container: "
+            "docker compose up -d --remove-orphans",
         )
 
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from composelint.model.findings import Related, Severity, Violation
 from composelint.model.nodes import Mapping, Scalar
 from composelint.model.project import Project
+from composelint.model.span import Span
 from composelint.model.state import Container, EngineState
 
 # networks without container-name DNS (the default bridge) or without a stack at all
@@ -76,3 +78,24 @@ def resolving_networks(c: Container, host: str) -> frozenset[str]:
 def quoted(names: Iterable[str]) -> str:
     """``"a", "b"`` from names, sorted."""
     return ", ".join(f'"{n}"' for n in sorted(names))
+
+
+def violation(
+    message: str,
+    span: Span | None,
+    related: tuple[Related, ...] = (),
+    *,
+    note: str | None = None,
+    help: str | None = None,
+    severity: Severity | None = None,
+) -> Violation:
+    """A finding: ``message`` says what is wrong in one clause, ``note`` why it matters
+    at runtime, ``help`` how to fix it. Folded into one message until findings carry
+    help and note of their own."""
+    text = "; ".join(part for part in (message, note, help) if part)
+    return Violation(text, span, related, severity=severity)
+
+
+def snapshot_entry(c: Container) -> tuple[Related, ...]:
+    """The container's place in the snapshot, as a related location."""
+    return (Related(c.origin, "the container in the snapshot"),) if c.origin else ()

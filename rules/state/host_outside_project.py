@@ -69,7 +69,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from composelint.analysis.connectivity import connections, is_ip_literal, is_loopback, reachability
-from composelint.model.findings import Related, Severity, Violation
+from composelint.model.findings import Severity, Violation
 from composelint.model.project import Project
 
 from ..hosts.helpers import NAMED, dialed, lookup_error, subject, what
@@ -80,6 +80,8 @@ from .helpers import (
     quoted,
     resolving_networks,
     service_containers,
+    snapshot_entry,
+    violation,
 )
 
 code = "CMP951"
@@ -116,9 +118,6 @@ def check(project: Project) -> Iterator[Violation]:
         if not other.running:
             owner += ", stopped"
         first = sorted(nets)[0]
-        related = list(c.related)
-        if other.origin is not None:
-            related.append(Related(other.origin, "the container in the snapshot"))
         by_hand = any(
             s == c.client and set(k.network_names) & nets
             for s, k in service_containers(project, state)
@@ -127,16 +126,19 @@ def check(project: Project) -> Iterator[Violation]:
             "it resolves now only through a network attached by hand, which Compose drops "
             "when it recreates the container"
             if by_hand
-            else f"the name does not resolve (error: {lookup_error(c)})"
+            else f"the client reports: {lookup_error(c)}"
         )
-        yield Violation(
-            f'{subject(c)} points at "{host}", the container "{other.name}" ({owner}) on '
-            f"{'network' if len(nets) == 1 else 'networks'} {quoted(nets)}, which the file "
-            f"does not give {c.client} (it joins {quoted(mine)}): {effect}; "
-            f"add the {what(c)} as a service of this project, "
-            f"or declare the network as external (external: true, name: {first}) and add it "
-            f"to the networks of {c.client}",
+        yield violation(
+            f'{subject(c)} points at "{host}", a container outside this project',
             c.span,
-            tuple(related),
+            (*c.related, *snapshot_entry(other)),
+            note=f'"{other.name}" ({owner}) is on {_networks(nets)}, which the file does not '
+            f"give {c.client} (it joins {quoted(mine)}); {effect}",
+            help=f"add the {what(c)} as a service of this project, or declare the network as "
+            f"external (external: true, name: {first}) and add it to the networks of {c.client}",
             severity=Severity.WARNING if by_hand else None,
         )
+
+
+def _networks(names: frozenset[str]) -> str:
+    return f"{'network' if len(names) == 1 else 'networks'} {quoted(names)}"

@@ -60,7 +60,7 @@ from composelint.model.findings import Violation
 from composelint.model.nodes import Mapping, Scalar
 from composelint.model.project import Project
 
-from .helpers import engine_state
+from .helpers import engine_state, violation
 
 code = "CMP956"
 name = "network-external-missing"
@@ -84,12 +84,11 @@ def check(project: Project) -> Iterator[Violation]:
         if state.network(real) is not None:
             continue
         near = sorted(n.name for n in state.networks if n.name.endswith(f"_{real}"))
-        hint = f' (there is "{near[0]}": set name: {near[0]})' if near else ""
-        yield Violation(
-            f'external network "{real}" does not exist on the engine of the snapshot: '
-            f'docker compose up fails ("network {real} declared as external, but could not '
-            f'be found"){hint}; create it with docker network create {real}, or start the '
-            "project that owns it first",
+        fix = f"create it (docker network create {real}), or start the project that owns it first"
+        yield violation(
+            f'external network "{real}" does not exist on the engine',
             networks.key_spans.get(key) or project.span("networks", key),
-            (),
+            note=f"docker compose up fails: network {real} declared as external, but could not "
+            "be found",
+            help=f'there is "{near[0]}": set name: {near[0]}; or {fix}' if near else fix,
         )

@@ -60,11 +60,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from composelint.model.findings import Related, Violation
+from composelint.model.findings import Violation
 from composelint.model.project import Project
 from composelint.model.span import Span
 
-from .helpers import engine_state, file_networks, quoted, service_containers
+from .helpers import (
+    engine_state,
+    file_networks,
+    quoted,
+    service_containers,
+    snapshot_entry,
+    violation,
+)
 
 code = "CMP952"
 name = "runtime-network-drift"
@@ -82,25 +89,27 @@ def check(project: Project) -> Iterator[Violation]:
             continue
         actual = frozenset(c.network_names)
         span = _networks_span(project, service)
-        related = (Related(c.origin, "the container in the snapshot"),) if c.origin else ()
         extra, missing = actual - wanted, wanted - actual
         if extra:
-            yield Violation(
-                f'container "{c.name}" of service "{service}" is attached to '
-                f"{_networks(extra)} that the file does not give it (docker network connect "
-                "by hand?): Compose drops the attachment when it recreates the container; "
-                f"add the network to the networks of {service} (external: true with its name: "
-                "when another project owns it)",
+            yield violation(
+                f'container "{c.name}" is on {_networks(extra)} that the file does not give '
+                f'"{service}"',
                 span,
-                related,
+                snapshot_entry(c),
+                note="attached by hand (docker network connect?): Compose drops the "
+                "attachment when it recreates the container",
+                help=f"add the network to the networks of {service} (external: true with its "
+                "name: when another project owns it)",
             )
         if missing:
-            yield Violation(
-                f'container "{c.name}" of service "{service}" is not on {_networks(missing)} '
-                "that the file gives it (disconnected by hand, or created before the file "
-                "changed): docker restart keeps it that way; docker compose up -d recreates it",
+            yield violation(
+                f'container "{c.name}" is not on {_networks(missing)} that the file gives '
+                f'"{service}"',
                 span,
-                related,
+                snapshot_entry(c),
+                note="disconnected by hand, or created before the file changed; docker "
+                "restart keeps it that way",
+                help=f"recreate it: docker compose up -d {service}",
             )
 
 
