@@ -78,7 +78,13 @@ from composelint.model.project import Project
 from composelint.model.span import Span
 from composelint.model.state import Container, same_value
 
-from .helpers import engine_state, service_containers, snapshot_entry, violation
+from .helpers import (
+    engine_state,
+    resource_name,
+    service_containers,
+    snapshot_entry,
+    violation,
+)
 
 code = "CMP953"
 name = "container-needs-recreate"
@@ -214,7 +220,7 @@ def _mount_changes(project: Project, svc: Mapping, c: Container) -> list[str]:
         if not target or kind not in ("bind", "volume"):
             continue
         have = mounts.get(target)
-        other_volume = kind == "volume" and source and _volume_name(project, source)
+        other_volume = kind == "volume" and source and resource_name(project, "volumes", source)
         if have is None or have.type != kind or (other_volume and have.name != other_volume):
             changed.append(target)
     return changed
@@ -222,11 +228,3 @@ def _mount_changes(project: Project, svc: Mapping, c: Container) -> list[str]:
 
 def _plain(node: object) -> str:
     return _text(node.value) if isinstance(node, Scalar) and node.value is not None else ""
-
-
-def _volume_name(project: Project, key: str) -> str:
-    conf = project.section("volumes").get(key)
-    name = conf.get("name") if isinstance(conf, Mapping) else None
-    if isinstance(name, Scalar) and isinstance(name.value, str) and name.value:
-        return name.value
-    return f"{project.name}_{key}"

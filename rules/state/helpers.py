@@ -26,7 +26,13 @@ def engine_state(project: Project) -> EngineState | None:
 
 def network_name(project: Project, key: str) -> str:
     """The engine's name of the project network ``key``."""
-    conf = project.section("networks").get(key)
+    return resource_name(project, "networks", key)
+
+
+def resource_name(project: Project, section: str, key: str) -> str:
+    """The engine's name of a network or volume of the project: its resolved
+    ``name:`` (``docker compose config`` sets one for each), else ``<project>_<key>``."""
+    conf = project.section(section).get(key)
     name = conf.get("name") if isinstance(conf, Mapping) else None
     if isinstance(name, Scalar) and isinstance(name.value, str) and name.value:
         return name.value
@@ -78,6 +84,12 @@ def resolving_networks(c: Container, host: str) -> frozenset[str]:
 def quoted(names: Iterable[str]) -> str:
     """``"a", "b"`` from names, sorted."""
     return ", ".join(f'"{n}"' for n in sorted(names))
+
+
+def networks_phrase(names: Iterable[str]) -> str:
+    """``network "a"`` / ``networks "a", "b"``."""
+    names = sorted(names)
+    return f"{'network' if len(names) == 1 else 'networks'} {quoted(names)}"
 
 
 def violation(

@@ -77,6 +77,7 @@ from .helpers import (
     engine_state,
     file_networks,
     is_ours,
+    networks_phrase,
     quoted,
     resolving_networks,
     service_containers,
@@ -132,13 +133,9 @@ def check(project: Project) -> Iterator[Violation]:
             f'{subject(c)} points at "{host}", a container outside this project',
             c.span,
             (*c.related, *snapshot_entry(other)),
-            note=f'"{other.name}" ({owner}) is on {_networks(nets)}, which the file does not '
+            note=f'"{other.name}" ({owner}) is on {networks_phrase(nets)}, which the file does not '
             f"give {c.client} (it joins {quoted(mine)}); {effect}",
             help=f"add the {what(c)} as a service of this project, or declare the network as "
             f"external (external: true, name: {first}) and add it to the networks of {c.client}",
             severity=Severity.WARNING if by_hand else None,
         )
-
-
-def _networks(names: frozenset[str]) -> str:
-    return f"{'network' if len(names) == 1 else 'networks'} {quoted(names)}"

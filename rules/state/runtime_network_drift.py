@@ -67,7 +67,7 @@ from composelint.model.span import Span
 from .helpers import (
     engine_state,
     file_networks,
-    quoted,
+    networks_phrase,
     service_containers,
     snapshot_entry,
     violation,
@@ -92,7 +92,7 @@ def check(project: Project) -> Iterator[Violation]:
         extra, missing = actual - wanted, wanted - actual
         if extra:
             yield violation(
-                f'container "{c.name}" is on {_networks(extra)} that the file does not give '
+                f'container "{c.name}" is on {networks_phrase(extra)} that the file does not give '
                 f'"{service}"',
                 span,
                 snapshot_entry(c),
@@ -103,7 +103,7 @@ def check(project: Project) -> Iterator[Violation]:
             )
         if missing:
             yield violation(
-                f'container "{c.name}" is not on {_networks(missing)} that the file gives '
+                f'container "{c.name}" is not on {networks_phrase(missing)} that the file gives '
                 f'"{service}"',
                 span,
                 snapshot_entry(c),
@@ -121,7 +121,3 @@ def _networks_span(project: Project, service: str) -> Span | None:
     if nets is None or nets.span is None or nets.span == svc.span:
         return project.span("services", service, key=True)
     return nets.span
-
-
-def _networks(names: frozenset[str]) -> str:
-    return f"{'network' if len(names) == 1 else 'networks'} {quoted(names)}"
