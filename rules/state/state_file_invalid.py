@@ -3,7 +3,7 @@
 ## What it catches
 
 A file given with `--state` that cannot be read (missing, a directory, a FIFO,
-binary, larger than 64 MiB), is not JSON, or holds JSON of another shape than what
+binary, larger than 32 MiB), is not JSON, or holds JSON of another shape than what
 `docker inspect`, `docker network inspect` or `docker compose ps --format json`
 print. The finding points at the line and column of the offending value. An empty
 file is refused too: `docker inspect` with no container prints nothing, and an
