@@ -380,3 +380,30 @@ def test_linting_never_runs_docker(
     main(["--state", "s.json"])
     capsys.readouterr()
     assert not (proj / "ran").exists()
+
+
+def test_compose_ps_output_finds_orphans_through_the_cli(
+    proj: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    app = _ps_line("shop-app-1", "app", Image="acme/app", Networks="shop_default", Publishers=[])
+    lines = [app, _ps_line("shop-db-1", "db")]
+    (proj / "ps.json").write_text("".join(json.dumps(x) + "\n" for x in lines))
+    rc, findings, _ = _run(capsys, "--state", "ps.json", "--select", "CMP95")
+    assert rc == 1
+    assert [(f["code"], f["line"], f["column"]) for f in findings] == [("CMP954", 2, 1)]
+    assert 'container "shop-db-1" is an orphan' in findings[0]["message"]
+
+
+def test_networks_from_a_second_file(proj: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (proj / "compose.yaml").write_text(
+        COMPOSE + "    networks: [edge]\nnetworks:\n  edge:\n    external: true\n"
+    )
+    (proj / "containers.json").write_text(snapshot([], None))
+    (proj / "networks.json").write_text(json.dumps(default_networks(), indent=4))
+    rc, findings, _ = _run(capsys, "--state", "containers.json", "--select", "CMP956")
+    assert (rc, findings) == (0, [])  # no network listing: nothing is claimed
+    rc, findings, _ = _run(
+        capsys, "--state", "containers.json", "--state", "networks.json", "--select", "CMP956"
+    )
+    assert rc == 1
+    assert [(f["code"], f["line"], f["column"]) for f in findings] == [("CMP956", 8, 3)]
