@@ -15,7 +15,9 @@ from composelint.model.project import Project
 from composelint.model.span import Span
 from composelint.model.state import Container, EngineState
 
-# networks without container-name DNS (the default bridge) or without a stack at all
+# networks without container-name DNS or without a stack at all: on the default
+# bridge containers reach each other only by IP address or legacy --link (Docker
+# docs, "Bridge network driver": differences between user-defined and default bridges)
 NO_DNS_NETWORKS = frozenset({"bridge", "host", "none"})
 
 
