@@ -226,14 +226,11 @@ def _discover(args: argparse.Namespace) -> tuple[list[ProjectSpec], list[Problem
 
 def _load_state(args: argparse.Namespace) -> list[Problem]:
     """Read the ``--state`` snapshots into ``args.engine_state``; their problems."""
-    from composelint.load.state import MAX_STATE_BYTES, load_states
+    from composelint.load.state import load_states
 
-    stdin = None
-    if "-" in args.states:
-        if "-" in args.paths or "-" in args.files:
-            raise UsageError("stdin can feed either a compose file or --state, not both")
-        stdin = sys.stdin.buffer.read(MAX_STATE_BYTES + 1)
-    args.engine_state, problems = load_states(args.states, Path.cwd(), stdin)
+    if "-" in args.states and ("-" in args.paths or "-" in args.files):
+        raise UsageError("stdin can feed either a compose file or --state, not both")
+    args.engine_state, problems = load_states(args.states, Path.cwd(), sys.stdin)
     return problems
 
 

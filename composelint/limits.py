@@ -14,6 +14,12 @@ from __future__ import annotations
 MAX_FILE_BYTES = 8 * 1024 * 1024
 """Largest file (or stdin) read; at most this + 1 byte is ever read from anything."""
 
+# -- state snapshots (composelint.load.state) -- state-file-invalid
+MAX_STATE_BYTES = 32 * 1024 * 1024
+"""Largest ``--state`` file: ``docker inspect`` of some 3000 containers (``composelint
+snapshot`` keeps less per container). Not under the 1 MB promise: a parsed JSON tree
+costs about ten times its size, so this bounds memory to a few hundred MB."""
+
 # -- YAML (composelint.load.yamlload) -- yaml-syntax
 MAX_YAML_DEPTH = 200
 """Nesting of collections."""

@@ -39,6 +39,11 @@ def lint(
     return rc, where, out
 
 
+def full(finding: dict[str, Any]) -> str:
+    """What a finding says: message, note (why) and help (the fix)."""
+    return " | ".join(finding[k] or "" for k in ("message", "note", "help"))
+
+
 @pytest.fixture
 def here(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     monkeypatch.chdir(ROOT)
@@ -79,11 +84,15 @@ def test_post_mortem_test_server_names_the_container_outside_the_project(
         ("CMP954", "examples/ventanas-test/docker-compose.test.yml:9:1", "warning"),
         ("CMP954", "examples/ventanas-test/docker-compose.test.yml:9:1", "warning"),
     ]
-    db = out[0]["message"]
-    assert '"ventanas-test-db"' in db and '"app-test_ventanas-test-network"' in db
-    assert "add the database as a service of this project" in db
-    assert "external: true, name: app-test_ventanas-test-network" in db
-    orphans = " ".join(f["message"] for f in out[2:])
+    db = out[0]
+    assert db["message"] == (
+        'DATABASE_URL in service "app" points at container "ventanas-test-db" outside the project'
+    )
+    assert 'is on network "app-test_ventanas-test-network"' in db["note"]
+    assert "could not translate host name" in db["note"]
+    assert db["help"].startswith("add the database as a service of this project")
+    assert "external: true, name: app-test_ventanas-test-network" in db["help"]
+    orphans = " ".join(full(f) for f in out[2:])
     assert 'service "db"' in orphans and 'service "redis"' in orphans
     assert "--remove-orphans" in orphans
 
@@ -106,11 +115,11 @@ def test_post_mortem_hand_connected_network_is_drift_and_only_a_warning(
         ("CMP951", "examples/ventanas-test/.env:8:19", "warning"),
         ("CMP952", "examples/ventanas-test/docker-compose.test.yml:10:3", "warning"),
     ]
-    assert "attached by hand" in out[0]["message"]
-    assert out[2]["message"].startswith(
-        'container "ventanas-test-app" is on network "app-test_ventanas-test-network" that the '
-        'file does not give "app";'
+    assert "attached by hand" in full(out[0])
+    assert out[2]["message"] == (
+        'container "ventanas-test-app" is on a network the file does not give "app"'
     )
+    assert out[2]["note"].startswith('network "app-test_ventanas-test-network", attached by hand')
 
 
 def test_changed_env_file_value_with_an_older_container_needs_a_recreate(
@@ -126,8 +135,9 @@ def test_changed_env_file_value_with_an_older_container_needs_a_recreate(
     )
     assert rc == 1
     assert [w[1].rsplit("/", 1)[-1] for w in where] == [".env:2:24"]
-    message = out[0]["message"]
-    assert "DJANGO_SETTINGS_MODULE" in message and "docker compose up -d" in message
+    message = full(out[0])
+    assert "DJANGO_SETTINGS_MODULE" in out[0]["message"]
+    assert out[0]["help"] == "recreate it: docker compose up -d app"
     assert "staging" not in message and "ventanas.settings" not in message
 
 
@@ -147,7 +157,7 @@ def test_interpolated_secret_change_names_the_variable_never_a_value(
         ".env:3:19",  # postgres: POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}, set in the .env
         "docker-compose.beta.yml:16:21",  # app: DATABASE_URL, which interpolates it
     ]
-    assert "POSTGRES_PASSWORD" in out[0]["message"] and "DATABASE_URL" in out[1]["message"]
+    assert "POSTGRES_PASSWORD" in full(out[0]) and "DATABASE_URL" in full(out[1])
     assert [r["line"] for r in out[0]["related"] if r["file"].endswith(".yml")] == [39]
     related = [r["line"] for r in out[1]["related"] if r["file"].endswith(".env")]
     assert related == [2, 3, 4]  # the .env lines DATABASE_URL interpolates
@@ -194,7 +204,7 @@ def test_host_outside_project_by_alias_on_another_network(
     state = _write(here, [cache], None)
     rc, where, out = lint(capsys, compose, "--state", state)
     assert (rc, where) == (1, [("CMP951", f"{compose}:6:26", "error")])
-    assert '"blog-redis-1" (project "blog") is on network "blog_default"' in out[0]["message"]
+    assert '"blog-redis-1" (project "blog") is on network "blog_default"' in full(out[0])
     # the default bridge has no DNS: a container only there does not answer to its name
     bridge = container("cache", networks={"bridge": []})
     assert lint(capsys, compose, "--state", _write(here, [bridge], None))[:2] == (0, [])
@@ -214,7 +224,8 @@ def test_runtime_network_missing_network(here: Path, capsys: pytest.CaptureFixtu
     rc, where, out = lint(capsys, compose, "--state", _write(here, [app], None), select="CMP952")
     assert rc == 1
     assert where == [("CMP952", f"{compose}:5:15", "warning")]
-    assert 'not on network "shop_back" that the file gives "app"' in out[0]["message"]
+    assert out[0]["message"] == 'container "shop-app-1" is missing a network the file gives "app"'
+    assert out[0]["note"].startswith('network "shop_back": disconnected by hand')
     app = _shop_app(networks={"shop_front": [], "shop_back": []})
     assert lint(capsys, compose, "--state", _write(here, [app], None), select="CMP952")[1] == []
 
@@ -240,7 +251,8 @@ def test_recreate_for_image_ports_and_mounts(
         ("CMP953", f"{compose}:6:7", "warning"),  # ports
         ("CMP953", f"{compose}:8:7", "warning"),  # volumes
     ]
-    assert 'container "shop-app-1" has the image acme/app:1, not acme/app:2' in out[0]["message"]
+    assert out[0]["message"] == 'running container "shop-app-1" runs another image than the file'
+    assert out[0]["note"].startswith("it runs acme/app:1, the file says acme/app:2")
     stopped = _shop_app(image="acme/app:1", running=False)
     assert lint(capsys, compose, "--state", _write(here, [stopped], None), select="CMP953")[1] == []
 
@@ -281,8 +293,8 @@ def test_orphan_silent_for_profiles_and_one_off_runs(
         select="CMP954",
     )
     assert (rc, where) == (1, [("CMP954", f"{compose}:2:1", "warning")])
-    assert 'container "shop-gone-1" is an orphan' in out[0]["message"]
-    assert "(shop, stopped)" in out[0]["message"]
+    assert 'container "shop-gone-1" is an orphan' in full(out[0])
+    assert "(shop, stopped)" in full(out[0])
 
 
 def test_container_name_conflict(here: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -290,7 +302,7 @@ def test_container_name_conflict(here: Path, capsys: pytest.CaptureFixture[str])
     other = container("web", project="blog", service="web")
     rc, where, out = lint(capsys, compose, "--state", _write(here, [other], None), select="CMP955")
     assert (rc, where) == (1, [("CMP955", f"{compose}:5:21", "error")])
-    assert 'project "blog"' in out[0]["message"]
+    assert 'project "blog"' in full(out[0])
     mine = container("web", project="shop", service="app")
     assert lint(capsys, compose, "--state", _write(here, [mine], None), select="CMP955")[1] == []
     sibling = container("web", project="shop", service="app-dev")  # another profile's service
@@ -298,7 +310,7 @@ def test_container_name_conflict(here: Path, capsys: pytest.CaptureFixture[str])
     assert where == [("CMP955", f"{compose}:5:21", "warning")]
     by_hand = container("web")
     _, _, out = lint(capsys, compose, "--state", _write(here, [by_hand], None), select="CMP955")
-    assert "not created by Compose" in out[0]["message"]
+    assert "not created by Compose" in full(out[0])
 
 
 def test_external_network_missing(here: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -310,7 +322,7 @@ def test_external_network_missing(here: Path, capsys: pytest.CaptureFixture[str]
     nets = [*default_networks(), network("app-test_ventanas-test-network")]
     rc, where, out = lint(capsys, compose, "--state", _write(here, [], nets), select="CMP956")
     assert (rc, where) == (1, [("CMP956", f"{compose}:7:3", "error")])
-    assert 'there is "app-test_ventanas-test-network"' in out[0]["message"]
+    assert 'there is "app-test_ventanas-test-network"' in full(out[0])
     nets.append(network("ventanas-test-network"))
     assert lint(capsys, compose, "--state", _write(here, [], nets), select="CMP956")[1] == []
     # containers only: the networks are not known, nothing is said
@@ -355,4 +367,4 @@ def test_host_outside_project_says_when_the_container_is_stopped(
     db = container("olddb", networks={"legacy": []}, running=False)
     _, where, out = lint(capsys, compose, "--state", _write(here, [db], None))
     assert where == [("CMP951", f"{compose}:6:16", "error")]
-    assert '"olddb" (no compose project, stopped)' in out[0]["message"]
+    assert '"olddb" (no compose project, stopped)' in full(out[0])

@@ -110,13 +110,13 @@ def test_env_values_are_not_in_the_repr() -> None:
 @pytest.mark.parametrize(
     ("text", "line", "col", "reason"),
     [
-        ("", 1, 1, "no JSON in the state file"),
-        ("   \n", 1, 1, "no JSON in the state file"),
+        ("", 1, 1, "the file holds no JSON"),
+        ("   \n", 1, 1, "the file holds no JSON"),
         ("CONTAINER ID   IMAGE\n", 1, 1, "not JSON: Expecting value"),
         ('[{"Name": "/a", "Config": {}}', 1, 30, "not JSON: Expecting ',' delimiter"),
         ("[1, 2]", 1, 2, "expected an object (a container or a network), found a number"),
         ('"docker: command not found"', 1, 1, "found a string"),
-        ('[]\n[\n  {"Hello": 1}\n]', 3, 3, "neither a container"),
+        ('[]\n[\n  {"Hello": 1}\n]', 3, 3, "not a container, a network or a compose ps entry"),
         (
             '[{"Name": "/a", "Config": {"Env": "A=1"}}]',
             1,

@@ -25,30 +25,51 @@ with the line and column of the offending value, never a traceback.
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
+from composelint import limits
 from composelint.model.span import Span
 from composelint.model.state import Container, Endpoint, EngineState, Mount, Network
 
 if TYPE_CHECKING:
     from composelint.model.project import Problem
 
-MAX_STATE_BYTES = 32 * 1024 * 1024  # docker inspect of some 3000 containers; snapshot keeps less
+MAX_STATE_BYTES = limits.MAX_STATE_BYTES  # a module attribute, so that tests can lower it
+
+WHAT_IT_IS = (
+    "a state file is what docker inspect, docker network inspect or "
+    "docker compose ps --format json prints"
+)
 
 
 class StateError(Exception):
     """A state file that cannot be used; ``line``/``col`` locate it (1-based)."""
 
-    def __init__(self, message: str, line: int = 1, col: int = 1) -> None:
+    def __init__(
+        self,
+        message: str,
+        line: int = 1,
+        col: int = 1,
+        *,
+        note: str | None = None,
+        help: str | None = None,
+    ) -> None:
         super().__init__(message)
         self.line = line
         self.col = col
+        self.note = note
+        self.help = help
 
 
 class _Shape(Exception):
     """A value of the wrong type, at a dotted path inside one element."""
+
+    def __init__(self, message: str, note: str | None = None) -> None:
+        super().__init__(message)
+        self.note = note
 
 
 def read_state(path: Path, display: str) -> EngineState:
@@ -62,16 +83,15 @@ def read_state(path: Path, display: str) -> EngineState:
     return parse_state(text, display)
 
 
-def read_state_bytes(data: bytes, display: str) -> EngineState:
-    """Parse a state read from stdin (already bounded by the caller)."""
-    from composelint.load.sources import UnreadableFile, decode_text
+def read_state_stream(stream: IO[Any], display: str) -> EngineState:
+    """Read and parse a state from a stream (stdin), bounded like a file."""
+    from composelint.load.sources import UnreadableFile, read_stream
 
-    if len(data) > MAX_STATE_BYTES:
-        raise StateError(f"input is too large (the limit is {MAX_STATE_BYTES} bytes)")
     try:
-        return parse_state(decode_text(data), display)
+        text = read_stream(stream, max_bytes=MAX_STATE_BYTES)
     except UnreadableFile as exc:
         raise StateError(str(exc)) from None
+    return parse_state(text, display)
 
 
 def parse_state(text: str, display: str) -> EngineState:
@@ -86,10 +106,12 @@ def parse_state(text: str, display: str) -> EngineState:
             try:
                 _add(state, item, Span.point(display, line, col))
             except _Shape as exc:
-                raise StateError(str(exc), line, col) from None
+                raise StateError(str(exc), line, col, note=exc.note, help=WHAT_IT_IS) from None
     if not found:
         raise StateError(
-            "no JSON in the state file (docker inspect with no container prints nothing)"
+            "the file holds no JSON",
+            note="docker inspect with no container prints nothing",
+            help=WHAT_IT_IS,
         )
     return state
 
@@ -112,11 +134,13 @@ def _values(text: str) -> Iterator[tuple[int, Any]]:
         try:
             value, i = decoder.raw_decode(text, i)
         except json.JSONDecodeError as exc:
-            raise StateError(f"not JSON: {exc.msg}", exc.lineno, exc.colno) from None
+            raise StateError(
+                f"not JSON: {exc.msg}", exc.lineno, exc.colno, help=WHAT_IT_IS
+            ) from None
         except (RecursionError, ValueError) as exc:  # absurd nesting, 5000-digit numbers
             line, col = _position(text, start)
-            reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
-            raise StateError(f"not usable JSON: {reason}", line, col) from None
+            reason = "nested too deeply" if isinstance(exc, RecursionError) else "a huge number"
+            raise StateError(f"not usable JSON: {reason}", line, col, help=WHAT_IT_IS) from None
         yield start, value
 
 
@@ -144,11 +168,7 @@ def _position(text: str, offset: int) -> tuple[int, int]:
 
 def _add(state: EngineState, item: Any, origin: Span) -> None:
     if not isinstance(item, dict):
-        raise _Shape(
-            f"expected an object (a container or a network), found {_kind(item)}; "
-            "a state file is what docker inspect, docker network inspect or "
-            "docker compose ps --format json prints"
-        )
+        raise _Shape(f"expected an object (a container or a network), found {_kind(item)}")
     if isinstance(item.get("Config"), dict) or isinstance(item.get("NetworkSettings"), dict):
         state.containers.append(_container(item, origin))
         state.has_containers = True
@@ -161,8 +181,8 @@ def _add(state: EngineState, item: Any, origin: Span) -> None:
     else:
         keys = ", ".join(sorted(str(k) for k in item)[:6]) or "no keys"
         raise _Shape(
-            "an object that is neither a container (docker inspect), a network "
-            f"(docker network inspect) nor a docker compose ps entry (keys: {keys})"
+            "an object that is not a container, a network or a compose ps entry",
+            note=f"its keys: {keys}",
         )
 
 
@@ -332,25 +352,34 @@ def _network(obj: dict[str, Any]) -> Network:
 
 
 def load_states(
-    paths: list[str], cwd: Path, stdin: bytes | None = None
+    paths: list[str], cwd: Path, stdin: IO[Any] | None = None
 ) -> tuple[EngineState | None, list[Problem]]:
     """The merged state of every ``--state`` file (``-``: ``stdin``), and one fatal
     problem per file that could not be used (the others still count)."""
-    from composelint.load.sources import display_path
+    from composelint.load.sources import display_path, resolve_path
     from composelint.model.project import Problem
 
     merged: EngineState | None = None
     problems: list[Problem] = []
     for arg in paths:
-        display = "<stdin>" if arg == "-" else display_path((cwd / arg).absolute(), cwd)
+        path = None if arg == "-" else resolve_path(arg, cwd)
+        display = "<stdin>" if path is None else display_path(path, cwd)
         try:
-            if arg == "-":
-                state = read_state_bytes(stdin or b"", display)
+            if path is None:
+                state = read_state_stream(stdin if stdin is not None else sys.stdin, display)
             else:
-                state = read_state((cwd / arg).absolute(), display)
+                state = read_state(path, display)
         except StateError as exc:
-            span = Span.point(display, exc.line, exc.col)
-            problems.append(Problem(STATE_RULE, f"state file: {exc}", span, fatal=True))
+            problems.append(
+                Problem(
+                    STATE_RULE,
+                    f"state file: {exc}",
+                    Span.point(display, exc.line, exc.col),
+                    fatal=True,
+                    note=exc.note,
+                    help=exc.help,
+                )
+            )
             continue
         if merged is None:
             merged = state

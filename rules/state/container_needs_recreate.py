@@ -107,8 +107,8 @@ def check(project: Project) -> Iterator[Violation]:
         svc = project.services[service]
         related = snapshot_entry(c)
         help = f"recreate it: docker compose up -d {service}"
-        changes: list[tuple[str, Span | None, tuple[Related, ...]]] = [
-            (f"an old value of {var}", span, related + subs)
+        changes: list[tuple[str, str, Span | None, tuple[Related, ...]]] = [
+            (f"has an old value of {var}", _KEEPS, span, related + subs)
             for var, span, subs in _env_changes(svc, c)
         ]
         image = svc.get("image")
@@ -118,21 +118,17 @@ def check(project: Project) -> Iterator[Violation]:
             and c.image is not None
             and _image_key(image.value) != _image_key(c.image)
         ):
-            changes.append((f"the image {c.image}, not {image.value}", image.span, related))
+            note = f"it runs {c.image}, the file says {image.value}; {_KEEPS}"
+            changes.append(("runs another image than the file", note, image.span, related))
         if _ports_differ(svc, c):
             ports = project.span("services", service, "ports")
-            changes.append(("other published ports than the file", ports, related))
+            changes.append(("publishes other ports than the file", _KEEPS, ports, related))
         for target in _mount_changes(project, svc, c):
             volumes = project.span("services", service, "volumes")
-            changes.append((f"another mount at {target} than the file", volumes, related))
-        for what, span, rel in changes:
-            yield violation(
-                f'running container "{c.name}" has {what}',
-                span,
-                rel,
-                note=_KEEPS,
-                help=help,
-            )
+            note = f"the file mounts something else at {target}; {_KEEPS}"
+            changes.append(("has other mounts than the file", note, volumes, related))
+        for what, note, span, rel in changes:
+            yield violation(f'running container "{c.name}" {what}', span, rel, note=note, help=help)
 
 
 def _text(value: object) -> str:

@@ -104,10 +104,8 @@ def violation(
     severity: Severity | None = None,
 ) -> Violation:
     """A finding: ``message`` says what is wrong in one clause, ``note`` why it matters
-    at runtime, ``help`` how to fix it. Folded into one message until findings carry
-    help and note of their own."""
-    text = "; ".join(part for part in (message, note, help) if part)
-    return Violation(text, span, related, severity=severity)
+    at runtime, ``help`` how to fix it."""
+    return Violation(message, span, related, severity=severity, note=note, help=help)
 
 
 def snapshot_entry(c: Container) -> tuple[Related, ...]:

@@ -130,7 +130,7 @@ def check(project: Project) -> Iterator[Violation]:
             else f"the client reports: {lookup_error(c)}"
         )
         yield violation(
-            f'{subject(c)} points at "{host}", a container outside this project',
+            f'{subject(c)} points at container "{host}" outside the project',
             c.span,
             (*c.related, *snapshot_entry(other)),
             note=f'"{other.name}" ({owner}) is on {networks_phrase(nets)}, which the file does not '

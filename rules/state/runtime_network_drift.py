@@ -92,23 +92,21 @@ def check(project: Project) -> Iterator[Violation]:
         extra, missing = actual - wanted, wanted - actual
         if extra:
             yield violation(
-                f'container "{c.name}" is on {networks_phrase(extra)} that the file does not give '
-                f'"{service}"',
+                f'container "{c.name}" is on a network the file does not give "{service}"',
                 span,
                 snapshot_entry(c),
-                note="attached by hand (docker network connect?): Compose drops the "
-                "attachment when it recreates the container",
+                note=f"{networks_phrase(extra)}, attached by hand (docker network connect?): "
+                "Compose drops the attachment when it recreates the container",
                 help=f"add the network to the networks of {service} (external: true with its "
                 "name: when another project owns it)",
             )
         if missing:
             yield violation(
-                f'container "{c.name}" is not on {networks_phrase(missing)} that the file gives '
-                f'"{service}"',
+                f'container "{c.name}" is missing a network the file gives "{service}"',
                 span,
                 snapshot_entry(c),
-                note="disconnected by hand, or created before the file changed; docker "
-                "restart keeps it that way",
+                note=f"{networks_phrase(missing)}: disconnected by hand, or created before the "
+                "file changed; docker restart keeps it that way",
                 help=f"recreate it: docker compose up -d {service}",
             )
 
