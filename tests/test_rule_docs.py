@@ -11,7 +11,7 @@ import yaml
 from conftest import make_project
 
 from composelint.lint.engine import Engine
-from composelint.lint.registry import DOC_SECTIONS, Registry
+from composelint.lint.registry import DOC_SECTIONS, OPTIONAL_SECTIONS, Registry
 
 ROOT = Path(__file__).resolve().parents[1]
 FENCE = re.compile(r"^```(\w+)\n(.*?)^```", re.MULTILINE | re.DOTALL)
@@ -38,6 +38,7 @@ FAMILIES = {
     "vars": "CMP5",
     "files": "CMP6",
     "style": "CMP7",
+    "security": "CMP8",
     "meta": "CMP90",
     "state": "CMP95",
 }
@@ -72,7 +73,10 @@ def test_builtin_rules_metadata(registry: Registry) -> None:
     for rule in registry:
         assert rule.code.startswith("CMP"), rule.code
         assert eps[rule.name] == rule.origin
-        assert [h for h in re.findall(r"^## (.+)$", rule.doc, re.MULTILINE)] == list(DOC_SECTIONS)
+        headings = re.findall(r"^## (.+)$", rule.doc, re.MULTILINE)
+        assert headings[: len(DOC_SECTIONS)] == list(DOC_SECTIONS), rule.code
+        extra = headings[len(DOC_SECTIONS) :]
+        assert extra == [s for s in OPTIONAL_SECTIONS if s in extra], rule.code
         assert not rule.summary.endswith("."), rule.code
 
 

@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 
 GROUP = "composelint.rules"
 DOC_SECTIONS = ("What it catches", "Why it matters", "Bad", "Good")
+# sections a rule's docs may add after the required ones, in this order
+OPTIONAL_SECTIONS = ("Options", "Fix safety", "References")
 CODE_RE = re.compile(r"^[A-Z]{2,5}[0-9]{3}$")
 NAME_RE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 _SELECTOR_RE = re.compile(r"^[A-Z]{2,5}[0-9]{0,3}$")
@@ -125,15 +127,20 @@ class Registry:
 def doc_problems(doc: str) -> list[str]:
     """What is wrong with a rule's Markdown documentation (empty when fine)."""
     headings = _HEADING_RE.findall(doc)
-    if tuple(headings) != DOC_SECTIONS:
+    extra = tuple(headings[len(DOC_SECTIONS) :])
+    if tuple(headings[: len(DOC_SECTIONS)]) != DOC_SECTIONS or extra != tuple(
+        s for s in OPTIONAL_SECTIONS if s in extra
+    ):
         wanted = ", ".join(f"## {s}" for s in DOC_SECTIONS)
+        optional = ", ".join(f"## {s}" for s in OPTIONAL_SECTIONS)
         return [
-            f"docs must have exactly the sections {wanted} (found: {', '.join(headings) or 'none'})"
+            f"docs must have exactly the sections {wanted}, then optionally {optional} "
+            f"(found: {', '.join(headings) or 'none'})"
         ]
     problems = []
     parts = _HEADING_RE.split(doc)  # [intro, h1, body1, h2, body2, ...]
     bodies = dict(zip(parts[1::2], parts[2::2], strict=True))
-    for section in DOC_SECTIONS:
+    for section in headings:
         body = bodies[section].strip()
         if not body:
             problems.append(f"docs section '## {section}' is empty")
