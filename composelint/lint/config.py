@@ -42,6 +42,13 @@ SELECTOR_KEYS = ("select", "extend-select", "ignore")
 CONNECTION_VARIABLES = "connection-variables"
 ALLOWED_HOSTS = "allowed-hosts"
 IMAGE_PORTS = "image-ports"
+ALLOWED_REGISTRIES = "allowed-registries"
+CONTAINER_NAME_PATTERN = "container-name-pattern"
+# ``preset = NAME``: rules added to the selection (as extend-select does)
+PRESETS: dict[str, tuple[str, ...]] = {
+    # every security rule, the opt-in hardening checks too, and bound published ports
+    "hardened": ("CMP8", "port-no-host-interface"),
+}
 
 
 class ConfigError(Exception):
@@ -219,7 +226,7 @@ def _validate(data: dict[str, Any], locate: Locator, registry: Registry) -> None
 
     errors = [(e.path, e.message) for e in validate_against(_schema(), from_plain(data, None))]
     if not errors:
-        errors = _unknown_rules(data, registry)
+        errors = _unknown_rules(data, registry) + _bad_patterns(data)
     if errors:
         path, message = errors[0]
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
@@ -260,6 +267,22 @@ def _unknown_rules(
     return errors
 
 
+def _bad_patterns(data: dict[str, Any]) -> list[tuple[tuple[PathElement, ...], str]]:
+    pattern = data.get(CONTAINER_NAME_PATTERN)
+    if pattern is None:
+        return []
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        return [
+            (
+                (CONTAINER_NAME_PATTERN,),
+                f"{CONTAINER_NAME_PATTERN}: not a regular expression: {exc}",
+            )
+        ]
+    return []
+
+
 def rule_suggestion(selector: str, registry: Registry) -> str:
     """``; did you mean 'y'?`` (names and codes are suggested), or where to look."""
     import difflib
@@ -289,11 +312,16 @@ def _build(path: Path, data: dict[str, Any]) -> Config:
             parse_image(image).key: tuple(ports if isinstance(ports, list) else [ports])
             for image, ports in data[IMAGE_PORTS].items()
         }
+    if ALLOWED_REGISTRIES in data:
+        options[ALLOWED_REGISTRIES] = tuple(r.lower() for r in data[ALLOWED_REGISTRIES])
+    if CONTAINER_NAME_PATTERN in data:
+        options[CONTAINER_NAME_PATTERN] = data[CONTAINER_NAME_PATTERN]
     fail_on = data.get("fail-on")
+    preset = PRESETS.get(data.get("preset", ""), ())
     return Config(
         path=path,
         select=tuple(data["select"]) if "select" in data else None,
-        extend_select=tuple(data.get("extend-select", ())),
+        extend_select=preset + tuple(data.get("extend-select", ())),
         ignore=tuple(data.get("ignore", ())),
         severity=tuple((k, Severity(v)) for k, v in data.get("severity", {}).items()),
         per_file_ignores=tuple(
