@@ -91,7 +91,7 @@ def test_rule_subcommand_prints_the_docs(capsys: pytest.CaptureFixture[str], key
             " 'concise', 'json', 'sarif', 'github', 'gitlab', 'checkstyle', 'junit', 'rdjson',"
             " 'auto')\n",
         ),
-        (["--select", "CMP8"], "composelint: error: unknown rule, code or prefix: 'CMP8'\n"),
+        (["--select", "CMP88"], "composelint: error: unknown rule, code or prefix: 'CMP88'\n"),
         (["--bogus"], "composelint: error: unrecognized arguments: --bogus\n"),
         (
             ["config", "--format", "toml"],

@@ -35,6 +35,8 @@ NOT_SELF_CONTAINED = {
     "build-context-missing": "the good example needs the build context on disk",
     "env-file-not-ignored": "the example needs a git repository and its .gitignore",
     "unused-suppression": "the example needs the suppressed rule to run as well",
+    "container-name-pattern": "the example needs the container-name-pattern option",
+    "image-registry-not-allowed": "the example needs the allowed-registries option",
 }
 
 FENCE = re.compile(r"```(\w+)\n(.*?)```", re.S)

@@ -1,0 +1,99 @@
+"""A container runtime's control socket (Docker, containerd, Podman, CRI-O) bind-mounted.
+
+## What it catches
+
+A bind mount whose host source is a runtime API socket
+(`/var/run/docker.sock`, `/run/containerd/containerd.sock`,
+`/run/podman/podman.sock`, `/run/user/1000/docker.sock` ...) or a directory that
+holds one (`/var/run`, `/run`, `/run/containerd` ...), read-only or not.
+
+## Why it matters
+
+Whoever can talk to the socket can ask the daemon to start a privileged container
+with the host's `/` mounted: it is root on the host. `:ro` does not help: it makes
+the socket file read-only, not the API behind it, so requests still go through.
+
+## Bad
+
+```yaml
+services:
+  dashboard:
+    image: acme/dashboard:1.4
+    volumes:
+      - /var/run/docker.sock:/var/run/docker.sock:ro
+```
+
+## Good
+
+```yaml
+services:
+  dashboard:
+    image: acme/dashboard:1.4
+    environment:
+      DOCKER_HOST: tcp://docker-api.internal.example:2375
+```
+
+When a service must own the socket (a filtering API proxy), suppress the finding
+on its mount with the reason: `# composelint: disable=runtime-socket-mounted`.
+
+## References
+
+- CIS Docker Benchmark 5.32: ensure that the Docker socket is not mounted inside
+  any containers.
+- OWASP Docker Security Cheat Sheet, rule 1.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterator
+
+from composelint.model.findings import Violation
+from composelint.model.project import Project
+
+from .helpers import bind_mounts, violation
+
+code = "CMP801"
+name = "runtime-socket-mounted"
+summary = "A Docker, containerd, Podman or CRI-O control socket mounted into a container"
+severity = "warning"
+
+SOCKETS = frozenset(
+    {"docker.sock", "containerd.sock", "podman.sock", "crio.sock", "cri-dockerd.sock"}
+)
+# directories whose bind mount carries a runtime socket with it
+SOCKET_DIRS = frozenset(
+    {
+        "/run",
+        "/var/run",
+        "/run/docker",
+        "/var/run/docker",
+        "/run/containerd",
+        "/var/run/containerd",
+        "/run/podman",
+        "/var/run/podman",
+        "/run/crio",
+        "/var/run/crio",
+    }
+)
+HELP = "remove the mount, or give the service a filtering API proxy instead of the socket"
+
+
+def is_runtime_socket(source: str) -> bool:
+    return posixpath.basename(source) in SOCKETS or source in SOCKET_DIRS
+
+
+def check(project: Project) -> Iterator[Violation]:
+    for sname, svc in project.services.items():
+        for mount in bind_mounts(svc):
+            if not is_runtime_socket(mount.source):
+                continue
+            what = (
+                "directory holding the runtime socket" if mount.source in SOCKET_DIRS else "socket"
+            )
+            ro = " (read-only does not restrict the API)" if mount.read_only else ""
+            yield violation(
+                f"{sname} mounts the container runtime {what} {mount.source}{ro}",
+                mount.span,
+                help=HELP,
+            )
