@@ -1,0 +1,162 @@
+"""Two services (or two entries) that publish the same host port.
+
+## What it catches
+
+Two `ports` entries that bind the same host port, protocol and address: in two
+services, or twice in one. An entry without an address binds every interface,
+so it clashes with any address (reported as a warning then, since some setups
+allow it). Services that only run under profiles that are never active together
+(`profiles: [dev]` and `profiles: [prod]`) do not clash; one that runs under a
+profile clashes only when that profile is active (a warning). Services in
+`network_mode: host` are skipped (Docker ignores their `ports:`).
+
+## Why it matters
+
+Docker binds each published port when the container starts; the second container
+fails: `Bind for 0.0.0.0:8080 failed: port is already allocated`.
+
+## Bad
+
+```yaml
+services:
+  web:
+    image: acme/web:1.8
+    ports: ["8080:80"]
+  admin:
+    image: acme/admin:2.0
+    ports: ["8080:3000"]
+```
+
+## Good
+
+```yaml
+services:
+  web:
+    image: acme/web:1.8
+    ports: ["8080:80"]
+  admin:
+    image: acme/admin:2.0
+    ports: ["8081:3000"]
+```
+
+## References
+
+- Compose specification: `ports`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from composelint.model.findings import Related, Severity, Violation
+from composelint.model.nodes import Mapping, Scalar, Sequence
+from composelint.model.project import Project
+from composelint.model.span import Span
+
+code = "CMP703"
+name = "published-port-conflict"
+summary = "Two services or entries publish the same host port, so one fails to start"
+severity = "error"
+
+_WILDCARDS = ("", "0.0.0.0", "::")
+
+
+@dataclass(frozen=True)
+class Binding:
+    service: str
+    host_ip: str
+    first: int
+    last: int
+    protocol: str
+    profiles: frozenset[str]
+    span: Span | None
+
+
+def _text(node: object) -> str:
+    return str(node.value) if isinstance(node, Scalar) and node.value is not None else ""
+
+
+def _range(published: str) -> tuple[int, int] | None:
+    lo, _, hi = published.partition("-")
+    if not lo.isdigit() or (hi and not hi.isdigit()):
+        return None
+    return int(lo), int(hi or lo)
+
+
+def bindings(project: Project) -> list[Binding]:
+    out = []
+    for sname, svc in project.services.items():
+        if _text(svc.get("network_mode")) == "host":
+            continue
+        ports = svc.get("ports")
+        profiles = svc.get("profiles")
+        names = frozenset(
+            _text(p) for p in (profiles.items if isinstance(profiles, Sequence) else ())
+        )
+        for entry in ports.items if isinstance(ports, Sequence) else ():
+            if not isinstance(entry, Mapping):
+                continue
+            rng = _range(_text(entry.get("published")))
+            if rng is None:
+                continue  # no host port: Docker picks a free one
+            ip = _text(entry.get("host_ip")).strip("[]")
+            protocol = _text(entry.get("protocol")) or "tcp"
+            out.append(Binding(sname, ip, *rng, protocol, names, entry.span))
+    return out
+
+
+def clash(a: Binding, b: Binding) -> Severity | None:
+    """How sure a clash is: error when the same address, warning when a wildcard
+    meets a specific address; None when they cannot both be bound."""
+    if a.protocol != b.protocol or a.last < b.first or b.last < a.first:
+        return None
+    if (
+        a.host_ip == b.host_ip
+        or {a.host_ip, b.host_ip} <= {"", "0.0.0.0"}
+        or {
+            a.host_ip,
+            b.host_ip,
+        }
+        <= {"", "::"}
+    ):
+        return Severity.ERROR
+    if a.host_ip in _WILDCARDS or b.host_ip in _WILDCARDS:
+        v6 = ":" in (a.host_ip + b.host_ip)
+        mixed = ("." in a.host_ip + b.host_ip) and v6
+        return None if mixed else Severity.WARNING
+    return None
+
+
+def together(project: Project, a: Binding, b: Binding) -> Severity | None:
+    """Whether two services run together: always (error), only under a profile
+    (warning), or never in one run that names one profile (None)."""
+    if a.service == b.service or project.active_profiles:
+        return Severity.ERROR
+    if not a.profiles and not b.profiles:
+        return Severity.ERROR
+    if a.profiles and b.profiles and not (a.profiles & b.profiles):
+        return None
+    return Severity.WARNING
+
+
+def check(project: Project) -> Iterator[Violation]:
+    seen: list[Binding] = []
+    for b in bindings(project):
+        for a in seen:
+            sure, run = clash(a, b), together(project, a, b)
+            if sure is None or run is None:
+                continue
+            sev = Severity.ERROR if sure is run is Severity.ERROR else Severity.WARNING
+            port = b.first if b.first == b.last else f"{b.first}-{b.last}"
+            where = "again" if a.service == b.service else f"as {a.service} does"
+            yield Violation(
+                f"{b.service} publishes host port {port}/{b.protocol} {where}; the second "
+                "container fails to start (port is already allocated): publish another "
+                "host port",
+                b.span,
+                (Related(a.span, f"{a.service} publishes it here"),) if a.span else (),
+                severity=sev,
+            )
+            break
+        seen.append(b)
