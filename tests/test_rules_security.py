@@ -146,8 +146,9 @@ FIRING = [
     (
         "resource-limits-missing",
         "services:\n  a:\n    image: x:1\n    mem_limit: 1g\n  b:\n    image: x:1\n"
-        "    mem_limit: 1g\n    pids_limit: 10\n",
-        [(2, 3)],
+        "    mem_limit: 1g\n    pids_limit: 10\n  c:\n    image: x:1\n    mem_limit: 1g\n"
+        "    pids_limit: -1\n",
+        [(2, 3), (9, 3)],
     ),
 ]
 
@@ -208,6 +209,19 @@ def test_a_default_value_points_at_the_default_text(registry: Registry, tmp_path
     text = "services:\n  a:\n    image: x:1\n    user: ${RUN_AS:-root}\n"
     findings = lint(registry, tmp_path, {"compose.yaml": text}, "user-root")
     assert at(findings) == [("CMP812", "compose.yaml", 4, 21)]
+
+
+def test_a_socket_path_from_the_env_file_points_at_the_env_line(
+    registry: Registry, tmp_path: Path
+) -> None:
+    files = {
+        "compose.yaml": "services:\n  a:\n    image: x:1\n    volumes:\n"
+        "      - ${DOCKER_SOCK}:/var/run/docker.sock\n",
+        ".env": "DOCKER_SOCK=/run/user/1000/docker.sock\n",
+    }
+    (f,) = lint(registry, tmp_path, files, "runtime-socket-mounted")
+    assert at([f]) == [("CMP801", ".env", 1, 13)]
+    assert [(r.span.path, r.span.line) for r in f.related] == [("compose.yaml", 5)]
 
 
 def test_extends_base_setting_is_located_in_the_base(registry: Registry, tmp_path: Path) -> None:

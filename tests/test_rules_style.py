@@ -72,6 +72,16 @@ def test_ports_with_a_profile_on_are_all_active(registry: Registry, tmp_path: Pa
     assert [(f["line"], f["column"], f["severity"]) for f in out] == [(9, 13, "error")]
 
 
+def test_a_fixed_host_port_on_replicas(registry: Registry, tmp_path: Path) -> None:
+    text = (
+        "services:\n  a:\n    image: x:1\n    deploy: {replicas: 3}\n"
+        "    ports: ['8080:80', '9000-9002:90', '7000']\n"
+    )
+    (f,) = lint(registry, tmp_path, {"compose.yaml": text}, "published-port-conflict")
+    assert at([f]) == [("CMP703", "compose.yaml", 5, 13)]
+    assert f.message.startswith("a runs 3 replicas on host port 8080/tcp")
+
+
 def test_build_and_image(registry: Registry, tmp_path: Path) -> None:
     text = "services:\n  a:\n    build: .\n    image: node:20\n  b:\n    build: .\n"
     findings = lint(registry, tmp_path, {"compose.yaml": text}, "build-and-image")
@@ -114,6 +124,17 @@ def test_project_name_set_in_an_override_is_enough(registry: Registry, tmp_path:
         "compose.override.yaml": "name: shop\n",
     }
     assert lint(registry, tmp_path, files, "project-name-missing") == []
+
+
+def test_an_included_files_name_does_not_name_the_project(
+    registry: Registry, tmp_path: Path
+) -> None:
+    files = {
+        "compose.yaml": "include: [sub/compose.yaml]\nservices:\n  a:\n    image: x:1\n",
+        "sub/compose.yaml": "name: other\nservices:\n  b:\n    image: x:1\n",
+    }
+    findings = lint(registry, tmp_path, files, "project-name-missing")
+    assert at(findings) == [("CMP707", "compose.yaml", 1, 1)]
 
 
 def test_container_name_pattern(tmp_path: Path) -> None:

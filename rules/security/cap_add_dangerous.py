@@ -47,7 +47,7 @@ services:
 
 ## References
 
-- CIS Docker Benchmark 5.4: ensure that Linux kernel capabilities are restricted
+- CIS Docker Benchmark v1.6.0, 5.4: ensure that Linux kernel capabilities are restricted
   within containers.
 - capabilities(7).
 """

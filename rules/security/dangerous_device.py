@@ -36,7 +36,7 @@ services:
 
 ## References
 
-- CIS Docker Benchmark 5.17: ensure that host devices are not directly exposed
+- CIS Docker Benchmark v1.6.0, 5.18: ensure that host devices are not directly exposed
   to containers.
 """
 

@@ -52,7 +52,7 @@ machines (not other services) lose access: that is the point.
 
 ## References
 
-- CIS Docker Benchmark 5.13: ensure that incoming container traffic is bound to
+- CIS Docker Benchmark v1.6.0, 5.14: ensure that incoming container traffic is bound to
   a specific host interface.
 - Docker documentation: packet filtering and firewalls (Docker and ufw).
 """

@@ -24,14 +24,15 @@ def violation(
     span: Span | None,
     *,
     help: str | None = None,
+    note: str | None = None,
     related: tuple[Related, ...] = (),
     fix: Fix | None = None,
     severity: Severity | None = None,
 ) -> Violation:
-    """A finding whose message is one clause and whose fix advice is ``help``.
+    """A finding whose message is one clause, ``help`` the fix and ``note`` the why.
 
-    Until findings carry a separate help text, the help follows the clause."""
-    text = f"{message}; {help}" if help else message
+    Until findings carry help and note fields, they follow the clause."""
+    text = "; ".join(part for part in (message, note, help) if part)
     return Violation(text, span, related, fix, severity)
 
 
@@ -90,6 +91,16 @@ class BindMount:
     @property
     def span(self) -> Span | None:
         return self.entry.span
+
+    def source_at(self) -> tuple[Span | None, tuple[Related, ...]]:
+        """Where the host path is set: a ``.env`` line when one variable supplied the
+        whole source (``${DOCKER_SOCK}:/var/run/docker.sock``), else the entry."""
+        source = self.entry.get("source")
+        if isinstance(source, Scalar) and source.subs:
+            span, related = value_span(source)
+            if span is not None and span != self.entry.span:
+                return span, related
+        return self.entry.span, ()
 
 
 def bind_mounts(svc: Mapping) -> Iterator[BindMount]:

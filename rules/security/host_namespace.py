@@ -38,8 +38,8 @@ services:
 
 ## References
 
-- CIS Docker Benchmark 5.9 (network), 5.15 (PID), 5.16 (IPC), 5.20 (UTS),
-  5.30 (user namespaces).
+- CIS Docker Benchmark v1.6.0, 5.10 (network), 5.16 (PID), 5.17 (IPC),
+  5.21 (UTS), 5.31 (user namespaces).
 """
 
 from __future__ import annotations

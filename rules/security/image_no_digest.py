@@ -31,7 +31,7 @@ services:
 
 ## References
 
-- CIS Docker Benchmark 4.x (content trust) and 5.27.
+- OWASP Docker Security Cheat Sheet, rule 13.
 """
 
 from __future__ import annotations

@@ -31,8 +31,7 @@ services:
 
 ## References
 
-- CIS Docker Benchmark 5.27: ensure that Docker commands always make use of the
-  latest version of their image (pinned versions, updated on purpose).
+- OWASP Docker Security Cheat Sheet, rule 13 (pin image versions).
 - Compose specification: `image`.
 """
 

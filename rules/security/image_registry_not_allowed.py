@@ -37,7 +37,8 @@ services:
 
 ## References
 
-- CIS Docker Benchmark 4.x: use trusted base images.
+- CIS Docker Benchmark v1.6.0, 4.2: ensure that containers use only trusted
+  base images.
 """
 
 from __future__ import annotations

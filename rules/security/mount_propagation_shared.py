@@ -34,7 +34,7 @@ services:
 
 ## References
 
-- CIS Docker Benchmark 5.19: ensure mount propagation mode is not set to shared.
+- CIS Docker Benchmark v1.6.0, 5.20: ensure mount propagation mode is not set to shared.
 """
 
 from __future__ import annotations

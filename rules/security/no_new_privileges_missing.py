@@ -38,7 +38,7 @@ switch users (`su-exec`, `gosu` are fine: they start as root) stops working.
 
 ## References
 
-- CIS Docker Benchmark 5.26: ensure that the container is restricted from
+- CIS Docker Benchmark v1.6.0, 5.26: ensure that the container is restricted from
   acquiring additional privileges.
 """
 

@@ -34,7 +34,7 @@ services:
 
 ## References
 
-- CIS Docker Benchmark 5.5: ensure that privileged containers are not used.
+- CIS Docker Benchmark v1.6.0, 5.5: ensure that privileged containers are not used.
 - Compose specification: `privileged`.
 """
 

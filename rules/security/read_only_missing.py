@@ -32,7 +32,7 @@ services:
 
 ## References
 
-- CIS Docker Benchmark 5.13: ensure that the container's root filesystem is
+- CIS Docker Benchmark v1.6.0, 5.13: ensure that the container's root filesystem is
   mounted as read only.
 """
 

@@ -35,7 +35,8 @@ services:
 
 ## References
 
-- CIS Docker Benchmark 5.10 (memory), 5.28 (PIDs cgroup limit).
+- CIS Docker Benchmark v1.6.0, 5.11 (memory) and the PIDs cgroup limit
+  recommendation of section 5.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from composelint.model.findings import Violation
+from composelint.model.nodes import Mapping, Node, Scalar
 from composelint.model.project import Project
 
 from .helpers import violation
@@ -56,21 +58,25 @@ default_enabled = False
 HELP = "set deploy.resources.limits.memory and .pids (or mem_limit and pids_limit)"
 
 
+def _limited(node: Node | None) -> bool:
+    """A limit that limits: -1 and 0 mean unlimited (``pids_limit: -1``)."""
+    if not isinstance(node, Scalar) or node.value is None:
+        return False
+    return not (isinstance(node.value, int) and node.value <= 0)
+
+
 def check(project: Project) -> Iterator[Violation]:
     for sname, svc in project.services.items():
         limits = project.node("services", sname, "deploy", "resources", "limits")
-        missing = []
-        for short, long_key, what in (
-            ("mem_limit", "memory", "memory"),
-            ("pids_limit", "pids", "pids"),
-        ):
-            has_long = (
-                limits is not None
-                and project.node("services", sname, "deploy", "resources", "limits", long_key)
-                is not None
+        limits = limits if isinstance(limits, Mapping) else Mapping()
+        missing = [
+            what
+            for short, long_key, what in (
+                ("mem_limit", "memory", "memory"),
+                ("pids_limit", "pids", "pids"),
             )
-            if svc.get(short) is None and not has_long:
-                missing.append(what)
+            if not (_limited(svc.get(short)) or _limited(limits.get(long_key)))
+        ]
         if missing:
             span = project.span("services", sname, key=True)
             yield violation(f"{sname} has no {' or '.join(missing)} limit", span, help=HELP)

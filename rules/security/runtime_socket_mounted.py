@@ -38,7 +38,7 @@ on its mount with the reason: `# composelint: disable=runtime-socket-mounted`.
 
 ## References
 
-- CIS Docker Benchmark 5.32: ensure that the Docker socket is not mounted inside
+- CIS Docker Benchmark v1.6.0, 5.32: ensure that the Docker socket is not mounted inside
   any containers.
 - OWASP Docker Security Cheat Sheet, rule 1.
 """
@@ -91,9 +91,11 @@ def check(project: Project) -> Iterator[Violation]:
             what = (
                 "directory holding the runtime socket" if mount.source in SOCKET_DIRS else "socket"
             )
-            ro = " (read-only does not restrict the API)" if mount.read_only else ""
+            span, related = mount.source_at()
             yield violation(
-                f"{sname} mounts the container runtime {what} {mount.source}{ro}",
-                mount.span,
+                f"{sname} mounts the container runtime {what} {mount.source}",
+                span,
+                related=related,
+                note="read-only does not restrict the API" if mount.read_only else None,
                 help=HELP,
             )

@@ -36,7 +36,7 @@ services:
 
 ## References
 
-- CIS Docker Benchmark 5.1 (AppArmor), 5.2 (SELinux), 5.21 (seccomp).
+- CIS Docker Benchmark v1.6.0, 5.2 (AppArmor), 5.3 (SELinux), 5.22 (seccomp).
 - Docker documentation: seccomp security profiles for Docker.
 """
 

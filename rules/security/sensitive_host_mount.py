@@ -39,7 +39,7 @@ secrets:
 
 ## References
 
-- CIS Docker Benchmark 5.5: ensure sensitive host system directories are not
+- CIS Docker Benchmark v1.6.0, 5.6: ensure sensitive host system directories are not
   mounted on containers.
 """
 
@@ -68,6 +68,10 @@ def check(project: Project) -> Iterator[Violation]:
             if mount.source not in SENSITIVE and credential_dir(mount.source) is None:
                 continue
             mode = "read-only" if mount.read_only else "writable"
+            span, related = mount.source_at()
             yield violation(
-                f"{sname} mounts the host's {mount.source} ({mode})", mount.span, help=HELP
+                f"{sname} mounts the host's {mount.source} ({mode})",
+                span,
+                help=HELP,
+                related=related,
             )

@@ -42,7 +42,7 @@ that was right.
 
 ## References
 
-- CIS Docker Benchmark 5.5: ensure sensitive host system directories are not
+- CIS Docker Benchmark v1.6.0, 5.6: ensure sensitive host system directories are not
   mounted on containers.
 """
 

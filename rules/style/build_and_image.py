@@ -43,6 +43,8 @@ from collections.abc import Iterator
 from composelint.model.findings import Violation
 from composelint.model.project import Project
 
+from ..security.helpers import violation
+
 code = "CMP704"
 name = "build-and-image"
 summary = "A service sets both build and image (the build is tagged with the image name)"
@@ -54,9 +56,9 @@ def check(project: Project) -> Iterator[Violation]:
         if svc.get("build") is None or svc.get("image") is None:
             continue
         image = svc.get("image")
-        yield Violation(
-            f"{sname} sets both build and image: the build is tagged as "
-            f"{image.to_plain() if image else ''}; remove image unless that is your own "
-            "repository",
+        yield violation(
+            f"{sname} sets both build and image",
             svc.key_span("image"),
+            note=f"the build is tagged {image.to_plain() if image else ''}",
+            help="remove image: unless it names your own repository",
         )

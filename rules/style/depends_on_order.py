@@ -51,6 +51,7 @@ from composelint.model.nodes import Mapping, Node, Scalar, Sequence
 from composelint.model.project import Project
 from composelint.model.span import Span
 
+from ..security.helpers import violation
 from .helpers import compose_documents, first_out_of_order, reorder_fix, sorted_order
 
 code = "CMP713"
@@ -81,8 +82,9 @@ def check(project: Project) -> Iterator[Violation]:
             if found is None:
                 continue
             i, before = found
-            yield Violation(
-                f"{entries[i][0]} is out of alphabetical order; move it before {entries[before][0]}",
+            yield violation(
+                f"{entries[i][0]} is out of alphabetical order",
                 entries[i][1],
+                help=f"move it before {entries[before][0]}",
                 fix=reorder_fix(project, deps, sorted_order(names, str), "sort depends_on"),
             )

@@ -38,7 +38,7 @@ no longer reach it.
 
 ## References
 
-- CIS Docker Benchmark 5.13: ensure that incoming container traffic is bound to
+- CIS Docker Benchmark v1.6.0, 5.14: ensure that incoming container traffic is bound to
   a specific host interface.
 """
 
@@ -50,7 +50,7 @@ from composelint.model.findings import Violation
 from composelint.model.nodes import Mapping, Scalar, Sequence
 from composelint.model.project import Project
 
-from ..security.helpers import all_interfaces, datastore, prepend_fix, text
+from ..security.helpers import all_interfaces, datastore, prepend_fix, text, violation
 
 code = "CMP706"
 name = "port-no-host-interface"
@@ -73,10 +73,11 @@ def check(project: Project) -> Iterator[Violation]:
             target = entry.get("target")
             if not published or (isinstance(target, Scalar) and target.value in served):
                 continue  # nothing published, or datastore-port-exposed reports it
-            yield Violation(
-                f"{sname} publishes port {published} on all interfaces; bind it to an "
-                f"address, e.g. 127.0.0.1:{published}:{target.to_plain() if target else ''}",
+            yield violation(
+                f"{sname} publishes port {published} on all interfaces",
                 entry.span,
+                help="bind it to an address, e.g. "
+                f"127.0.0.1:{published}:{target.to_plain() if target else ''}",
                 fix=prepend_fix(
                     project, entry.span, "127.0.0.1:", "bind the port to 127.0.0.1", colons=1
                 ),

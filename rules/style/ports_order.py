@@ -46,6 +46,7 @@ from composelint.model.findings import Violation
 from composelint.model.nodes import Mapping, Node, Scalar, Sequence
 from composelint.model.project import Project
 
+from ..security.helpers import violation
 from .helpers import compose_documents, first_out_of_order, reorder_fix, sorted_order
 
 code = "CMP712"
@@ -83,9 +84,9 @@ def check(project: Project) -> Iterator[Violation]:
             if found is None:
                 continue
             i, before = found
-            yield Violation(
-                f"port {items[i].to_plain()} is out of order; move it before "
-                f"{items[before].to_plain()}",
+            yield violation(
+                f"port {items[i].to_plain()} is out of order",
                 items[i].span,
+                help=f"move it before {items[before].to_plain()}",
                 fix=reorder_fix(project, ports, sorted_order(items, rank), "sort the ports"),
             )

@@ -47,6 +47,8 @@ from composelint.model.nodes import Mapping
 from composelint.model.project import Project
 from composelint.model.span import Span
 
+from ..security.helpers import violation
+
 code = "CMP707"
 name = "project-name-missing"
 summary = "No compose file sets the top-level name, so it depends on the directory"
@@ -55,7 +57,12 @@ default_enabled = False
 
 
 def check(project: Project) -> Iterator[Violation]:
-    docs = project.documents
+    own = {p.resolve() for p in project.compose_files}
+    docs = [
+        (display, root)
+        for display, root in project.documents
+        if display in project.sources and project.sources[display].path.resolve() in own
+    ]  # an included file's name: does not name this project
     if not docs or any(isinstance(root, Mapping) and "name" in root for _, root in docs):
         return
     display = docs[0][0]
@@ -70,8 +77,10 @@ def check(project: Project) -> Iterator[Violation]:
             f"add name: {project.name}",
             (Edit(Span(display, at, 1, at, 1), f"name: {project.name}\n"),),
         )
-    yield Violation(
-        f"no top-level name: the project is named {project.name} after its directory; set name:",
+    yield violation(
+        "no top-level name:",
         Span.point(display, 1),
+        note=f"the project is named {project.name} after its directory",
+        help="set name:",
         fix=fix,
     )

@@ -3,7 +3,8 @@
 ## What it catches
 
 Two `ports` entries that bind the same host port, protocol and address: in two
-services, or twice in one. An entry without an address binds every interface,
+services, or twice in one; and a fixed host port on a service that runs several
+replicas (`deploy.replicas`, `scale`). An entry without an address binds every interface,
 so it clashes with any address (reported as a warning then, since some setups
 allow it). Services that only run under profiles that are never active together
 (`profiles: [dev]` and `profiles: [prod]`) do not clash; one that runs under a
@@ -53,6 +54,8 @@ from composelint.model.findings import Related, Severity, Violation
 from composelint.model.nodes import Mapping, Scalar, Sequence
 from composelint.model.project import Project
 from composelint.model.span import Span
+
+from ..security.helpers import violation
 
 code = "CMP703"
 name = "published-port-conflict"
@@ -128,6 +131,10 @@ def clash(a: Binding, b: Binding) -> Severity | None:
     return None
 
 
+def _port(b: Binding) -> str:
+    return str(b.first) if b.first == b.last else f"{b.first}-{b.last}"
+
+
 def together(project: Project, a: Binding, b: Binding) -> Severity | None:
     """Whether two services run together: always (error), only under a profile
     (warning), or never in one run that names one profile (None)."""
@@ -140,7 +147,25 @@ def together(project: Project, a: Binding, b: Binding) -> Severity | None:
     return Severity.WARNING
 
 
+def replicas(project: Project, service: str) -> int:
+    """How many containers the service runs (``deploy.replicas`` or ``scale``)."""
+    for path in (("deploy", "replicas"), ("scale",)):
+        node = project.node("services", service, *path)
+        if isinstance(node, Scalar) and isinstance(node.value, int) and node.value > 1:
+            return node.value
+    return 1
+
+
 def check(project: Project) -> Iterator[Violation]:
+    for b in bindings(project):
+        count = replicas(project, b.service)
+        if count > b.last - b.first + 1:
+            yield violation(
+                f"{b.service} runs {count} replicas on host port {_port(b)}/{b.protocol}",
+                b.span,
+                note="only one container can bind it: the others fail to start",
+                help=f"publish a range of {count} ports, or only the container port",
+            )
     seen: list[Binding] = []
     for b in bindings(project):
         for a in seen:
@@ -148,14 +173,14 @@ def check(project: Project) -> Iterator[Violation]:
             if sure is None or run is None:
                 continue
             sev = Severity.ERROR if sure is run is Severity.ERROR else Severity.WARNING
-            port = b.first if b.first == b.last else f"{b.first}-{b.last}"
+            port = _port(b)
             where = "again" if a.service == b.service else f"as {a.service} does"
-            yield Violation(
-                f"{b.service} publishes host port {port}/{b.protocol} {where}; the second "
-                "container fails to start (port is already allocated): publish another "
-                "host port",
+            yield violation(
+                f"{b.service} publishes host port {port}/{b.protocol} {where}",
                 b.span,
-                (Related(a.span, f"{a.service} publishes it here"),) if a.span else (),
+                note="the second container fails to start: port is already allocated",
+                help="publish another host port",
+                related=(Related(a.span, f"{a.service} publishes it here"),) if a.span else (),
                 severity=sev,
             )
             break

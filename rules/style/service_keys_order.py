@@ -53,6 +53,7 @@ from composelint.model.findings import Violation
 from composelint.model.nodes import Mapping
 from composelint.model.project import Project
 
+from ..security.helpers import violation
 from .helpers import compose_documents, first_out_of_order, reorder_fix, sorted_order
 
 code = "CMP710"
@@ -89,8 +90,9 @@ def check(project: Project) -> Iterator[Violation]:
             i, before = found
             keys = list(svc.items)
             order = sorted_order(keys, lambda k: _RANK.get(k, len(ORDER)))
-            yield Violation(
-                f"{known[i]} is out of the canonical key order; move it before {known[before]}",
+            yield violation(
+                f"{known[i]} is out of the canonical key order",
                 svc.key_spans.get(known[i]),
+                help=f"move it before {known[before]}",
                 fix=reorder_fix(project, svc, order, "put the keys in canonical order"),
             )

@@ -45,6 +45,7 @@ from composelint.model.findings import Violation
 from composelint.model.nodes import Mapping
 from composelint.model.project import Project
 
+from ..security.helpers import violation
 from .helpers import compose_documents, first_out_of_order, reorder_fix, sorted_order
 
 code = "CMP709"
@@ -68,8 +69,9 @@ def check(project: Project) -> Iterator[Violation]:
         if found is None:
             continue
         i, before = found
-        yield Violation(
-            f"service {keys[i]} is out of alphabetical order; move it before {keys[before]}",
+        yield violation(
+            f"service {keys[i]} is out of alphabetical order",
             services.key_spans.get(keys[i]),
+            help=f"move it before {keys[before]}",
             fix=reorder_fix(project, services, sorted_order(keys, rank), "sort the services"),
         )

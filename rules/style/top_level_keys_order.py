@@ -47,6 +47,7 @@ from collections.abc import Iterator
 from composelint.model.findings import Violation
 from composelint.model.project import Project
 
+from ..security.helpers import violation
 from .helpers import compose_documents, first_out_of_order, reorder_fix, sorted_order
 
 code = "CMP711"
@@ -72,8 +73,9 @@ def check(project: Project) -> Iterator[Violation]:
         if found is None:
             continue
         i, before = found
-        yield Violation(
-            f"{keys[i]} is out of the canonical top-level order; move it before {keys[before]}",
+        yield violation(
+            f"{keys[i]} is out of the canonical top-level order",
             root.key_spans.get(keys[i]),
+            help=f"move it before {keys[before]}",
             fix=reorder_fix(project, root, sorted_order(keys, rank), "sort the top-level keys"),
         )

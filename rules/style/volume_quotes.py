@@ -47,6 +47,7 @@ from composelint.model.findings import Edit, Fix, Violation
 from composelint.model.nodes import Mapping, Scalar, Sequence
 from composelint.model.project import Project
 
+from ..security.helpers import violation
 from .helpers import compose_documents
 
 code = "CMP705"
@@ -70,9 +71,10 @@ def check(project: Project) -> Iterator[Violation]:
                 if item.style == "" and item.span and item.span.line == item.span.end_line:
                     cleaned = value.replace('"', "").replace("'", "")
                     fix = Fix("remove the inner quotes", (Edit(item.span, f'"{cleaned}"'),))
-                yield Violation(
-                    f"volume entry {value} has quotes inside it, which become part of the "
-                    "path; quote the whole entry once, or not at all",
+                yield violation(
+                    f"volume entry {value} has quotes inside it",
                     item.span,
+                    note="Compose keeps them as part of the path",
+                    help="quote the whole entry once, or not at all",
                     fix=fix,
                 )
