@@ -51,8 +51,7 @@ from composelint.model.nodes import Mapping, Node, Scalar, Sequence
 from composelint.model.project import Project
 from composelint.model.span import Span
 
-from ..security.helpers import violation
-from .helpers import compose_documents, first_out_of_order, reorder_fix, sorted_order
+from .helpers import compose_documents, ordering_violation
 
 code = "CMP713"
 name = "depends-on-order"
@@ -76,15 +75,9 @@ def check(project: Project) -> Iterator[Violation]:
             deps = svc.get("depends_on") if isinstance(svc, Mapping) else None
             if deps is None:
                 continue
-            entries = _entries(deps)
-            names = [n.lower() for n, _ in entries]
-            found = first_out_of_order(names, str)
-            if found is None:
-                continue
-            i, before = found
-            yield violation(
-                f"{entries[i][0]} is out of alphabetical order",
-                entries[i][1],
-                help=f"move it before {entries[before][0]}",
-                fix=reorder_fix(project, deps, sorted_order(names, str), "sort depends_on"),
+            entries = [(name, span, name.lower()) for name, span in _entries(deps)]
+            found = ordering_violation(
+                project, deps, entries, str, "alphabetical order", "sort depends_on"
             )
+            if found is not None:
+                yield found

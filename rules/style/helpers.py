@@ -13,10 +13,12 @@ import re
 from collections.abc import Callable, Iterator
 from typing import TypeVar
 
-from composelint.model.findings import Edit, Fix
+from composelint.model.findings import Edit, Fix, Violation
 from composelint.model.nodes import Mapping, Node, Sequence
 from composelint.model.project import Project
 from composelint.model.span import Span
+
+from ..security.helpers import violation
 
 T = TypeVar("T")
 _ANCHOR_OR_ALIAS = re.compile(r"(?:^|[\s\[{,:-])[&*][^\s,\]}]+")
@@ -116,3 +118,30 @@ def reorder_fix(project: Project, node: Node, order: list[int], description: str
 def sorted_order(keys: list[T], rank: Callable[[T], object]) -> list[int]:
     """The indexes of ``keys`` in sorted order (stable)."""
     return sorted(range(len(keys)), key=lambda i: rank(keys[i]))  # type: ignore[arg-type,return-value]
+
+
+def ordering_violation(
+    project: Project,
+    node: Node,
+    entries: list[tuple[str, Span | None, T]],
+    rank: Callable[[T], object],
+    what: str,
+    description: str,
+    order: list[int] | None = None,
+    noun: str = "",
+) -> Violation | None:
+    """The first of ``entries`` (label, span, sort key) that sorts before the one
+    above it, with the fix that puts ``node``'s entries in ``order`` (default: sorted)."""
+    keys = [key for _, _, key in entries]
+    found = first_out_of_order(keys, rank)
+    if found is None:
+        return None
+    i, before = found
+    return violation(
+        f"{noun}{entries[i][0]} is out of {what}",
+        entries[i][1],
+        help=f"move it before {entries[before][0]}",
+        fix=reorder_fix(
+            project, node, sorted_order(keys, rank) if order is None else order, description
+        ),
+    )

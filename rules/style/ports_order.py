@@ -46,8 +46,7 @@ from composelint.model.findings import Violation
 from composelint.model.nodes import Mapping, Node, Scalar, Sequence
 from composelint.model.project import Project
 
-from ..security.helpers import violation
-from .helpers import compose_documents, first_out_of_order, reorder_fix, sorted_order
+from .helpers import compose_documents, ordering_violation
 
 code = "CMP712"
 name = "ports-order"
@@ -79,14 +78,9 @@ def check(project: Project) -> Iterator[Violation]:
             ports = svc.get("ports") if isinstance(svc, Mapping) else None
             if not isinstance(ports, Sequence):
                 continue
-            items = list(ports.items)
-            found = first_out_of_order(items, rank)
-            if found is None:
-                continue
-            i, before = found
-            yield violation(
-                f"port {items[i].to_plain()} is out of order",
-                items[i].span,
-                help=f"move it before {items[before].to_plain()}",
-                fix=reorder_fix(project, ports, sorted_order(items, rank), "sort the ports"),
+            entries = [(str(p.to_plain()), p.span, p) for p in ports.items]
+            found = ordering_violation(
+                project, ports, entries, rank, "order", "sort the ports", noun="port "
             )
+            if found is not None:
+                yield found

@@ -53,8 +53,7 @@ from composelint.model.findings import Violation
 from composelint.model.nodes import Mapping
 from composelint.model.project import Project
 
-from ..security.helpers import violation
-from .helpers import compose_documents, first_out_of_order, reorder_fix, sorted_order
+from .helpers import compose_documents, ordering_violation, sorted_order
 
 code = "CMP710"
 name = "service-keys-order"
@@ -83,16 +82,16 @@ def check(project: Project) -> Iterator[Violation]:
         for svc in services.items.values() if isinstance(services, Mapping) else ():
             if not isinstance(svc, Mapping):
                 continue
-            known = [k for k in svc.items if k in _RANK]
-            found = first_out_of_order(known, _RANK.__getitem__)
-            if found is None:
-                continue
-            i, before = found
-            keys = list(svc.items)
-            order = sorted_order(keys, lambda k: _RANK.get(k, len(ORDER)))
-            yield violation(
-                f"{known[i]} is out of the canonical key order",
-                svc.key_spans.get(known[i]),
-                help=f"move it before {known[before]}",
-                fix=reorder_fix(project, svc, order, "put the keys in canonical order"),
+            known = [(k, svc.key_spans.get(k), k) for k in svc.items if k in _RANK]
+            order = sorted_order(list(svc.items), lambda k: _RANK.get(k, len(ORDER)))
+            found = ordering_violation(
+                project,
+                svc,
+                known,
+                _RANK.__getitem__,
+                "the canonical key order",
+                "put the keys in canonical order",
+                order,
             )
+            if found is not None:
+                yield found

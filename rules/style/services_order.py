@@ -45,8 +45,7 @@ from composelint.model.findings import Violation
 from composelint.model.nodes import Mapping
 from composelint.model.project import Project
 
-from ..security.helpers import violation
-from .helpers import compose_documents, first_out_of_order, reorder_fix, sorted_order
+from .helpers import compose_documents, ordering_violation
 
 code = "CMP709"
 name = "services-order"
@@ -64,14 +63,15 @@ def check(project: Project) -> Iterator[Violation]:
         services = root.get("services")
         if not isinstance(services, Mapping):
             continue
-        keys = list(services.items)
-        found = first_out_of_order(keys, rank)
-        if found is None:
-            continue
-        i, before = found
-        yield violation(
-            f"service {keys[i]} is out of alphabetical order",
-            services.key_spans.get(keys[i]),
-            help=f"move it before {keys[before]}",
-            fix=reorder_fix(project, services, sorted_order(keys, rank), "sort the services"),
+        entries = [(k, services.key_spans.get(k), k) for k in services.items]
+        found = ordering_violation(
+            project,
+            services,
+            entries,
+            rank,
+            "alphabetical order",
+            "sort the services",
+            noun="service ",
         )
+        if found is not None:
+            yield found

@@ -47,8 +47,7 @@ from collections.abc import Iterator
 from composelint.model.findings import Violation
 from composelint.model.project import Project
 
-from ..security.helpers import violation
-from .helpers import compose_documents, first_out_of_order, reorder_fix, sorted_order
+from .helpers import compose_documents, ordering_violation
 
 code = "CMP711"
 name = "top-level-keys-order"
@@ -68,14 +67,9 @@ def rank(key: str) -> int:
 
 def check(project: Project) -> Iterator[Violation]:
     for _display, root in compose_documents(project):
-        keys = list(root.items)
-        found = first_out_of_order(keys, rank)
-        if found is None:
-            continue
-        i, before = found
-        yield violation(
-            f"{keys[i]} is out of the canonical top-level order",
-            root.key_spans.get(keys[i]),
-            help=f"move it before {keys[before]}",
-            fix=reorder_fix(project, root, sorted_order(keys, rank), "sort the top-level keys"),
+        entries = [(k, root.key_spans.get(k), k) for k in root.items]
+        found = ordering_violation(
+            project, root, entries, rank, "the canonical top-level order", "sort the top-level keys"
         )
+        if found is not None:
+            yield found
