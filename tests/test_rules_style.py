@@ -24,7 +24,7 @@ services:
       - "8443:443"
   tools:
     image: acme/tools:1
-    ports: ["127.0.0.1:8080:80", "9000-9001:9000-9001"]
+    ports: ["127.0.0.1:8080:80", "9000-9001:9000-9001", "8080-8090:80"]
   dev:
     image: acme/dev:1
     profiles: [dev]

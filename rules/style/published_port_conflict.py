@@ -7,7 +7,8 @@ services, or twice in one; and a fixed host port on a service that runs several
 replicas (`deploy.replicas`, `scale`). An entry without an address binds every interface,
 so it clashes with any address (reported as a warning then, since some setups
 allow it). Services that only run under profiles that are never active together
-(`profiles: [dev]` and `profiles: [prod]`) do not clash; one that runs under a
+(`profiles: [dev]` and `profiles: [prod]`) do not clash, nor does a host port
+range for one container port (`"8000-8010:80"`: Docker picks a free one); one that runs under a
 profile clashes only when that profile is active (a warning). Services in
 `network_mode: host` are skipped (Docker ignores their `ports:`).
 
@@ -168,6 +169,8 @@ def check(project: Project) -> Iterator[Violation]:
             )
     seen: list[Binding] = []
     for b in bindings(project):
+        if b.first != b.last:
+            continue  # a host port range for one container port: Docker picks a free one
         for a in seen:
             sure, run = clash(a, b), together(project, a, b)
             if sure is None or run is None:
