@@ -12,8 +12,10 @@ to it over the Compose network.
 
 A port without a host address is open on every network the host is on, and
 Docker's own firewall rules are inserted before the host firewall's (ufw,
-firewalld): a rule that "blocks 5432" does not block it. Exposed databases and
-Redis instances are found and attacked within hours. The other services reach
+firewalld): a rule that "blocks 5432" does not block it, and scanners probe
+every address for these ports (Docker documentation, "Docker and ufw": published
+ports are routed in the nat table before ufw's chains see them). The other
+services reach
 it by service name over the Compose network and do not need the published port
 at all; a tool on the host needs it only on `127.0.0.1`.
 
