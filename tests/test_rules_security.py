@@ -297,7 +297,7 @@ def test_datastore_published_on_all_interfaces(registry: Registry, tmp_path: Pat
     ]
     db, cache, search = findings
     assert db.message.startswith("db (database) publishes port 5432 on all interfaces")
-    assert "app reaches it over the Compose network and need no published port" in db.message
+    assert "app reaches it over the Compose network and needs no published port" in db.message
     assert "app reaches it" in cache.message
     assert "bind it to the host only" in search.message
     assert applied(DB, db.fix).splitlines()[9] == '      - "127.0.0.1:5432:5432"'

@@ -105,11 +105,11 @@ def check(project: Project) -> Iterator[Violation]:
             published = text(entry.get("published")) or ""
             bound = f'"127.0.0.1:{published}:{port}"'
             if clients:
-                names = ", ".join(clients)
+                one = len(clients) == 1
                 help = (
-                    f"{names} reach{'es' if len(clients) == 1 else ''} it over the Compose "
-                    f"network and need no published port: remove it, or bind it to the host "
-                    f"only with {bound}"
+                    f"{', '.join(clients)} reach{'es' if one else ''} it over the Compose "
+                    f"network and need{'s' if one else ''} no published port: remove it, or "
+                    f"bind it to the host only with {bound}"
                 )
             else:
                 help = f"bind it to the host only: {bound}"
