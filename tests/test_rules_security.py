@@ -362,3 +362,13 @@ def _cli(directory: Path, *args: str) -> list[dict]:  # type: ignore[type-arg]
         os.chdir(old)
     findings: list[dict] = json.loads(out.getvalue())["findings"]  # type: ignore[type-arg]
     return findings
+
+
+def test_datastore_with_several_clients_names_them_all(registry: Registry, tmp_path: Path) -> None:
+    text = (
+        "services:\n  api:\n    image: acme/api:1\n    environment: {REDIS_URL: 'redis://cache:6379'}\n"
+        "  worker:\n    image: acme/worker:1\n    environment: {REDIS_HOST: cache}\n"
+        "  cache:\n    image: redis:7.4\n    ports: ['6379:6379']\n"
+    )
+    (f,) = lint(registry, tmp_path, {"compose.yaml": text}, "datastore-port-exposed")
+    assert "api, worker reach it over the Compose network and need no published port" in f.message
