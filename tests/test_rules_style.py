@@ -222,6 +222,18 @@ def test_service_keys_and_top_level_order(registry: Registry, tmp_path: Path) ->
     )
 
 
+def test_a_comment_of_the_next_block_stays_in_place(registry: Registry, tmp_path: Path) -> None:
+    text = (
+        "services:\n  b:\n    image: x:1\n    # b's own note\n  a:\n    image: x:1\n"
+        "    # a's own note\n\n# the volumes\nvolumes: {}\n"
+    )
+    (f,) = lint(registry, tmp_path, {"compose.yaml": text}, "services-order")
+    assert applied(text, f.fix) == (
+        "services:\n  a:\n    image: x:1\n    # a's own note\n  b:\n    image: x:1\n"
+        "    # b's own note\n\n# the volumes\nvolumes: {}\n"
+    )
+
+
 def test_no_reorder_fix_across_anchors(registry: Registry, tmp_path: Path) -> None:
     text = "services:\n  b:\n    image: &img x:1\n  a:\n    image: *img\n"
     (f,) = lint(registry, tmp_path, {"compose.yaml": text}, "services-order")

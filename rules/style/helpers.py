@@ -78,7 +78,22 @@ def reorder_fix(project: Project, node: Node, order: list[int], description: str
     # the block ends with its last entry's value
     last_end = node.span.end_line if node.span.end_col > 1 else node.span.end_line - 1
     last_end = min(last_end, len(lines))
-    while last_end > first_lines[-1] and not lines[last_end - 1].strip():
+    col = starts[0].col
+    # comments indented under the last entry, below its value, are its own
+    ahead = last_end
+    while ahead < len(lines) and (
+        not lines[ahead].strip()
+        or (lines[ahead].lstrip().startswith("#") and _indent(lines[ahead]) > col - 1)
+    ):
+        ahead += 1
+        if lines[ahead - 1].strip():
+            last_end = ahead
+    while last_end > first_lines[-1] and (
+        not lines[last_end - 1].strip()
+        or (  # a comment of the enclosing level belongs to what follows the block
+            lines[last_end - 1].lstrip().startswith("#") and _indent(lines[last_end - 1]) < col - 1
+        )
+    ):
         last_end -= 1
     bounds = []
     for i, line_no in enumerate(first_lines):
@@ -86,6 +101,7 @@ def reorder_fix(project: Project, node: Node, order: list[int], description: str
         while (
             start > 1
             and lines[start - 2].lstrip().startswith("#")
+            and _indent(lines[start - 2]) <= col - 1  # deeper: the entry above's own
             and (i == 0 or start - 1 > first_lines[i - 1])
         ):
             start -= 1
@@ -113,6 +129,10 @@ def reorder_fix(project: Project, node: Node, order: list[int], description: str
         end_line, end_col = last_end + 1, 1
     span = Span(path, bounds[0], 1, end_line, end_col)
     return Fix(description, (Edit(span, replacement),))
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip())
 
 
 def sorted_order(keys: list[T], rank: Callable[[T], object]) -> list[int]:
