@@ -127,8 +127,33 @@ def reorder_fix(project: Project, node: Node, order: list[int], description: str
         end_line, end_col = last_end, len(lines[last_end - 1]) + 1
     else:
         end_line, end_col = last_end + 1, 1
+    before = "".join(lines[: bounds[0] - 1])
+    after = "".join(lines[end_line - 1 :]) if trailing else ""
+    if not _same_data(text, before + replacement + after):
+        return None
     span = Span(path, bounds[0], 1, end_line, end_col)
     return Fix(description, (Edit(span, replacement),))
+
+
+def _same_data(old: str, new: str) -> bool:
+    """Whether two texts load to the same data, order aside: the proof that a
+    reordering moved whole entries and lost, doubled or changed none."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        docs = [_unordered(list(yaml.load_all(t, Loader=loader))) for t in (old, new)]
+    except yaml.YAMLError:
+        return False
+    return docs[0] == docs[1]
+
+
+def _unordered(value: object) -> object:
+    if isinstance(value, dict):
+        return ("{}", sorted(((repr(k), _unordered(v)) for k, v in value.items()), key=repr))
+    if isinstance(value, list):
+        return sorted((_unordered(v) for v in value), key=repr)
+    return value
 
 
 def _indent(line: str) -> int:
