@@ -2,15 +2,16 @@
 
 ## What it catches
 
-Two `ports` entries that bind the same host port, protocol and address: in two
-services, or twice in one; and a fixed host port on a service that runs several
-replicas (`deploy.replicas`, `scale`). An entry without an address binds every interface,
-so it clashes with any address (reported as a warning then, since some setups
-allow it). Services that only run under profiles that are never active together
-(`profiles: [dev]` and `profiles: [prod]`) do not clash, nor does a host port
-range for one container port (`"8000-8010:80"`: Docker picks a free one); one that runs under a
-profile clashes only when that profile is active (a warning). Services in
-`network_mode: host` are skipped (Docker ignores their `ports:`).
+Two `ports` entries that bind the same host port, protocol and address, in two
+services or twice in one, and a fixed host port on a service that runs several
+replicas (`deploy.replicas`, `scale`). An entry without an address binds every
+interface, so it clashes with any address of its family (a warning then, since
+some setups allow it). Services that only run under profiles never active
+together (`profiles: [dev]` and `profiles: [prod]`) do not clash; one that runs
+only under a profile clashes when that profile is active (a warning). A host
+port range for one container port (`"8000-8010:80"`) is a pool Docker picks a
+free port from, and services in `network_mode: host` are skipped (Docker ignores
+their `ports:`).
 
 ## Why it matters
 
@@ -111,25 +112,18 @@ def bindings(project: Project) -> list[Binding]:
 
 
 def clash(a: Binding, b: Binding) -> Severity | None:
-    """How sure a clash is: error when the same address, warning when a wildcard
-    meets a specific address; None when they cannot both be bound."""
+    """How sure a clash is: error on the same address (no address binds both 0.0.0.0
+    and ::), warning when an all-interfaces binding meets a specific address of the
+    same family; None when both can be bound."""
     if a.protocol != b.protocol or a.last < b.first or b.last < a.first:
         return None
-    if (
-        a.host_ip == b.host_ip
-        or {a.host_ip, b.host_ip} <= {"", "0.0.0.0"}
-        or {
-            a.host_ip,
-            b.host_ip,
-        }
-        <= {"", "::"}
-    ):
+    ips = {a.host_ip, b.host_ip}
+    if len(ips) == 1 or ips <= {"", "0.0.0.0"} or ips <= {"", "::"}:
         return Severity.ERROR
-    if a.host_ip in _WILDCARDS or b.host_ip in _WILDCARDS:
-        v6 = ":" in (a.host_ip + b.host_ip)
-        mixed = ("." in a.host_ip + b.host_ip) and v6
-        return None if mixed else Severity.WARNING
-    return None
+    if not ips & set(_WILDCARDS):
+        return None  # two specific addresses
+    v4, v6 = any("." in ip for ip in ips), any(":" in ip for ip in ips)
+    return None if v4 and v6 else Severity.WARNING
 
 
 def _port(b: Binding) -> str:
