@@ -247,3 +247,26 @@ def test_ordered_files_are_silent(registry: Registry, tmp_path: Path) -> None:
         "  c:\n    image: x:1\nvolumes: {}\n"
     )
     assert lint(registry, tmp_path, {"compose.yaml": text}, "CMP7") == []
+
+
+@pytest.mark.parametrize(
+    ("ip_a", "ip_b", "expected"),
+    [
+        ("", "", Severity.ERROR),
+        ("", "0.0.0.0", Severity.ERROR),
+        ("", "::", Severity.ERROR),
+        ("127.0.0.1", "127.0.0.1", Severity.ERROR),
+        ("", "127.0.0.1", Severity.WARNING),
+        ("::", "::1", Severity.WARNING),
+        ("0.0.0.0", "::", None),
+        ("0.0.0.0", "::1", None),
+        ("127.0.0.1", "192.168.1.5", None),
+    ],
+)
+def test_which_addresses_clash(ip_a: str, ip_b: str, expected: Severity | None) -> None:
+    from composelint.rules.style.published_port_conflict import Binding, clash
+
+    a = Binding("a", ip_a, 80, 80, "tcp", frozenset(), None)
+    b = Binding("b", ip_b, 80, 80, "tcp", frozenset(), None)
+    assert clash(a, b) is expected
+    assert clash(a, Binding("b", ip_b, 80, 80, "udp", frozenset(), None)) is None
