@@ -11,7 +11,8 @@ Namespaces are what make a container a container. `pid: host` shows it every
 process on the machine and lets its root signal or trace them; `ipc: host` opens
 the host's shared memory. `network_mode: host` puts it on the host's network
 stack, where it can reach services the host keeps on `127.0.0.1` and listens on
-every interface past the firewall; `uts: host` lets it rename the host;
+every interface past the firewall; `uts: host` gives it the host's hostname
+(and, with `SYS_ADMIN`, the power to change it);
 `userns_mode: host` undoes user-namespace remapping for it, so its root is
 the host's root. Sometimes that is the point (a monitoring agent, a DHCP server):
 suppress the finding there with the reason.
@@ -61,7 +62,7 @@ FIELDS = {
     "pid": ("sees and signals every host process", Severity.WARNING),
     "ipc": ("shares the host's shared memory", Severity.WARNING),
     "network_mode": ("is on the host's network stack", Severity.INFO),
-    "uts": ("shares the host's hostname", Severity.INFO),
+    "uts": ("shares the host's hostname namespace", Severity.INFO),
     "userns_mode": ("is not user-namespace remapped", Severity.INFO),
 }
 HELP = "remove it, or share the namespace of one service (service:NAME) instead"
