@@ -185,7 +185,7 @@ services:
 def test_services_order_with_fix(registry: Registry, tmp_path: Path) -> None:
     (f,) = lint(registry, tmp_path, {"compose.yaml": SERVICES}, "services-order")
     assert at([f]) == [("CMP709", "compose.yaml", 8, 3)]
-    assert f.message == "service db is out of alphabetical order; move it before web"
+    assert (f.message, f.help) == ("service db is out of alphabetical order", "move it before web")
     assert applied(SERVICES, f.fix) == (
         "services:\n"
         '  db:\n    image: postgres:16\n    ports:\n      - "8443:443"\n      - "8080:80"\n'

@@ -537,4 +537,16 @@ COMMON_PORT_FLAGS = ("--port", "-p", "--http-port")
 COMMON_PORT_ENV = ("PGPORT", "MYSQL_TCP_PORT", "PORT", "SERVER_PORT", "HTTP_PORT", "APP_PORT",
                    "LISTEN_PORT")
 
+# what a family's server is for, when it holds data or passes messages for other services
+# (its clients are applications, not people: its ports need not face the network); from
+# each project's own description of itself (postgresql.org, redis.io, rabbitmq.com ...)
+ROLES: dict[str, str] = {
+    **dict.fromkeys(("postgres", "mysql", "mariadb", "mongo", "mssql", "oracle", "cassandra",
+                     "clickhouse", "couchdb", "neo4j", "influxdb", "elasticsearch",
+                     "opensearch", "etcd"), "database"),
+    **dict.fromkeys(("redis", "memcached"), "cache"),
+    **dict.fromkeys(("rabbitmq", "kafka", "redpanda", "zookeeper", "nats", "mosquitto"),
+                    "broker"),
+}
+
 # fmt: on

@@ -44,6 +44,7 @@ __all__ = [
     "pending_images",
     "schemes_for_family",
     "server_command",
+    "server_role",
 ]
 
 # registries that are Docker Hub under another name (`docker pull` resolves them alike)
@@ -246,6 +247,14 @@ def common_port_flags() -> tuple[str, ...]:
     from composelint.analysis.image_facts import COMMON_PORT_FLAGS
 
     return COMMON_PORT_FLAGS
+
+
+def server_role(image: str) -> str | None:
+    """ "database", "cache" or "broker" for an image whose server exists for other
+    services (PostgreSQL, Redis, RabbitMQ ...); None for anything else (web servers)."""
+    from composelint.analysis.image_facts import ROLES
+
+    return ROLES.get(image_family(image) or "")
 
 
 def common_port_env() -> tuple[str, ...]:

@@ -29,11 +29,8 @@ def violation(
     fix: Fix | None = None,
     severity: Severity | None = None,
 ) -> Violation:
-    """A finding whose message is one clause, ``help`` the fix and ``note`` the why.
-
-    Until findings carry help and note fields, they follow the clause."""
-    text = "; ".join(part for part in (message, note, help) if part)
-    return Violation(text, span, related, fix, severity)
+    """A finding whose message is one clause, ``help`` the fix and ``note`` the why."""
+    return Violation(message, span, related, fix, severity, help=help, note=note)
 
 
 def text(node: Node | None) -> str | None:
@@ -179,29 +176,6 @@ def prepend_fix(
 # ----------------------------------------------------------------------------- images
 
 
-@dataclass(frozen=True)
-class ImageRef:
-    registry: str  # docker.io when none is written
-    path: str  # repository path without registry (library/ kept as written)
-    tag: str | None
-    digest: str | None
-
-
-def parse_image(image: str) -> ImageRef:
-    """An image reference split the way the Docker reference grammar does: the first
-    component is a registry when it has a dot or a colon or is ``localhost``."""
-    rest, _, digest = image.strip().partition("@")
-    slash, colon = rest.rfind("/"), rest.rfind(":")
-    tag = None
-    if colon > slash:
-        rest, tag = rest[:colon], rest[colon + 1 :]
-    parts = rest.split("/")
-    registry = "docker.io"
-    if len(parts) > 1 and ("." in parts[0] or ":" in parts[0] or parts[0] == "localhost"):
-        registry, parts = parts[0], parts[1:]
-    return ImageRef(registry.lower(), "/".join(parts), tag or None, digest or None)
-
-
 def built_locally(svc: Mapping) -> bool:
     """``build:`` is set: ``image:`` names what is built, not something pulled."""
     return svc.get("build") is not None
@@ -248,28 +222,12 @@ def writable_host_root(mount: BindMount) -> bool:
     )
 
 
-# image families (composelint.analysis.connstrings) that hold data or pass messages:
-# their ports are for other services, not for the world
-_DATASTORES = {
-    **dict.fromkeys(
-        [
-            *("postgres", "mysql", "mariadb", "mongo", "mssql", "oracle", "cassandra"),
-            *("clickhouse", "couchdb", "neo4j", "influxdb", "elasticsearch", "opensearch", "etcd"),
-        ],
-        "database",
-    ),
-    **dict.fromkeys(("redis", "memcached"), "cache"),
-    **dict.fromkeys(("rabbitmq", "kafka", "zookeeper", "nats", "mosquitto"), "broker"),
-}
-
-
 def datastore(image: str) -> tuple[str, tuple[int, ...]] | None:
     """("database" | "cache" | "broker", the ports it serves) for a known image."""
-    from composelint.analysis.connstrings import image_default_ports, image_family
+    from composelint.analysis.images import image_default_ports, server_role
 
-    family = image_family(image)
-    kind = _DATASTORES.get(family or "")
-    return (kind, image_default_ports(image)) if kind else None
+    role = server_role(image)
+    return (role, image_default_ports(image)) if role else None
 
 
 def all_interfaces(host_ip: str | None) -> bool:

@@ -38,10 +38,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from composelint.analysis.images import parse_image
 from composelint.model.findings import Violation
 from composelint.model.project import Project
 
-from .helpers import built_locally, key_or_value_span, parse_image, text, violation
+from .helpers import built_locally, key_or_value_span, text, violation
 
 code = "CMP816"
 name = "image-no-digest"

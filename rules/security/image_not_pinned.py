@@ -39,10 +39,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from composelint.analysis.images import parse_image
 from composelint.model.findings import Violation
 from composelint.model.project import Project
 
-from .helpers import built_locally, key_or_value_span, parse_image, text, violation
+from .helpers import built_locally, key_or_value_span, text, violation
 
 code = "CMP815"
 name = "image-not-pinned"
@@ -61,7 +62,7 @@ def check(project: Project) -> Iterator[Violation]:
         if not image or built_locally(svc):
             continue
         ref = parse_image(image)
-        if ref.digest or (ref.tag is not None and ref.tag.lower() not in MOVING):
+        if ref.digest or (ref.tag and ref.tag not in MOVING):
             continue
         what = f"the moving tag {ref.tag}" if ref.tag else "no tag (latest)"
         span, related = key_or_value_span(svc, "image")

@@ -45,11 +45,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from composelint.analysis.images import parse_image
 from composelint.lint.config import ALLOWED_REGISTRIES
 from composelint.model.findings import Violation
 from composelint.model.project import Project
 
-from .helpers import built_locally, key_or_value_span, parse_image, text, violation
+from .helpers import built_locally, key_or_value_span, text, violation
 
 code = "CMP817"
 name = "image-registry-not-allowed"
@@ -71,7 +72,8 @@ def check(project: Project) -> Iterator[Violation]:
         image = text(svc.get("image"))
         if not image or built_locally(svc):
             continue
-        registry = parse_image(image).registry
+        ref = parse_image(image)
+        registry = "docker.io" if ref.on_docker_hub else str(ref.registry)
         if allowed(registry, patterns):
             continue
         span, related = key_or_value_span(svc, "image")
