@@ -67,7 +67,7 @@ from composelint.model.findings import Violation
 from composelint.model.nodes import Mapping, Sequence
 from composelint.model.project import Project
 
-from .helpers import all_interfaces, datastore, prepend_fix, text, violation
+from .helpers import OPEN_PORT_NOTE, all_interfaces, datastore, prepend_fix, text, violation
 
 code = "CMP820"
 name = "datastore-port-exposed"
@@ -116,6 +116,7 @@ def check(project: Project) -> Iterator[Violation]:
             yield violation(
                 f"{sname} ({kind}) publishes port {port} on all interfaces",
                 entry.span,
+                note=OPEN_PORT_NOTE,
                 help=help,
                 fix=prepend_fix(
                     project, entry.span, "127.0.0.1:", "bind the port to 127.0.0.1", colons=1

@@ -230,5 +230,9 @@ def datastore(image: str) -> tuple[str, tuple[int, ...]] | None:
     return (role, image_default_ports(image)) if role else None
 
 
+# why a port on every interface matters (Docker documentation, "Docker and ufw")
+OPEN_PORT_NOTE = "every network the host is on reaches it; Docker's rules bypass ufw and firewalld"
+
+
 def all_interfaces(host_ip: str | None) -> bool:
     return host_ip in (None, "", "0.0.0.0", "::", "[::]")

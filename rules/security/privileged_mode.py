@@ -59,4 +59,10 @@ def check(project: Project) -> Iterator[Violation]:
     for sname, svc in project.services.items():
         if is_true(svc.get("privileged")):
             span, related = key_or_value_span(svc, "privileged")
-            yield violation(f"{sname} runs privileged", span, help=HELP, related=related)
+            yield violation(
+                f"{sname} runs privileged",
+                span,
+                note="it gets every capability and host device, without seccomp or AppArmor",
+                help=HELP,
+                related=related,
+            )

@@ -50,7 +50,14 @@ from composelint.model.findings import Violation
 from composelint.model.nodes import Mapping, Scalar, Sequence
 from composelint.model.project import Project
 
-from ..security.helpers import all_interfaces, datastore, prepend_fix, text, violation
+from ..security.helpers import (
+    OPEN_PORT_NOTE,
+    all_interfaces,
+    datastore,
+    prepend_fix,
+    text,
+    violation,
+)
 
 code = "CMP706"
 name = "port-no-host-interface"
@@ -76,6 +83,7 @@ def check(project: Project) -> Iterator[Violation]:
             yield violation(
                 f"{sname} publishes port {published} on all interfaces",
                 entry.span,
+                note=OPEN_PORT_NOTE,
                 help="bind it to an address, e.g. "
                 f"127.0.0.1:{published}:{target.to_plain() if target else ''}",
                 fix=prepend_fix(
