@@ -84,7 +84,10 @@ def test_rule_subcommand_prints_the_docs(capsys: pytest.CaptureFixture[str], key
             ["rule", "hots-unknown"],
             "composelint: error: unknown rule: 'hots-unknown'; did you mean 'host-unknown'?\n",
         ),
-        (["rule", "cmp17"], "composelint: error: unknown rule: 'cmp17'; did you mean 'CMP107'?\n"),
+        (
+            ["rule", "cmp107x"],
+            "composelint: error: unknown rule: 'cmp107x'; did you mean 'CMP107'?\n",
+        ),
         (
             ["--format", "xml"],
             "composelint: error: argument --format: invalid choice: 'xml' (choose from 'text',"

@@ -78,9 +78,9 @@ def check(project: Project) -> Iterator[Violation]:
             (Edit(Span(display, at, 1, at, 1), f"name: {project.name}\n"),),
         )
     yield violation(
-        "no top-level name:",
+        "the project has no top-level name",
         Span.point(display, 1),
-        note=f"the project is named {project.name} after its directory",
-        help="set name:",
+        note=f"it is named {project.name} after its directory",
+        help=f"set name: {project.name}",
         fix=fix,
     )
