@@ -68,10 +68,10 @@ FIRING = [
         "services:\n  ui:\n    image: acme/ui:1\n    volumes:\n"
         "      - /var/run/docker.sock:/var/run/docker.sock:ro\n"
         "      - /run/user/1000/podman/podman.sock:/run/podman.sock\n"
-        "      - /var/run:/host-run\n"
+        "      - /var/run:/host-run\n      - /:/rootfs:ro\n"
         "      - type: bind\n        source: /run/containerd/containerd.sock\n"
         "        target: /c.sock\n",
-        [(5, 9), (6, 9), (7, 9), (8, 9)],
+        [(5, 9), (6, 9), (7, 9), (8, 9), (9, 9)],
     ),
     ("privileged-mode", "services:\n  a:\n    image: x:1\n    privileged: true\n", [(4, 17)]),
     (
@@ -105,7 +105,7 @@ FIRING = [
         "services:\n  a:\n    image: x:1\n    volumes:\n      - /:/rootfs:ro\n"
         "      - /home:/home\n      - /etc/localtime:/etc/localtime:ro\n"
         "      - /proc:/host/proc:ro\n",
-        [(5, 9), (6, 9), (8, 9)],
+        [(6, 9), (8, 9)],
     ),
     (
         "mount-propagation-shared",

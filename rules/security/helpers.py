@@ -197,6 +197,33 @@ def security_options(svc: Mapping) -> list[tuple[str, str, Scalar]]:
     return out
 
 
+# control sockets of container runtimes (Docker, containerd, Podman, CRI-O)
+SOCKETS = frozenset(
+    {"docker.sock", "containerd.sock", "podman.sock", "crio.sock", "cri-dockerd.sock"}
+)
+# directories whose bind mount carries a runtime socket with it
+SOCKET_DIRS = frozenset(
+    {
+        "/",
+        "/var",
+        "/run",
+        "/var/run",
+        "/run/docker",
+        "/var/run/docker",
+        "/run/containerd",
+        "/var/run/containerd",
+        "/run/podman",
+        "/var/run/podman",
+        "/run/crio",
+        "/var/run/crio",
+    }
+)
+
+
+def is_runtime_socket(source: str) -> bool:
+    return posixpath.basename(source) in SOCKETS or source in SOCKET_DIRS
+
+
 # host paths whose writable bind mount is root on the host
 ROOT_EQUIVALENT = frozenset(
     {"/", "/etc", "/root", "/boot", "/usr", "/bin", "/sbin", "/lib", "/lib64", "/proc"}

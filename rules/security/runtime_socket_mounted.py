@@ -5,13 +5,16 @@
 A bind mount whose host source is a runtime API socket
 (`/var/run/docker.sock`, `/run/containerd/containerd.sock`,
 `/run/podman/podman.sock`, `/run/user/1000/docker.sock` ...) or a directory that
-holds one (`/var/run`, `/run`, `/run/containerd` ...), read-only or not.
+holds one (`/var/run`, `/run`, `/run/containerd` ..., and `/` and `/var`
+themselves), read-only or not.
 
 ## Why it matters
 
 Whoever can talk to the socket can ask the daemon to start a privileged container
 with the host's `/` mounted: it is root on the host. `:ro` does not help: it makes
-the socket file read-only, not the API behind it, so requests still go through.
+the socket file read-only, not the API behind it, so requests still go through
+(connecting to a Unix socket is not a write to the filesystem). A monitoring agent
+that mounts the host's `/` read-only can reach the socket under it the same way.
 
 ## Bad
 
@@ -45,42 +48,19 @@ on its mount with the reason: `# composelint: disable=runtime-socket-mounted`.
 
 from __future__ import annotations
 
-import posixpath
 from collections.abc import Iterator
 
 from composelint.model.findings import Violation
 from composelint.model.project import Project
 
-from .helpers import bind_mounts, violation
+from .helpers import SOCKET_DIRS, bind_mounts, is_runtime_socket, violation
 
 code = "CMP801"
 name = "runtime-socket-mounted"
 summary = "A Docker, containerd, Podman or CRI-O control socket mounted into a container"
 severity = "warning"
 
-SOCKETS = frozenset(
-    {"docker.sock", "containerd.sock", "podman.sock", "crio.sock", "cri-dockerd.sock"}
-)
-# directories whose bind mount carries a runtime socket with it
-SOCKET_DIRS = frozenset(
-    {
-        "/run",
-        "/var/run",
-        "/run/docker",
-        "/var/run/docker",
-        "/run/containerd",
-        "/var/run/containerd",
-        "/run/podman",
-        "/var/run/podman",
-        "/run/crio",
-        "/var/run/crio",
-    }
-)
 HELP = "remove the mount, or give the service a filtering API proxy instead of the socket"
-
-
-def is_runtime_socket(source: str) -> bool:
-    return posixpath.basename(source) in SOCKETS or source in SOCKET_DIRS
 
 
 def check(project: Project) -> Iterator[Violation]:
@@ -89,11 +69,13 @@ def check(project: Project) -> Iterator[Violation]:
             if not is_runtime_socket(mount.source):
                 continue
             what = (
-                "directory holding the runtime socket" if mount.source in SOCKET_DIRS else "socket"
+                f"the host's {mount.source}, which holds the container runtime socket"
+                if mount.source in SOCKET_DIRS
+                else f"the container runtime socket {mount.source}"
             )
             span, related = mount.source_at()
             yield violation(
-                f"{sname} mounts the container runtime {what} {mount.source}",
+                f"{sname} mounts {what}",
                 span,
                 related=related,
                 note="read-only does not restrict the API" if mount.read_only else None,

@@ -2,7 +2,7 @@
 
 ## What it catches
 
-A read-only bind mount of `/`, `/etc`, `/root`, `/boot`, `/proc`, `/sys`, `/dev`,
+A read-only bind mount of `/etc`, `/root`, `/boot`, `/proc`, `/sys`, `/dev`,
 `/var/lib/docker` and the other root-equivalent paths `writable-host-mount`
 lists, and any mount of `/home`, `/etc/shadow`, `/var/lib/kubelet` or of a
 credential directory (`~/.ssh`, `~/.aws` ...) that `writable-host-mount` does
@@ -13,7 +13,8 @@ not already report. Single files such as `/etc/localtime` are not reported.
 Read access still discloses the host: password hashes, private keys, cloud
 credentials, other containers' configuration and secrets under
 `/var/lib/docker`. Monitoring agents (node-exporter, cAdvisor) mount `/proc`,
-`/sys` and `/` read-only on purpose: suppress the finding there with the reason.
+`/sys` read-only on purpose: suppress the finding there with the reason. A mount
+of `/` is `runtime-socket-mounted`: it carries the Docker socket with it.
 
 ## Bad
 
@@ -50,7 +51,14 @@ from collections.abc import Iterator
 from composelint.model.findings import Violation
 from composelint.model.project import Project
 
-from .helpers import SENSITIVE, bind_mounts, credential_dir, violation, writable_host_root
+from .helpers import (
+    SENSITIVE,
+    bind_mounts,
+    credential_dir,
+    is_runtime_socket,
+    violation,
+    writable_host_root,
+)
 
 code = "CMP809"
 name = "sensitive-host-mount"
@@ -63,8 +71,8 @@ HELP = "mount only the files the service needs, or pass credentials as secrets:"
 def check(project: Project) -> Iterator[Violation]:
     for sname, svc in project.services.items():
         for mount in bind_mounts(svc):
-            if writable_host_root(mount):
-                continue  # writable-host-mount reports it
+            if writable_host_root(mount) or is_runtime_socket(mount.source):
+                continue  # writable-host-mount or runtime-socket-mounted reports it
             if mount.source not in SENSITIVE and credential_dir(mount.source) is None:
                 continue
             mode = "read-only" if mount.read_only else "writable"
