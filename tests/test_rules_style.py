@@ -270,3 +270,17 @@ def test_which_addresses_clash(ip_a: str, ip_b: str, expected: Severity | None) 
     b = Binding("b", ip_b, 80, 80, "tcp", frozenset(), None)
     assert clash(a, b) is expected
     assert clash(a, Binding("b", ip_b, 80, 80, "udp", frozenset(), None)) is None
+
+
+def test_a_reorder_fix_that_moves_a_secret_is_marked_sensitive(
+    registry: Registry, tmp_path: Path
+) -> None:
+    text = (
+        "services:\n  web:\n    image: x:1\n  db:\n    image: postgres:16\n"
+        "    environment:\n      POSTGRES_PASSWORD: Literal-Pw-1\n"
+    )
+    (f,) = lint(registry, tmp_path, {"compose.yaml": text}, "services-order")
+    assert f.fix is not None and [e.sensitive for e in f.fix.edits] == [True]
+    assert applied(text, f.fix).startswith("services:\n  db:\n")
+    (g,) = lint(registry, tmp_path, {"compose.yaml": SERVICES}, "services-order")
+    assert g.fix is not None and [e.sensitive for e in g.fix.edits] == [False]

@@ -132,7 +132,15 @@ def reorder_fix(project: Project, node: Node, order: list[int], description: str
     if not _same_data(text, before + replacement + after):
         return None
     span = Span(path, bounds[0], 1, end_line, end_col)
-    return Fix(description, (Edit(span, replacement),))
+    return Fix(description, (Edit(span, replacement, sensitive=_carries_secrets(replacement)),))
+
+
+def _carries_secrets(text: str) -> bool:
+    """Whether moved lines hold a secret (reports then show the fix masked)."""
+    from composelint.output.redact import mask_lines
+
+    lines = text.split("\n")
+    return mask_lines(lines) != lines
 
 
 def _same_data(old: str, new: str) -> bool:
