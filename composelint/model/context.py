@@ -133,6 +133,11 @@ class RuleContext:
     def scalar(self, *path: PathElement) -> Scalar | None:
         return self.project.scalar(*path)
 
+    def in_model(self, path: tuple[PathElement, ...]) -> bool:
+        """Whether what sits at ``path`` of a compose document as written is still in
+        the resolved model (not under a service or key an override reset)."""
+        return self.project.in_model(path)
+
     def source_text(self, display: str) -> str | None:
         return self.project.source_text(display)
 
