@@ -371,3 +371,11 @@ def test_a_plugin_written_against_the_old_project_api_still_works(tmp_path: Path
         ("TST001", "image nginx", 3, 12)
     ]
     assert report.exit_code == 1
+
+
+def test_problem_violations_keep_the_note_and_help() -> None:
+    from composelint.model.context import RuleContext
+
+    problem = Problem("yaml-syntax", "bad", at(1, 1), note="why", help="fix it")
+    (v,) = RuleContext(make_project(problems=[problem])).problem_violations("yaml-syntax")
+    assert (v.message, v.span, v.note, v.help) == ("bad", at(1, 1), "why", "fix it")

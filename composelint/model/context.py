@@ -148,7 +148,9 @@ class RuleContext:
         """The loader's and resolver's problems of ``rule`` as violations (for the
         rules that only report what resolving found)."""
         for p in self.project.problems_for(rule):
-            yield Violation(p.message, p.span, p.related, severity=p.severity)
+            yield Violation(
+                p.message, p.span, p.related, severity=p.severity, help=p.help, note=p.note
+            )
 
     # -- settings and shared analyses ---------------------------------------------
     def option(self, name: str, default: T) -> T:
