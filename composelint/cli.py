@@ -18,18 +18,19 @@ import gc
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from composelint import __version__
 
 if TYPE_CHECKING:
-    from composelint.lint.engine import Engine
-    from composelint.lint.filters import Pipeline
     from composelint.lint.registry import Registry, Rule
-    from composelint.load.discover import ProjectSpec
+    from composelint.lint.settings import Settings
     from composelint.model.findings import Finding
     from composelint.model.project import Problem, Project
+    from composelint.model.state import EngineState
+    from composelint.run import Targets
 
 SEVERITIES = ("error", "warning", "info")
 # the rules whose errors make `docker compose` refuse the project (for `config`)
@@ -142,9 +143,7 @@ def _lint_parser() -> _Parser:
         action="store_true",
         help="exit 0 even with findings (2 still means something could not be linted)",
     )
-    from composelint.lint.filters import add_arguments
-
-    add_arguments(p)
+    _filter_options(p)
     p.add_argument(
         "--state",
         dest="states",
@@ -158,6 +157,45 @@ def _lint_parser() -> _Parser:
     p.add_argument("--list-rules", action="store_true")
     p.add_argument("--version", action="store_true")
     return p
+
+
+def _filter_options(p: argparse.ArgumentParser) -> None:
+    """Configuration, baseline and diff."""
+    p.add_argument(
+        "--extend-select",
+        action="append",
+        default=[],
+        metavar="X,Y",
+        help="rules, codes or code prefixes to run in addition to the selection",
+    )
+    p.add_argument(
+        "--config", metavar="FILE", help="configuration file (default: the nearest one found)"
+    )
+    p.add_argument("--isolated", action="store_true", help="ignore configuration files")
+    p.add_argument(
+        "--statistics", action="store_true", help="print the number of findings per rule"
+    )
+    p.add_argument(
+        "--baseline",
+        metavar="FILE",
+        help="report only findings not in FILE (written with the current findings when missing)",
+    )
+    p.add_argument(
+        "--update-baseline",
+        action="store_true",
+        help="rewrite the --baseline file with the current findings",
+    )
+    diff = p.add_mutually_exclusive_group()
+    diff.add_argument(
+        "--diff-base",
+        metavar="REF",
+        help="report only findings on lines changed since git REF (merge base with HEAD)",
+    )
+    diff.add_argument(
+        "--diff-file",
+        metavar="PATH",
+        help="report only findings on lines a unified diff adds or changes (- for stdin)",
+    )
 
 
 def _registry() -> Registry:
@@ -194,90 +232,86 @@ def _read_stdin() -> tuple[str | None, str | None]:
         return None, str(exc)
 
 
-def _discover(args: argparse.Namespace) -> tuple[list[ProjectSpec], list[Problem]]:
-    from composelint.load.discover import discover
-    from composelint.model.project import Problem
+def _targets(args: argparse.Namespace, *, compose_profiles: bool = False) -> Targets:
+    """What the project options name; stdin is read here when a path is ``-``, the
+    ``--state`` snapshots when there are some."""
+    from composelint.resolve.resolver import ResolveOptions
+    from composelint.run import Targets
 
-    problems: list[Problem] = []
-    stdin_text = None
+    state: EngineState | None = None
+    state_problems: list[Problem] = []
+    states = getattr(args, "states", [])
+    if states:
+        from composelint.load.state import load_states
+
+        if "-" in states and ("-" in args.paths or "-" in args.files):
+            raise UsageError("stdin can feed either a compose file or --state, not both")
+        state, state_problems = load_states(states, Path.cwd(), sys.stdin)
+    stdin_text = stdin_error = None
     if "-" in args.paths or "-" in args.files:
-        stdin_text, reason = _read_stdin()
-        if reason is not None:
-            problems.append(
-                Problem(
-                    "file-unreadable",
-                    f"{args.stdin_filename or '<stdin>'}: {reason}",
-                    None,
-                    fatal=True,
-                )
-            )
-            return [], problems
-    specs, found = discover(
-        args.paths,
-        files=args.files,
+        stdin_text, stdin_error = _read_stdin()
+    return Targets(
+        paths=tuple(args.paths),
+        files=tuple(args.files),
         project_directory=args.project_directory,
-        env_files=args.env_files,
+        env_files=tuple(args.env_files),
         stdin_filename=args.stdin_filename,
-        cwd=Path.cwd(),
         stdin_text=stdin_text,
+        stdin_error=stdin_error,
+        resolve=ResolveOptions(
+            profiles=tuple(args.profiles),
+            # lint every service by default; `config` shows what Compose would run
+            all_profiles=not compose_profiles,
+            use_shell_env=args.use_shell_env,
+            shell_env=dict(os.environ) if args.use_shell_env else {},
+            project_name=args.project_name,
+        ),
+        cwd=Path.cwd(),
+        state=state,
+        state_problems=tuple(state_problems),
     )
-    return specs, problems + found
 
 
-def _load_state(args: argparse.Namespace) -> list[Problem]:
-    """Read the ``--state`` snapshots into ``args.engine_state``; their problems."""
-    from composelint.load.state import load_states
-
-    if "-" in args.states and ("-" in args.paths or "-" in args.files):
-        raise UsageError("stdin can feed either a compose file or --state, not both")
-    args.engine_state, problems = load_states(args.states, Path.cwd(), sys.stdin)
-    return problems
+def _split(values: Sequence[str]) -> tuple[str, ...]:
+    return tuple(v.strip() for value in values for v in value.split(",") if v.strip())
 
 
-def _resolve(spec: ProjectSpec, args: argparse.Namespace) -> Project:
-    from composelint.resolve.resolver import ResolveOptions, resolve
+def _settings(args: argparse.Namespace) -> Settings:
+    """The selection, configuration, baseline and diff the lint options ask for."""
+    from composelint.lint.settings import Settings, SettingsError
+    from composelint.model.findings import Severity
 
-    options = ResolveOptions(
-        profiles=tuple(args.profiles),
-        # lint every service by default; `config` shows what Compose would run
-        all_profiles=not getattr(args, "compose_profiles", False),
-        use_shell_env=args.use_shell_env,
-        shell_env=dict(os.environ) if args.use_shell_env else {},
-        project_name=args.project_name,
-    )
-    project = resolve(spec, options)
-    project.state = getattr(args, "engine_state", None)
-    return project
+    try:
+        return Settings(
+            select=_split(args.select),
+            extend_select=_split(args.extend_select),
+            ignore=_split(args.ignore),
+            fail_on=Severity(args.fail_on) if args.fail_on else None,
+            config_file=Path(args.config) if args.config else None,
+            isolated=args.isolated,
+            baseline=Path(args.baseline) if args.baseline else None,
+            update_baseline=args.update_baseline,
+            diff_base=args.diff_base,
+            diff_file=args.diff_file,
+            exit_zero=args.exit_zero,
+            debug=args.debug,
+        )
+    except SettingsError as exc:
+        raise UsageError(str(exc)) from None
 
 
-def _lint_all(
-    specs: list[ProjectSpec], args: argparse.Namespace, engine: Engine | Pipeline
-) -> tuple[list[Finding], list[Project], bool]:
-    """Findings of every project; the projects; whether something could not be linted."""
-    import traceback
+def _say(lines: Sequence[str], prefix: str = "") -> None:
+    for line in lines:
+        print(f"composelint: {prefix}{line}", file=sys.stderr)
 
-    from composelint.lint.engine import internal_error, is_fatal
 
-    findings: list[Finding] = []
-    projects: list[Project] = []
-    fatal = False
-    for spec in specs:
-        try:
-            project = _resolve(spec, args)
-        except Exception as exc:  # the resolver must not raise; if it does, say so and go on
-            if args.debug:
-                traceback.print_exception(exc, file=sys.stderr)
-            findings.append(
-                internal_error(
-                    f"could not resolve the project in {spec.project_dir}: {type(exc).__name__}: {exc}"
-                )
-            )
-            fatal = True
-            continue
-        projects.append(project)
-        fatal = fatal or is_fatal(project.problems)
-        findings.extend(engine.check(project))
-    return findings, projects, fatal
+def _say_errors(problems: Sequence[Problem]) -> None:
+    """What could not be linted and is no finding: the message, then its note and help."""
+    for p in problems:
+        print(f"composelint: error: {p.message}", file=sys.stderr)
+        for label, text in (("note", p.note), ("help", p.help)):
+            if text:
+                print(f"  {label}: {text}", file=sys.stderr)
 
 
 def _cmd_lint(argv: list[str]) -> int:
@@ -285,9 +319,6 @@ def _cmd_lint(argv: list[str]) -> int:
     if args.version:
         print(f"composelint {__version__}")
         return 0
-    from composelint.lint.engine import is_fatal, registry_findings
-    from composelint.lint.filters import FilterError, build_pipeline, run_wide, statistics
-
     registry = _registry()
     if args.list_rules:
         width = max((len(r.name) for r in registry), default=0)
@@ -296,32 +327,27 @@ def _cmd_lint(argv: list[str]) -> int:
         for p in registry.problems:
             print(f"composelint: {p.message}", file=sys.stderr)
         return 2 if registry.problems else 0
-    state_problems = _load_state(args) if args.states else []
-    specs, problems = _discover(args)
-    problems += state_problems
-    try:  # the configuration and filters (config files, baseline, diff): composelint.lint.filters
-        engine = build_pipeline(
-            registry, args, Path.cwd(), (s.compose_files[0].parent for s in specs)
-        )
-        findings, projects, fatal = _lint_all(specs, args, engine)
-        findings += engine.problem_findings(problems, orphans=True) + registry_findings(
-            registry.problems
-        )
-        fatal = fatal or is_fatal(problems) or bool(registry.problems)
-        sources = {d: s for project in projects for d, s in project.sources.items()}
-        findings, notices = run_wide(engine, findings, sources, args)
-    except FilterError as exc:
+    from composelint.lint.settings import SettingsError
+    from composelint.run import lint
+
+    settings = _settings(args)
+    try:
+        report = lint(_targets(args), settings, registry)
+    except SettingsError as exc:
         raise UsageError(str(exc)) from None
-    for notice in notices:
-        print(f"composelint: {notice}", file=sys.stderr)
+    _say(report.notices)
+    _say_errors(report.errors)
 
     from composelint.output.reporters import Report, render
 
-    files = sorted(d for d, s in sources.items() if s.text is not None)
+    findings = report.findings
     fmt = _report_format(args.format)
+    quiet = args.output_file is None and fmt in ("text", "concise")
+    if quiet and not report.projects and not findings and report.errors:
+        return report.exit_code  # nothing was linted: no "All checks passed."
     color = fmt == "text" and args.output_file is None and _use_color(args.no_color)
     by_code = {r.code: r for r in registry}
-    text = render(fmt, Report(findings, files, sources, color, by_code))
+    text = render(fmt, Report(findings, report.files, report.sources, color, by_code))
     if args.output_file is None:
         sys.stdout.write(text)
     else:
@@ -333,7 +359,19 @@ def _cmd_lint(argv: list[str]) -> int:
         human = fmt in ("text", "concise", "github") and args.output_file is None
         out = sys.stdout if human else sys.stderr
         out.write(statistics(findings))
-    return engine.exit_code(findings, fatal=fatal, exit_zero=args.exit_zero)
+    return report.exit_code
+
+
+def statistics(findings: Sequence[Finding]) -> str:
+    """Count per rule, most frequent first: ``  12  CMP501  var-undefined``."""
+    from collections import Counter
+
+    counts = Counter((f.code, f.name) for f in findings)
+    if not counts:
+        return ""
+    width = len(str(max(counts.values())))
+    rows = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return "".join(f"{n:>{width}}  {code}  {name}\n" for (code, name), n in rows)
 
 
 def _cmd_rule(argv: list[str]) -> int:
@@ -401,35 +439,34 @@ def _cmd_config(argv: list[str]) -> int:
         "--show-secrets", action="store_true", help="print secret values instead of ****"
     )
     args = p.parse_args(argv)
-    args.compose_profiles = True
-    from composelint.lint.engine import Engine, finalize, is_fatal, registry_findings
+    from composelint.lint.settings import Settings
     from composelint.model.findings import Severity
+    from composelint.run import lint
 
-    registry = _registry()
-    engine = Engine(registry, registry.select(COMPOSE_VALIDITY), debug=args.debug)
-    specs, problems = _discover(args)
-    if len(specs) > 1:
-        raise UsageError(
-            f"config needs exactly one project, found {len(specs)}; name its files with -f"
-        )
-    findings, projects, fatal = _lint_all(specs, args, engine)
-    findings = finalize(
-        findings
-        + engine.problem_findings(problems, orphans=True)
-        + registry_findings(registry.problems)
+    # what makes Compose refuse the project, whatever configuration and comments say
+    settings = Settings(
+        select=COMPOSE_VALIDITY, isolated=True, suppressions=False, debug=args.debug
     )
-    fatal = fatal or is_fatal(problems) or not projects
-    refused = [f for f in findings if f.severity is Severity.ERROR]
+    report = lint(_targets(args, compose_profiles=True), settings, _registry())
+    if len(report.projects) > 1:
+        raise UsageError(
+            f"config needs exactly one project, found {len(report.projects)}; "
+            "name its files with -f"
+        )
+    _say(report.notices)
+    _say_errors(report.errors)
+    fatal = report.fatal or not report.projects
+    refused = [f for f in report.findings if f.severity is Severity.ERROR]
     if refused or fatal:
         from composelint.output.reporters import Report, render
 
-        sources = {d: s for project in projects for d, s in project.sources.items()}
-        sys.stderr.write(render("text", Report(refused or findings, [], sources)))
+        sys.stderr.write(render("text", Report(refused or report.findings, [], report.sources)))
         return 2 if fatal else 1
     from composelint.output.configout import output_problem, render_config
 
-    model = _config_model(projects[0], args.show_secrets)
-    read = sum(len(s.text or "") for s in projects[0].sources.values())
+    project = report.projects[0].project
+    model = _config_model(project, args.show_secrets)
+    read = sum(len(s.text or "") for s in project.sources.values())
     problem = output_problem(model, read)
     if problem is not None:
         print(f"composelint: {problem}", file=sys.stderr)
@@ -446,30 +483,33 @@ def _cmd_graph(argv: list[str]) -> int:
     _project_options(p)
     p.add_argument("--format", choices=("mermaid", "dot"), default="mermaid")
     args = p.parse_args(argv)
-    from composelint.lint.engine import Engine
-    from composelint.output.graph import CONNECTIVITY_PREFIXES, build, render
+    from composelint.lint.settings import Settings, SettingsError
+    from composelint.output.graph import build, render
+    from composelint.run import find_projects, lint
 
-    registry = _registry()
-    rules = [r for r in registry if r.code.startswith(CONNECTIVITY_PREFIXES)]
-    specs, problems = _discover(args)
+    targets = _targets(args)
+    specs, problems, notices = find_projects(targets)
+    _say(notices)
     if len(specs) != 1 or any(p.fatal for p in problems):
-        for problem in problems:
-            print(f"composelint: {problem.message}", file=sys.stderr)
+        _say([problem.message for problem in problems])
         if len(specs) != 1:
             raise UsageError(
                 f"graph needs exactly one project, found {len(specs)}; name its files with -f"
             )
         return 2
-    findings, projects, fatal = _lint_all(specs, args, Engine(registry, rules, debug=args.debug))
-    if fatal or not projects:  # lint's contract: could not lint -> the diagnostic, exit 2
+    # the same settings as linting the project: what lint reports is what is drawn
+    try:
+        report = lint(replace(targets, specs=tuple(specs)), Settings(debug=args.debug))
+    except SettingsError as exc:
+        raise UsageError(str(exc)) from None
+    if report.fatal or not report.projects:  # lint's contract: could not lint -> exit 2
         from composelint.output.reporters import Report
         from composelint.output.reporters import render as render_report
 
-        sources = {d: s for project in projects for d, s in project.sources.items()}
-        shown = [f for f in findings if f.fatal]
-        sys.stderr.write(render_report("text", Report(shown, [], sources)))
+        shown = [f for f in report.findings if f.fatal]
+        sys.stderr.write(render_report("text", Report(shown, [], report.sources)))
         return 2
-    sys.stdout.write(render(build(projects[0], findings), args.format))
+    sys.stdout.write(render(build(report.projects[0].context, report.findings), args.format))
     return 0
 
 

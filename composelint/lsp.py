@@ -29,8 +29,8 @@ from urllib.parse import unquote, urlparse
 from urllib.request import url2pathname
 
 from composelint import __version__
-from composelint.lint.engine import finalize, internal_error, registry_findings
-from composelint.lint.registry import Registry, Rule, UnknownSelector, load_registry
+from composelint.lint.engine import finalize, internal_error
+from composelint.lint.registry import Registry, Rule, load_registry
 from composelint.load.discover import (
     COMPOSE_FILE_RE,
     ENV_FILE_RE,
@@ -40,12 +40,13 @@ from composelint.load.discover import (
 )
 from composelint.load.sources import UnreadableFile, display_path, read_text, resolve_path
 from composelint.model.findings import Finding
-from composelint.model.project import Project
 from composelint.model.span import Span
 
 if TYPE_CHECKING:
     from lsprotocol import types as lsp
     from pygls.lsp.server import LanguageServer
+
+    from composelint.run import LintReport
 
 RULE_DOCS_URL = "https://composelint.dev/rules/{name}"
 MAX_FRAME_BYTES = 64 * 1024 * 1024  # of one JSON-RPC message; a larger one is skipped
@@ -237,16 +238,15 @@ class Session:
 
     def lint(self, spec: ProjectSpec, overrides: Mapping[Path, str]) -> LintResult:
         """Every finding of the project, by file; never raises."""
-        from composelint.resolve.resolver import ResolveOptions, resolve
-
         cwd = spec.project_dir
         files: dict[Path, FileFindings] = {}
         try:
-            project = resolve(spec, ResolveOptions(overrides=overrides), cwd=cwd)
-            for src in project.sources.values():
-                kind: Literal["compose", "env"] = "compose" if src.kind == "compose" else "env"
-                files[src.path] = FileFindings(src.path, src.text, kind)
-            findings = self._check(project, cwd)
+            report = self._check(spec, overrides, cwd)
+            for linted in report.projects:
+                for src in linted.project.sources.values():
+                    kind: Literal["compose", "env"] = "compose" if src.kind == "compose" else "env"
+                    files[src.path] = FileFindings(src.path, src.text, kind)
+            findings = report.findings
         except Exception as exc:  # the resolver and engine must not raise; if they do, say so
             findings = [internal_error(f"could not lint the project in {cwd}: {exc!r}")]
         first = spec.compose_files[0] if spec.compose_files else None
@@ -263,21 +263,21 @@ class Session:
             self._members[spec.key()] = (spec, frozenset(files))
         return LintResult(spec, files, overrides)
 
-    def _check(self, project: Project, cwd: Path) -> list[Finding]:
-        """The findings the command line would report for the project: its
-        configuration file, ``per-file-ignores`` and suppression comments apply."""
-        from composelint.lint.config import ConfigError
-        from composelint.lint.filters import Pipeline
+    def _check(self, spec: ProjectSpec, overrides: Mapping[Path, str], cwd: Path) -> LintReport:
+        """What the command line would report for the project: its configuration
+        file, ``per-file-ignores`` and suppression comments apply; a broken
+        configuration is reported and ignored."""
+        from composelint.lint.settings import Settings, SettingsError
+        from composelint.resolve.resolver import ResolveOptions
+        from composelint.run import Targets, lint
 
-        notes = registry_findings(self.registry.problems)
+        targets = Targets(resolve=ResolveOptions(overrides=overrides), cwd=cwd, specs=(spec,))
         try:
-            pipeline = Pipeline(self.registry, cwd=cwd)
-            findings = pipeline.check(project)
-        except (ConfigError, UnknownSelector) as exc:
-            notes.append(internal_error(f"configuration file ignored: {exc}"))
-            pipeline = Pipeline(self.registry, cwd=cwd, isolated=True)
-            findings = pipeline.check(project)
-        return finalize([*findings, *pipeline.unused_suppressions(), *notes])
+            return lint(targets, Settings(), self.registry)
+        except SettingsError as exc:
+            report = lint(targets, Settings(isolated=True), self.registry)
+            note = internal_error(f"configuration file ignored: {exc}")
+            return replace(report, findings=finalize([*report.findings, note]))
 
     def rule_markdown(self, code: str) -> str | None:
         """The hover text for a rule: code, name, severity, summary, docs and link."""

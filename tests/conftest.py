@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from composelint.model.nodes import Mapping, Node, Scalar, Sequence
-from composelint.model.project import Problem, Project, SourceFile
+from composelint.model.project import Document, Problem, Project, SourceFile
 from composelint.model.span import Span
 
 
@@ -64,8 +64,8 @@ def make_project(
         compose_files=[directory / path],
         model=model,
         sources=sources,
-        documents=[(path, model)],
-        interpolated=[(path, model)],
+        documents=[Document(path, model)],
+        interpolated=[Document(path, model)],
         problems=list(problems or []),
     )
     if disabled:

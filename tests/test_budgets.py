@@ -1,4 +1,4 @@
-"""The budgets of the README's "Security" section, measured (``composelint.limits``).
+"""The budgets of docs/security.md, measured (``composelint.limits``).
 
 Every input class that once cost seconds or gigabytes from a few kilobytes is fed
 through the command line in a child process, with its scaled-up variant: the exit

@@ -160,10 +160,92 @@ def test_stdin(
     project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(BAD.encode())))
-    rc, out, _ = cli(capsys, "-", "--stdin-filename", "svc/compose.yaml", "--format", "json")
-    assert rc == 1
+    rc, out, err = cli(capsys, "-", "--stdin-filename", "svc/compose.yaml", "--format", "json")
+    assert rc == 1 and err == ""
     (f,) = json.loads(out)["findings"]
     assert (f["code"], f["file"], f["line"], f["column"]) == ("CMP006", "svc/compose.yaml", 4, 18)
+
+
+STDIN_WITH_PATHS = """\
+services:
+  app:
+    image: nginx
+    env_file: app.env
+    volumes:
+      - ./data:/data
+    build: ./app
+    depends_on: [dbb]
+"""
+
+
+def test_stdin_without_a_filename_says_what_it_assumes(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A buffer with no real location: no env_file / bind mount / build context is
+    reported missing, the other rules still run, and stderr says what was assumed."""
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(STDIN_WITH_PATHS.encode())))
+    # every rule but the opt-in style and hardening checks, which this buffer would trip
+    rc, out, err = cli(capsys, "-", "--format", "json", "--select", "ALL", "--ignore", "CMP7,CMP8")
+    assert rc == 1
+    found = [(f["code"], f["file"], f["line"], f["column"]) for f in json.loads(out)["findings"]]
+    assert found == [("CMP006", "compose.yaml", 8, 18)]
+    assert err == (
+        "composelint: stdin is linted as ./compose.yaml (no --stdin-filename given); "
+        "env files, bind mounts and build contexts are not checked for existence\n"
+    )
+
+
+def test_stdin_with_a_filename_checks_files(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(STDIN_WITH_PATHS.encode())))
+    rc, out, _ = cli(capsys, "-", "--stdin-filename", "compose.yaml", "--format", "json")
+    assert rc == 2  # the missing env_file makes Compose refuse the project
+    codes = {f["code"] for f in json.loads(out)["findings"]}
+    assert {"CMP601", "CMP602", "CMP603", "CMP006"} <= codes
+
+
+def test_no_compose_file_is_its_own_diagnostic(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / "empty").mkdir()
+    rc, out, err = cli(capsys, "empty")
+    assert (rc, out) == (2, "")
+    assert err == (
+        "composelint: error: no Compose file found in empty or below\n"
+        "  note: no file in it or below it (outside .git, node_modules and virtualenvs)"
+        " is named compose*.y(a)ml or docker-compose*.y(a)ml\n"
+        "  help: name the files with -f\n"
+    )
+    rc, out, err = cli(capsys, "--format", "json", "empty", "--exit-zero")
+    assert rc == 2 and json.loads(out)["findings"] == []
+
+
+def test_no_compose_file_in_the_working_directory_or_its_parents(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from composelint.load import discover
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(discover, "find_default_files", lambda directory: (None, None))
+    rc, out, err = cli(capsys)
+    assert (rc, out) == (2, "")
+    assert err == (
+        f"composelint: error: no Compose file found in {tmp_path.resolve()} or its parents\n"
+        "  note: looked for compose.yaml, compose.yml, docker-compose.yml, docker-compose.yaml\n"
+        "  help: run composelint in the project's directory, or name the files with -f\n"
+    )
+
+
+def test_the_other_projects_are_linted_next_to_an_empty_directory(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / "empty").mkdir()
+    (project / "app").mkdir()
+    (project / "app" / "compose.yaml").write_text(BAD)
+    rc, out, err = cli(capsys, "empty", "app", "--no-color", "--format", "concise")
+    assert rc == 2 and err.startswith("composelint: error: no Compose file found in empty")
+    assert out.startswith("app/compose.yaml:4:18: CMP006")
 
 
 def test_subcommand_names_are_only_recognised_first(

@@ -11,14 +11,7 @@ from pathlib import Path
 import pytest
 
 from composelint.cli import main
-from composelint.lint.config import (
-    ConfigFinder,
-    connection_variables,
-    host_allowed,
-    image_ports,
-    toml_position,
-)
-from composelint.model.project import Project
+from composelint.lint.config import ConfigFinder, toml_position
 
 ROOT = Path(__file__).resolve().parents[1]
 # CMP006 undefined-reference (error) on line 4, CMP501 var-undefined (warning) on line 6
@@ -215,14 +208,9 @@ def test_toml_positions_of_nested_keys_and_array_items() -> None:
     assert toml_position(text, (*tc, "nothing-here")) == (1, 1)  # the nearest table
 
 
-def test_rule_options_reach_the_project_and_the_connectivity_model(
-    proj: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_rule_options_reach_the_rule_context_and_the_connectivity_model(proj: Path) -> None:
     from composelint.analysis.connectivity import reachability
-    from composelint.lint.filters import Pipeline
-    from composelint.lint.registry import load_registry
-    from composelint.load.discover import discover
-    from composelint.resolve.resolver import ResolveOptions, resolve
+    from composelint.run import Targets, lint
 
     (proj / ".composelint.toml").write_text(
         'connection-variables = ["UPSTREAM"]\n'
@@ -234,31 +222,31 @@ def test_rule_options_reach_the_project_and_the_connectivity_model(
         "  worker:\n    image: registry.example.com/acme/worker@sha256:abc\n"
         "  web:\n    image: nginx:1.27\n"
     )
-    (spec,), _ = discover(
-        [], files=[], project_directory=None, env_files=[], stdin_filename=None, cwd=proj
-    )
-    project = resolve(spec, ResolveOptions())
-    Pipeline(load_registry(), cwd=proj).check(project)
-    assert connection_variables(project) == ("UPSTREAM",)
-    assert host_allowed(project, "DB.internal.example.com")
-    assert host_allowed(project, "a.b.corp.example")
-    assert not host_allowed(project, "corp.example") and not host_allowed(project, "example.com")
-    assert image_ports(project, "registry.example.com/acme/api:1.2") == (9999,)
-    assert image_ports(project, "acme/api") == (9999,)
-    assert image_ports(project, "other/acme-api") == ()
-    services = reachability(project).services
+    (linted,) = lint(Targets(cwd=proj)).projects
+    ctx = linted.context
+    options = ctx.options
+    assert options.connection_variables == ("UPSTREAM",)
+    assert ctx.option("connection-variables", ()) == ("UPSTREAM",)  # the plugin API
+    assert options.host_allowed("DB.internal.example.com")
+    assert options.host_allowed("a.b.corp.example")
+    assert not options.host_allowed("corp.example") and not options.host_allowed("example.com")
+    assert options.extra_ports("registry.example.com/acme/api:1.2") == (9999,)
+    assert options.extra_ports("acme/api") == (9999,)
+    assert options.extra_ports("other/acme-api") == ()
+    services = reachability(ctx).services
     assert 9999 in services["api"].listen_ports
     assert {7000, 7001} <= services["worker"].listen_ports
     assert 9999 not in services["web"].listen_ports
 
 
-def test_project_option_defaults_without_configuration() -> None:
-    from composelint.model.nodes import Mapping
+def test_rule_option_defaults_without_configuration() -> None:
+    from composelint.model.options import RuleOptions
 
-    project = Project("p", Path("/p"), [], Mapping())
-    assert connection_variables(project) == ()
-    assert not host_allowed(project, "db.internal.example.com")
-    assert image_ports(project, "acme/api") == ()
+    options = RuleOptions()
+    assert options.connection_variables == ()
+    assert not options.host_allowed("db.internal.example.com")
+    assert options.extra_ports("acme/api") == ()
+    assert options.option("allowed-hosts", ()) == ()
 
 
 def test_schema_is_valid_draft7_and_accepts_a_full_configuration() -> None:

@@ -196,3 +196,15 @@ def test_parse_unified_diff(tmp_path: Path) -> None:
         f"{real}/sp ace/é.env": {1},
         f"{real}/x.env": {1, 2},  # line 3 is context
     }
+
+
+def test_stdin_cannot_be_both_the_compose_file_and_the_diff(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b"services: {}\n")))
+    assert main(["-", "--stdin-filename", "compose.yaml", "--diff-file", "-"]) == 2
+    assert capsys.readouterr() == (
+        "",
+        "composelint: error: stdin cannot be both a compose file and the --diff-file\n",
+    )

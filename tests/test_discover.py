@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from composelint.load.discover import discover
+from composelint.load.discover import NoComposeFile, discover
 
 
 def touch(root: Path, *names: str, text: str = "services:\n  a: {image: x}\n") -> None:
@@ -99,10 +99,11 @@ def test_no_compose_file_anywhere(tmp_path: Path) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()
     specs, (problem,) = run(empty, ["."])
-    assert specs == [] and problem.fatal and "no Compose file found" in problem.message
+    assert specs == [] and problem.fatal and isinstance(problem, NoComposeFile)
+    assert problem.message == "no Compose file found in . or below"
     assert problem.help == "name the files with -f"
     specs, (problem,) = run(empty, [])
-    assert problem.message == "no Compose file found in this directory or its parents"
+    assert problem.message == f"no Compose file found in {empty.resolve()} or its parents"
     assert problem.note == (
         "looked for compose.yaml, compose.yml, docker-compose.yml, docker-compose.yaml"
     )

@@ -3,6 +3,7 @@ from __future__ import annotations
 import types
 from collections.abc import Iterator
 from importlib.metadata import EntryPoint
+from pathlib import Path
 
 import pytest
 from conftest import make_project
@@ -293,3 +294,88 @@ def test_docs_sections_need_fenced_examples() -> None:
     rule, errors = rule_from_module(fake_module("TST001", "t", lambda p: [], doc=doc), "x")
     assert rule is None
     assert errors == ["docs section '## Bad' has no fenced example (```yaml, ```dotenv ...)"]
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        "## Options\n\n`allowed-hosts`\n",
+        "## Fix safety\n\nSafe.\n",
+        "## References\n\n- compose spec\n",
+        "## Options\n\nx\n\n## Fix safety\n\ny\n\n## References\n\nz\n",
+    ],
+)
+def test_optional_doc_sections_may_follow_the_required_ones(extra: str) -> None:
+    rule, errors = rule_from_module(fake_module("TST001", "t", lambda p: [], doc=DOC + extra), "x")
+    assert errors == [] and rule is not None
+
+
+@pytest.mark.parametrize(
+    ("extra", "error"),
+    [
+        ("## References\n\nz\n\n## Options\n\nx\n", "found: What it catches, Why it"),
+        ("## Options\n\nx\n\n## Options\n\ny\n", "Good, Options, Options)"),
+        ("## Notes\n\nx\n", "Good, Notes)"),
+    ],
+)
+def test_optional_doc_sections_are_checked(extra: str, error: str) -> None:
+    rule, errors = rule_from_module(fake_module("TST001", "t", lambda p: [], doc=DOC + extra), "x")
+    assert rule is None and len(errors) == 1
+    assert errors[0].startswith(
+        "docs must have exactly the sections ## What it catches, ## Why it matters, ## Bad, "
+        "## Good, then optionally ## Options, ## Fix safety, ## References (found: "
+    )
+    assert error in errors[0]
+
+
+def test_an_empty_optional_doc_section_is_refused() -> None:
+    doc = DOC + "## Options\n\n"
+    rule, errors = rule_from_module(fake_module("TST001", "t", lambda p: [], doc=doc), "x")
+    assert rule is None and errors == ["docs section '## Options' is empty"]
+
+
+def test_a_plugin_written_against_the_old_project_api_still_works(tmp_path: Path) -> None:
+    """check(project) reading services, view, documents and shadowed_env as tuples,
+    problems_for and option(): the rule context offers the same read API."""
+    from composelint.lint.settings import Settings
+    from composelint.run import Targets, lint
+
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n  app:\n    image: nginx\n    env_file: app.env\n"
+        "    environment:\n      MODE: prod\n"
+    )
+    (tmp_path / "app.env").write_text("MODE=dev\n")
+    (tmp_path / ".composelint.toml").write_text('allowed-hosts = ["Legacy.Example"]\n')
+
+    def count_services(project):  # type: ignore[no-untyped-def]
+        return len(project.services)
+
+    def old_style(project):  # type: ignore[no-untyped-def]
+        assert project.view(count_services) == 1
+        ((display, root),) = project.documents
+        ((_, interpolated),) = project.interpolated
+        assert display == "compose.yaml" and root.get("services") is not None
+        assert interpolated.get("services") is not None
+        ((service, key, file_span, env_span),) = project.shadowed_env
+        assert (service, key, file_span.path, env_span.line) == ("app", "MODE", "app.env", 6)
+        assert project.option("allowed-hosts", ()) == ("legacy.example",)
+        assert list(project.problems_for("yaml-syntax")) == []
+        assert list(project.section("networks")) == ["default"]
+        assert project.name == tmp_path.name.lower()
+        image = project.scalar("services", "app", "image")
+        yield Violation(f"image {image.value}", project.span("services", "app", "image"))
+
+    reg = make_registry(fake_module("TST001", "old-style", old_style))
+    report = lint(Targets(cwd=tmp_path), Settings(), reg)
+    assert [(f.code, f.message, f.span.line, f.span.col) for f in report.findings] == [
+        ("TST001", "image nginx", 3, 12)
+    ]
+    assert report.exit_code == 0  # a warning, under the default fail-on (error)
+
+
+def test_problem_violations_keep_the_note_and_help() -> None:
+    from composelint.model.context import RuleContext
+
+    problem = Problem("yaml-syntax", "bad", at(1, 1), note="why", help="fix it")
+    (v,) = RuleContext(make_project(problems=[problem])).problem_violations("yaml-syntax")
+    assert (v.message, v.span, v.note, v.help) == ("bad", at(1, 1), "why", "fix it")

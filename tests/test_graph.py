@@ -171,3 +171,25 @@ def test_graph_subcommand_needs_one_project(
         (tmp_path / d / "compose.yaml").write_text("services:\n  x:\n    image: y\n")
     assert main(["graph", str(tmp_path)]) == 2
     assert "exactly one project" in capsys.readouterr().err
+
+
+def test_graph_and_lint_agree_on_allowed_hosts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A host the configuration allows is neither reported by lint nor drawn as broken."""
+    import json
+
+    (tmp_path / "compose.yaml").write_text(COMPOSE)
+    args = ["--select", "host-unknown", "--format", "json", str(tmp_path / "compose.yaml")]
+    assert main(args) == 1
+    (before,) = json.loads(capsys.readouterr().out)["findings"]
+    assert (before["code"], before["line"], before["column"]) == ("CMP107", 16, 38)
+    assert main(["graph", "-f", str(tmp_path / "compose.yaml")]) == 0
+    assert "BROKER_URL:5672 [host-unknown]" in capsys.readouterr().out
+
+    (tmp_path / ".composelint.toml").write_text('allowed-hosts = ["rabbit"]\n')
+    assert main(args) == 0
+    assert json.loads(capsys.readouterr().out)["findings"] == []
+    assert main(["graph", "-f", str(tmp_path / "compose.yaml")]) == 0
+    out = capsys.readouterr().out
+    assert "host-unknown" not in out and "rabbit" not in out

@@ -11,7 +11,7 @@ import yaml
 from conftest import make_project
 
 from composelint.lint.engine import Engine
-from composelint.lint.registry import DOC_SECTIONS, OPTIONAL_SECTIONS, Registry
+from composelint.lint.registry import DOC_SECTIONS, OPTIONAL_DOC_SECTIONS, Registry
 
 ROOT = Path(__file__).resolve().parents[1]
 FENCE = re.compile(r"^```(\w+)\n(.*?)^```", re.MULTILINE | re.DOTALL)
@@ -76,7 +76,7 @@ def test_builtin_rules_metadata(registry: Registry) -> None:
         headings = re.findall(r"^## (.+)$", rule.doc, re.MULTILINE)
         assert headings[: len(DOC_SECTIONS)] == list(DOC_SECTIONS), rule.code
         extra = headings[len(DOC_SECTIONS) :]
-        assert extra == [s for s in OPTIONAL_SECTIONS if s in extra], rule.code
+        assert extra == [s for s in OPTIONAL_DOC_SECTIONS if s in extra], rule.code
         assert not rule.summary.endswith("."), rule.code
 
 

@@ -19,8 +19,8 @@ from composelint.analysis.connectivity import (
 )
 from composelint.analysis.connstrings import ParsedValue, VarRole, parse_value
 from composelint.analysis.images import family_facts, image_family
+from composelint.model.context import RuleContext
 from composelint.model.nodes import Mapping, Node, Scalar, Sequence
-from composelint.model.project import Project
 from composelint.model.span import Span
 
 # roles whose value is a destination the service itself connects to
@@ -42,12 +42,12 @@ class Route:
         return self.conn.client
 
 
-def routes(project: Project) -> list[Route]:
+def routes(project: RuleContext) -> list[Route]:
     """Connections from one service to another, by name (cached per project)."""
     return project.view(_compute_routes)
 
 
-def _compute_routes(project: Project) -> list[Route]:
+def _compute_routes(project: RuleContext) -> list[Route]:
     reach = reachability(project)
     out: list[Route] = []
     for conn in connections(project):
@@ -67,12 +67,12 @@ _SURE_BROWSER = (
 )  # fmt: skip
 
 
-def browser_routes(project: Project) -> list[Route]:
+def browser_routes(project: RuleContext) -> list[Route]:
     """Browser-facing values (NEXT_PUBLIC_ ...) that name a service of the project."""
     return project.view(_compute_browser_routes)
 
 
-def _compute_browser_routes(project: Project) -> list[Route]:
+def _compute_browser_routes(project: RuleContext) -> list[Route]:
     reach = reachability(project)
     out: list[Route] = []
     for conn in connections(project):
@@ -110,13 +110,13 @@ def family(net: ServiceNet) -> str | None:
     return image_family(net.image) if net.image else None
 
 
-def environment(project: Project, service: str) -> Mapping:
+def environment(project: RuleContext, service: str) -> Mapping:
     svc = project.services.get(service)
     env = svc.get("environment") if svc is not None else None
     return env if isinstance(env, Mapping) else Mapping()
 
 
-def env_text(project: Project, service: str, var: str) -> str | None:
+def env_text(project: RuleContext, service: str, var: str) -> str | None:
     node = environment(project, service).get(var)
     if isinstance(node, Scalar) and node.value is not None:
         return str(node.value)
@@ -131,7 +131,7 @@ def strings(node: Node | None) -> list[str]:
     return []
 
 
-def has_healthcheck(project: Project, service: str) -> bool | None:
+def has_healthcheck(project: RuleContext, service: str) -> bool | None:
     """True: the compose file defines a working healthcheck; False: it disables the
     image's; None: it says nothing (the image may define one)."""
     svc = project.services.get(service)
@@ -154,7 +154,7 @@ def parsed(conn: Connection) -> ParsedValue:
     return parse_value(conn.value, conn.variable)
 
 
-def _lines(project: Project, path: str) -> list[str] | None:
+def _lines(project: RuleContext, path: str) -> list[str] | None:
     cache: dict[str, list[str] | None] = project.view(_line_cache)
     if path not in cache:
         text = project.source_text(path)
@@ -162,11 +162,11 @@ def _lines(project: Project, path: str) -> list[str] | None:
     return cache[path]
 
 
-def _line_cache(project: Project) -> dict[str, list[str] | None]:
+def _line_cache(project: RuleContext) -> dict[str, list[str] | None]:
     return {}
 
 
-def locate(project: Project, conn: Connection, offset: int, length: int) -> Span | None:
+def locate(project: RuleContext, conn: Connection, offset: int, length: int) -> Span | None:
     """The span of ``conn.value[offset:offset+length]``, derived from the exact host span
     and checked against the source text; the connection's span when that fails."""
     anchor = conn.host_span
@@ -186,7 +186,7 @@ def locate(project: Project, conn: Connection, offset: int, length: int) -> Span
     return Span(anchor.path, anchor.line, col, anchor.line, col + length)
 
 
-def port_span(project: Project, conn: Connection) -> Span | None:
+def port_span(project: RuleContext, conn: Connection) -> Span | None:
     """The explicit port's text, else the host."""
     d = conn.dest
     if d.port_offset is None:
@@ -212,7 +212,7 @@ _NUMBER = re.compile(r"(?<![0-9.])([0-9]{2,5})(?![0-9.])")
 _PORTISH = ("PORT", "LISTEN", "ADDR", "BIND", "ADVERTISED", "ADDRESS", "URL", "ENDPOINT")
 
 
-def possible_ports(project: Project, net: ServiceNet) -> frozenset[int]:
+def possible_ports(project: RuleContext, net: ServiceNet) -> frozenset[int]:
     """Every port ``net`` may listen on: the model's listen_ports, its image family's
     secondary ports (plugins, TLS, cluster, UI), and any number in a port-like variable
     or in its command."""
@@ -234,12 +234,12 @@ def possible_ports(project: Project, net: ServiceNet) -> frozenset[int]:
     return frozenset(p for p in ports if 0 < p < 65536)
 
 
-def value_groups(project: Project) -> list[list[Connection]]:
+def value_groups(project: RuleContext) -> list[list[Connection]]:
     """Connections grouped by the value they were parsed from (one group per value)."""
     return project.view(_compute_groups)
 
 
-def _compute_groups(project: Project) -> list[list[Connection]]:
+def _compute_groups(project: RuleContext) -> list[list[Connection]]:
     groups: dict[int, list[Connection]] = {}
     for conn in connections(project):
         if conn.variable is not None and conn.node is not None:
@@ -253,7 +253,7 @@ def owner(group: list[Connection], offset: int) -> Connection:
     return min(after, key=lambda c: c.dest.host_offset) if after else group[0]
 
 
-def sharers(project: Project, conn: Connection) -> frozenset[str]:
+def sharers(project: RuleContext, conn: Connection) -> frozenset[str]:
     """Services whose environment holds this very value (same source location): more
     than one when it comes from `extends`, a YAML anchor or a shared env_file."""
     index: dict[Span, frozenset[str]] = project.view(_compute_sharers)
@@ -261,7 +261,7 @@ def sharers(project: Project, conn: Connection) -> frozenset[str]:
     return index.get(span, frozenset({conn.client})) if span else frozenset({conn.client})
 
 
-def _compute_sharers(project: Project) -> dict[Span, frozenset[str]]:
+def _compute_sharers(project: RuleContext) -> dict[Span, frozenset[str]]:
     out: dict[Span, set[str]] = {}
     for sname in project.services:
         for node in environment(project, sname).items.values():

@@ -33,10 +33,9 @@ from composelint.analysis.connstrings import (
     parse_value,
 )
 from composelint.analysis.images import common_port_env, common_port_flags, image_default_ports
-from composelint.lint.config import connection_variables, host_allowed, image_ports
+from composelint.model.context import RuleContext
 from composelint.model.findings import Related
 from composelint.model.nodes import Mapping, Node, Scalar, Sequence
-from composelint.model.project import Project
 from composelint.model.span import Span
 
 LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback"})
@@ -377,16 +376,16 @@ def _service_net(name: str, svc: Mapping) -> ServiceNet:
     return net
 
 
-def reachability(project: Project) -> Reachability:
+def reachability(project: RuleContext) -> Reachability:
     """The project's name-resolution model (cached per project)."""
     return project.view(_compute_reachability)
 
 
-def _compute_reachability(project: Project) -> Reachability:
+def _compute_reachability(project: RuleContext) -> Reachability:
     services = {n: _service_net(n, s) for n, s in project.services.items()}
     disabled = {n: _service_net(n, s) for n, s in project.disabled_services.items()}
     for net in (*services.values(), *disabled.values()):  # `image-ports` in the configuration
-        if net.image and (extra := image_ports(project, net.image)):
+        if net.image and (extra := project.options.extra_ports(net.image)):
             net.listen_ports |= frozenset(extra)
     external, internal = set(), set()
     subnets: dict[str, tuple[str, ...]] = {}
@@ -424,7 +423,7 @@ def _compute_reachability(project: Project) -> Reachability:
     )
 
 
-def declared_external_networks(project: Project) -> dict[str, Span | None]:
+def declared_external_networks(project: RuleContext) -> dict[str, Span | None]:
     """External networks the files declare, by key, with where they are declared.
 
     ``config`` (and so the resolved model) drops networks no service joins, but a
@@ -434,7 +433,7 @@ def declared_external_networks(project: Project) -> dict[str, Span | None]:
     return project.view(_compute_declared_external)
 
 
-def _compute_declared_external(project: Project) -> dict[str, Span | None]:
+def _compute_declared_external(project: RuleContext) -> dict[str, Span | None]:
     found: dict[str, Span | None] = {}
     for _path, doc in project.interpolated:
         nets = doc.get("networks") if isinstance(doc, Mapping) else None
@@ -450,7 +449,7 @@ def _compute_declared_external(project: Project) -> dict[str, Span | None]:
 # -- the connection inventory ---------------------------------------------------
 
 
-def connections(project: Project) -> list[Connection]:
+def connections(project: RuleContext) -> list[Connection]:
     """Every destination named by every service (cached per project)."""
     return project.view(_compute_connections)
 
@@ -480,9 +479,9 @@ def is_unspecified(host: str) -> bool:
         return False
 
 
-def _compute_connections(project: Project) -> list[Connection]:
+def _compute_connections(project: RuleContext) -> list[Connection]:
     found: list[Connection] = []
-    names = connection_variables(project)  # `connection-variables` in the configuration
+    names = project.options.connection_variables  # `connection-variables` in the configuration
     for sname, svc in project.services.items():
         env = svc.get("environment")
         if isinstance(env, Mapping):
@@ -504,7 +503,7 @@ def _compute_connections(project: Project) -> list[Connection]:
         if isinstance(hc, Mapping):
             found.extend(_from_words(sname, "healthcheck", hc.get("test")))
     # `allowed-hosts` in the configuration: destinations the user vouches for
-    return [c for c in found if not host_allowed(project, c.host)]
+    return [c for c in found if not project.options.host_allowed(c.host)]
 
 
 # A match starts only where a run of scheme characters starts (the lookbehind), so
@@ -642,22 +641,13 @@ def _host_span(node: Scalar, dest: Destination, base: int) -> Span | None:
 
 
 def _text_span(node: Scalar, offset: int, length: int) -> Span | None:
-    """The span of value[offset:offset+length] in a scalar whose text maps 1:1 onto its
-    source line; the whole scalar's span when it does not."""
-    span = node.span
-    if span is None:
-        return None
+    """The span of value[offset:offset+length] (``raw`` may hold more before the value:
+    the key and '=' of a ``- KEY=value`` list item); the whole scalar when unknown."""
     value = str(node.value)
     raw = node.raw if node.raw is not None else value
-    if span.line != span.end_line or not raw.endswith(value):
-        return span
-    prefix = len(raw) - len(value)  # `- KEY=value` list items: the key and '='
-    width = span.end_col - span.col
-    quote = 1 if node.style in ("'", '"') or width == len(raw) + 2 else 0
-    if width != len(raw) + 2 * quote:
-        return span
-    col = span.col + quote + prefix + offset
-    return Span(span.path, span.line, col, span.line, col + length)
+    if not raw.endswith(value):
+        return node.span
+    return node.sub_span(len(raw) - len(value) + offset, length)
 
 
 @dataclass(frozen=True)
@@ -674,12 +664,12 @@ class ValueIssue:
     related: tuple[Related, ...] = ()
 
 
-def value_issues(project: Project) -> list[ValueIssue]:
+def value_issues(project: RuleContext) -> list[ValueIssue]:
     """Every ValueProblem of every environment value and build arg (cached per project)."""
     return project.view(_compute_value_issues)
 
 
-def _compute_value_issues(project: Project) -> list[ValueIssue]:
+def _compute_value_issues(project: RuleContext) -> list[ValueIssue]:
     found: list[ValueIssue] = []
     for sname, svc in project.services.items():
         build = svc.get("build")
@@ -694,7 +684,9 @@ def _compute_value_issues(project: Project) -> list[ValueIssue]:
             for var, node in section.items.items():
                 if not (isinstance(node, Scalar) and isinstance(node.value, str) and node.value):
                     continue
-                role = classify_variable(var, extra_destination_names=connection_variables(project))
+                role = classify_variable(
+                    var, extra_destination_names=project.options.connection_variables
+                )
                 if role in (VarRole.CREDENTIAL, VarRole.OTHER, VarRole.PUBLIC, VarRole.BROWSER):
                     continue
                 problems = parse_value(node.value, var).problems

@@ -32,9 +32,9 @@ from composelint.load.sources import (
     read_text,
     resolve_path,
 )
+from composelint.model.context import RuleContext
 from composelint.model.findings import Edit
 from composelint.model.nodes import Mapping, Node, Scalar, Sequence
-from composelint.model.project import Project
 from composelint.model.span import Span
 
 EXAMPLE_WORDS = frozenset({"example", "sample", "dist", "template", "tmpl", "tpl"})
@@ -102,12 +102,12 @@ def example_target(name: str) -> str | None:
     return target
 
 
-def env_files(project: Project) -> list[EnvFile]:
+def env_files(project: RuleContext) -> list[EnvFile]:
     """Every env file of ``project`` (cached per project)."""
     return project.view(_collect)
 
 
-def _collect(project: Project) -> list[EnvFile]:
+def _collect(project: RuleContext) -> list[EnvFile]:
     by_path: dict[Path, EnvFile] = {}
     displays = {s.path: s.display for s in project.sources.values()}
     texts = {s.path: s.text for s in project.sources.values()}
@@ -173,7 +173,7 @@ def _has_bom(path: Path) -> bool:
         return False
 
 
-def _env_file_targets(project: Project) -> Iterator[tuple[Path, bool, str]]:
+def _env_file_targets(project: RuleContext) -> Iterator[tuple[Path, bool, str]]:
     """(absolute path, format raw, service) of every service ``env_file`` entry as
     interpolated, relative paths resolved like Compose (main files against the
     project directory, other files against their own directory)."""
@@ -251,21 +251,7 @@ def line_end(ef: EnvFile, line: int) -> int:
     return end
 
 
-def text_column(node: Scalar) -> int | None:
-    """The column of the first character of a compose scalar's text when columns
-    inside it map 1:1 onto its source line (one line, no YAML escapes), else None."""
-    span, text = node.span, node.raw if node.raw is not None else node.value
-    if span is None or not isinstance(text, str) or span.line != span.end_line:
-        return None
-    if node.style not in ("", "'", '"'):
-        return None
-    quote = 1 if node.style else 0
-    if span.end_col - span.col != len(text) + 2 * quote:
-        return None
-    return span.col + quote
-
-
-def used_names(project: Project) -> set[str]:
+def used_names(project: RuleContext) -> set[str]:
     """Variables the project refers to: ``${VAR}`` in compose files and env files, and
     keys passed through from the interpolation environment (``- VAR`` / ``VAR:``)."""
     from composelint.model.nodes import walk

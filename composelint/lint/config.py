@@ -13,10 +13,10 @@ line options override the file. The keys are described by
 ``schemas/config.schema.json``; a configuration error is one located line
 (``file:line:col: message``).
 
-Rule options (``connection-variables``, ``allowed-hosts``, ``image-ports``) reach
-rules as ``Project.options``; rules read them with the helpers at the end of this
-module. Importing this module is cheap: TOML, YAML and the schema are only loaded
-when a configuration file exists.
+Rule options (``connection-variables``, ``allowed-hosts``, ``image-ports``) become a
+typed, read-only ``RuleOptions`` (``composelint.model.options``) that reaches rules
+through their context. Importing this module is cheap: TOML, YAML and the schema are
+only loaded when a configuration file exists.
 """
 
 from __future__ import annotations
@@ -29,21 +29,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from composelint.model.findings import Severity
+from composelint.model.options import CONTAINER_NAME_PATTERN, RuleOptions
 
 if TYPE_CHECKING:
     from composelint.lint.registry import Registry
     from composelint.model.nodes import PathElement
-    from composelint.model.project import Project
 
 CONFIG_NAMES = (".composelint.toml", ".composelint.yaml", ".composelint.yml", "pyproject.toml")
 SCHEMA_FILE = "config.schema.json"
 SELECTOR_KEYS = ("select", "extend-select", "ignore")
-# rule options as they are stored in Project.options
-CONNECTION_VARIABLES = "connection-variables"
-ALLOWED_HOSTS = "allowed-hosts"
-IMAGE_PORTS = "image-ports"
-ALLOWED_REGISTRIES = "allowed-registries"
-CONTAINER_NAME_PATTERN = "container-name-pattern"
 # ``preset = NAME``: rules added to the selection (as extend-select does)
 PRESETS: dict[str, tuple[str, ...]] = {
     # every security rule, the opt-in hardening checks too, and bound published ports
@@ -66,7 +60,7 @@ class Config:
     severity: tuple[tuple[str, Severity], ...] = ()  # (selector, severity) as written
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (glob, selectors)
     fail_on: Severity | None = None
-    options: dict[str, Any] = field(default_factory=dict)
+    options: RuleOptions = field(default_factory=RuleOptions)
 
     @property
     def root(self) -> Path | None:
@@ -300,22 +294,6 @@ def unknown_rule_message(selector: str, registry: Registry) -> str:
 
 
 def _build(path: Path, data: dict[str, Any]) -> Config:
-    options: dict[str, Any] = {}
-    if CONNECTION_VARIABLES in data:
-        options[CONNECTION_VARIABLES] = tuple(data[CONNECTION_VARIABLES])
-    if ALLOWED_HOSTS in data:
-        options[ALLOWED_HOSTS] = tuple(h.lower() for h in data[ALLOWED_HOSTS])
-    if IMAGE_PORTS in data:
-        from composelint.analysis.images import parse_image  # not on the start-up path
-
-        options[IMAGE_PORTS] = {
-            parse_image(image).key: tuple(ports if isinstance(ports, list) else [ports])
-            for image, ports in data[IMAGE_PORTS].items()
-        }
-    if ALLOWED_REGISTRIES in data:
-        options[ALLOWED_REGISTRIES] = tuple(r.lower() for r in data[ALLOWED_REGISTRIES])
-    if CONTAINER_NAME_PATTERN in data:
-        options[CONTAINER_NAME_PATTERN] = data[CONTAINER_NAME_PATTERN]
     fail_on = data.get("fail-on")
     preset = PRESETS.get(data.get("preset", ""), ())
     return Config(
@@ -328,7 +306,7 @@ def _build(path: Path, data: dict[str, Any]) -> Config:
             (glob, tuple(sels)) for glob, sels in data.get("per-file-ignores", {}).items()
         ),
         fail_on=Severity(fail_on) if fail_on else None,
-        options=options,
+        options=RuleOptions.from_config(data),
     )
 
 
@@ -441,39 +419,3 @@ def _line_of(offsets: list[int], pos: int) -> int:
     from bisect import bisect_right
 
     return bisect_right(offsets, pos)
-
-
-# -- rule options: what rules call ---------------------------------------------------
-
-
-def connection_variables(project: Project) -> tuple[str, ...]:
-    """Extra variable names whose values are connection destinations (``connection-variables``)."""
-    names: tuple[str, ...] = project.option(CONNECTION_VARIABLES, ())
-    return names
-
-
-def host_allowed(project: Project, host: str) -> bool:
-    """Whether ``allowed-hosts`` lists ``host`` (``*.example.com`` matches its subdomains)."""
-    allowed: tuple[str, ...] = project.option(ALLOWED_HOSTS, ())
-    name = host.lower().rstrip(".")
-    return any(
-        name == pattern or (pattern.startswith("*.") and name.endswith(pattern[1:]))
-        for pattern in allowed
-    )
-
-
-def image_ports(project: Project, image: str) -> tuple[int, ...]:
-    """Extra default ports of an image from ``image-ports``: a key matches the image
-    without its tag or digest, with or without a registry or namespace in front
-    (``acme/api`` matches ``registry.example.com/acme/api:1.2``)."""
-    table: dict[str, tuple[int, ...]] = project.option(IMAGE_PORTS, {})
-    if not table:
-        return ()
-    from composelint.analysis.images import parse_image
-
-    path = parse_image(image).key
-    ports: list[int] = []
-    for key, values in table.items():
-        if path == key or path.endswith("/" + key):
-            ports.extend(values)
-    return tuple(dict.fromkeys(ports))

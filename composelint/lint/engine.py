@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from composelint.lint.registry import Registry, RegistryProblem, Rule
+from composelint.model.context import RuleContext, context_of
 from composelint.model.findings import Finding, Severity, Violation
 from composelint.model.project import Problem, Project
 
@@ -19,14 +20,17 @@ def internal_error(message: str) -> Finding:
     return Finding(INTERNAL_CODE, INTERNAL_NAME, Severity.ERROR, message, None, fatal=True)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Engine:
     registry: Registry
     rules: Sequence[Rule]  # the selected rules
     debug: bool = False  # print the traceback of a rule that raises
 
-    def check(self, project: Project) -> list[Finding]:
+    def check(self, project: Project | RuleContext) -> list[Finding]:
         """Every finding of the selected rules on ``project``, deduplicated and sorted.
+
+        The rules receive one read-only :class:`RuleContext` of the project (a bare
+        project gets the default options).
 
         A rule that raises contributes one ``internal-error`` finding instead of its
         results; the other rules still run. Problems that no selected rule reports
@@ -34,19 +38,20 @@ class Engine:
         under their rule anyway, and problems attributed to an unknown rule become
         internal errors.
         """
+        ctx = context_of(project)
         findings: list[Finding] = []
         for rule in self.rules:
-            findings.extend(self._run(rule, project))
-        findings.extend(self.problem_findings(project.problems))
-        return finalize(mark_fatal(findings, project.problems))
+            findings.extend(self._run(rule, ctx))
+        findings.extend(self.problem_findings(ctx.problems))
+        return finalize(mark_fatal(findings, ctx.problems))
 
-    def _run(self, rule: Rule, project: Project) -> list[Finding]:
+    def _run(self, rule: Rule, ctx: RuleContext) -> list[Finding]:
         try:
-            out = [stamp(rule, v) for v in rule.check(project)]
+            out = [stamp(rule, v) for v in rule.check(ctx)]
         except Exception as exc:
             if self.debug:
                 traceback.print_exception(exc, file=sys.stderr)
-            where = project.compose_files[0].parent if project.compose_files else project.directory
+            where = ctx.compose_files[0].parent if ctx.compose_files else ctx.directory
             return [
                 internal_error(
                     f"rule {rule.code} ({rule.name}) failed on the project in {where}: "

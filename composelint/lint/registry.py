@@ -27,12 +27,12 @@ from composelint.lint.plugins import entry_points
 from composelint.model.findings import Severity, Violation
 
 if TYPE_CHECKING:
-    from composelint.model.project import Project
+    from composelint.model.context import RuleContext
 
 GROUP = "composelint.rules"
 DOC_SECTIONS = ("What it catches", "Why it matters", "Bad", "Good")
-# sections a rule's docs may add after the required ones, in this order
-OPTIONAL_SECTIONS = ("Options", "Fix safety", "References")
+# may follow the required sections, in this order, each at most once
+OPTIONAL_DOC_SECTIONS = ("Options", "Fix safety", "References")
 CODE_RE = re.compile(r"^[A-Z]{2,5}[0-9]{3}$")
 NAME_RE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 _SELECTOR_RE = re.compile(r"^[A-Z]{2,5}[0-9]{0,3}$")
@@ -52,8 +52,8 @@ class Rule:
     # False: the rule runs only when --select names it (code, name or prefix)
     default_enabled: bool = True
 
-    def check(self, project: Project) -> Iterable[Violation]:
-        result: Iterable[Violation] = self.module.check(project)
+    def check(self, ctx: RuleContext) -> Iterable[Violation]:
+        result: Iterable[Violation] = self.module.check(ctx)
         return result
 
     @property
@@ -125,14 +125,15 @@ class Registry:
 
 
 def doc_problems(doc: str) -> list[str]:
-    """What is wrong with a rule's Markdown documentation (empty when fine)."""
+    """What is wrong with a rule's Markdown documentation (empty when fine): the four
+    required sections in order, then optionally ``## Options``, ``## Fix safety`` and
+    ``## References`` in that order."""
     headings = _HEADING_RE.findall(doc)
-    extra = tuple(headings[len(DOC_SECTIONS) :])
-    if tuple(headings[: len(DOC_SECTIONS)]) != DOC_SECTIONS or extra != tuple(
-        s for s in OPTIONAL_SECTIONS if s in extra
-    ):
+    required, extra = tuple(headings[: len(DOC_SECTIONS)]), headings[len(DOC_SECTIONS) :]
+    order = [OPTIONAL_DOC_SECTIONS.index(h) for h in extra if h in OPTIONAL_DOC_SECTIONS]
+    if required != DOC_SECTIONS or len(order) != len(extra) or order != sorted(set(order)):
         wanted = ", ".join(f"## {s}" for s in DOC_SECTIONS)
-        optional = ", ".join(f"## {s}" for s in OPTIONAL_SECTIONS)
+        optional = ", ".join(f"## {s}" for s in OPTIONAL_DOC_SECTIONS)
         return [
             f"docs must have exactly the sections {wanted}, then optionally {optional} "
             f"(found: {', '.join(headings) or 'none'})"

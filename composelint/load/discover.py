@@ -48,6 +48,12 @@ SKIP_DIRS = frozenset(
 )
 
 
+@dataclass(frozen=True)
+class NoComposeFile(Problem):
+    """A directory (or the working directory and its parents) without a compose file:
+    nothing to lint there. Not a rule's finding: the run says so and exits 2."""
+
+
 @dataclass
 class ProjectSpec:
     compose_files: list[Path]  # absolute, merged in order
@@ -240,10 +246,11 @@ def discover(
         if path.is_dir():
             found = projects_in_directory(path)
             if not found:
+                where = display_path(path, cwd) or "."
                 problems.append(
-                    Problem(
+                    NoComposeFile(
                         "file-unreadable",
-                        f"{display_path(path, cwd) or '.'}: no Compose file found",
+                        f"no Compose file found in {where} or below",
                         None,
                         fatal=True,
                         note="no file in it or below it (outside .git, node_modules and "
@@ -283,9 +290,9 @@ def discover(
         default = _default_project(cwd, pdir, envs)
         if default is None:
             problems.append(
-                Problem(
+                NoComposeFile(
                     "file-unreadable",
-                    "no Compose file found in this directory or its parents",
+                    f"no Compose file found in {cwd.resolve()} or its parents",
                     None,
                     fatal=True,
                     note=f"looked for {', '.join(MAIN_NAMES)}",

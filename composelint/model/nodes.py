@@ -85,6 +85,38 @@ class Scalar(Node):
     def to_plain(self) -> ScalarValue:
         return self.value
 
+    @property
+    def text(self) -> str | None:
+        """The value when it is a string (numbers, booleans and null are not text)."""
+        return self.value if isinstance(self.value, str) else None
+
+    def text_column(self) -> int | None:
+        """The column of the first character of ``raw`` (the text as written) when the
+        columns inside the scalar map 1:1 onto its source line: one line, plain or
+        quoted, and no YAML escape, tag or anchor making the source wider; else None."""
+        span = self.span
+        raw = self.raw if self.raw is not None else self.value
+        if span is None or not isinstance(raw, str) or span.line != span.end_line:
+            return None
+        if self.style not in ("", "'", '"'):
+            return None
+        width = span.end_col - span.col
+        # a derived scalar (``- KEY=value`` split by canonicalisation) may have lost
+        # its quote style; the source being exactly two wider means the quotes
+        quote = 1 if self.style or width == len(raw) + 2 else 0
+        if width != len(raw) + 2 * quote:
+            return None
+        return span.col + quote
+
+    def sub_span(self, offset: int, length: int) -> Span | None:
+        """The span of ``raw[offset:offset + length]``; the whole scalar's span when
+        its columns do not map onto the source line (see ``text_column``)."""
+        col = self.text_column()
+        span = self.span
+        if col is None or span is None or offset < 0:
+            return span
+        return Span(span.path, span.line, col + offset, span.line, col + offset + length)
+
     def derive(self, value: ScalarValue) -> Scalar:
         """A new scalar holding ``value`` that keeps this scalar's provenance."""
         return Scalar(value, self.span, raw=self.raw, style=self.style, subs=self.subs)
@@ -113,6 +145,24 @@ class Mapping(Node):
 
     def get(self, key: str) -> Node | None:
         return self.items.get(key)
+
+    # typed access: the node under ``key`` when it has that shape, else None
+    def mapping(self, key: str) -> Mapping | None:
+        node = self.items.get(key)
+        return node if isinstance(node, Mapping) else None
+
+    def seq(self, key: str) -> Sequence | None:
+        node = self.items.get(key)
+        return node if isinstance(node, Sequence) else None
+
+    def scalar(self, key: str) -> Scalar | None:
+        node = self.items.get(key)
+        return node if isinstance(node, Scalar) else None
+
+    def text(self, key: str) -> str | None:
+        """The string value under ``key`` (None for a number, a mapping, absence ...)."""
+        node = self.items.get(key)
+        return node.text if isinstance(node, Scalar) else None
 
     def __contains__(self, key: object) -> bool:
         return key in self.items

@@ -1,11 +1,11 @@
-"""The resolved project: what every rule receives."""
+"""The resolved project (rules see it through ``composelint.model.context.RuleContext``)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypeVar
 
 from composelint.model.findings import Related, Severity
 from composelint.model.nodes import Mapping, Node, PathElement, Scalar, node_at, span_at
@@ -47,6 +47,26 @@ class Problem:
     note: str | None = field(default=None, kw_only=True)
 
 
+class Document(NamedTuple):
+    """One loaded compose document (a tuple, so ``for display, root in ...`` still works)."""
+
+    display: str  # the file as shown in findings
+    root: Node
+
+    def mapping(self, key: str) -> Mapping | None:
+        """A top-level mapping of the document (``services`` ...), else None."""
+        return self.root.mapping(key) if isinstance(self.root, Mapping) else None
+
+
+class ShadowedEnv(NamedTuple):
+    """An ``env_file`` value dropped because ``environment:`` sets the same key."""
+
+    service: str
+    key: str
+    env_file_span: Span | None  # the dropped value in the env file
+    environment_span: Span | None  # the key under ``environment:``
+
+
 @dataclass
 class SourceFile:
     """A file that was read for this project (compose, .env, env_file, included ...)."""
@@ -70,11 +90,11 @@ class Project:
     # every file read, by display path
     sources: dict[str, SourceFile] = field(default_factory=dict)
     # the loaded documents of each compose file before interpolation and merging,
-    # in load order (include and extends targets too): (display path, root node)
-    documents: list[tuple[str, Node]] = field(default_factory=list)
+    # in load order (include and extends targets too)
+    documents: list[Document] = field(default_factory=list)
     # the same documents after interpolation (before extends/merge/canonicalisation):
     # what the schema is validated against, as Compose does
-    interpolated: list[tuple[str, Node]] = field(default_factory=list)
+    interpolated: list[Document] = field(default_factory=list)
     # services that exist in the files but are disabled by the active profiles
     disabled_services: dict[str, Mapping] = field(default_factory=dict)
     active_profiles: tuple[str, ...] = ()
@@ -83,11 +103,8 @@ class Project:
     env_file_origins: dict[tuple[str, str], Span] = field(default_factory=dict)
     # env files that fed interpolation (.env or --env-file), absolute paths
     env_files: list[Path] = field(default_factory=list)
-    # env_file values dropped because `environment:` sets the same key:
-    # (service, key, span of the env_file value, span of the environment key)
-    shadowed_env: list[tuple[str, str, Span | None, Span | None]] = field(default_factory=list)
-    # rule options from the configuration file (``allowed-hosts`` ...), by option name
-    options: dict[str, Any] = field(default_factory=dict)
+    # env_file values dropped because `environment:` sets the same key
+    shadowed_env: list[ShadowedEnv] = field(default_factory=list)
     # what the engine runs, from --state snapshots; None without one (the state rules
     # are then silent)
     state: EngineState | None = None
@@ -137,18 +154,6 @@ class Project:
 
     def problems_for(self, rule: str) -> Iterator[Problem]:
         return (p for p in self.problems if p.rule == rule)
-
-    def view(self, compute: Callable[[Project], T]) -> T:
-        """A shared analysis, computed once per project and cached (keyed by function)."""
-        if compute not in self._views:
-            self._views[compute] = compute(self)
-        result: T = self._views[compute]
-        return result
-
-    def option(self, name: str, default: T) -> T:
-        """A rule option from the configuration (see ``composelint.lint.config``), else ``default``."""
-        value: T = self.options.get(name, default)
-        return value
 
     def source_text(self, display: str) -> str | None:
         src = self.sources.get(display)

@@ -22,6 +22,7 @@ from composelint.analysis.connectivity import (
     reachability,
 )
 from composelint.analysis.connstrings import VarRole, mask_value
+from composelint.model.context import RuleContext, context_of
 from composelint.model.findings import Finding, Severity
 from composelint.model.project import Project
 from composelint.model.span import Span
@@ -52,8 +53,10 @@ class Graph:
     edges: list[Edge] = field(default_factory=list)
 
 
-def build(project: Project, findings: Iterable[Finding] = ()) -> Graph:
-    """The graph of ``project``; ``findings`` are the connectivity rules' findings."""
+def build(project: RuleContext | Project, findings: Iterable[Finding] = ()) -> Graph:
+    """The graph of ``project``; ``findings`` are the connectivity rules' findings
+    (pass the context the rules saw, so that the options they applied apply here)."""
+    project = context_of(project)
     reach = reachability(project)
     graph = Graph(project.name)
     groups: dict[str, list[str]] = {}

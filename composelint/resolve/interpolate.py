@@ -472,14 +472,9 @@ def interpolate_scalar(
         return node
     where = node.span
     locate: Locate | None = None
-    if where is not None and where.line == where.end_line and node.style in ("", "'", '"'):
-        quote = 1 if node.style else 0
-        # the value is the source text itself exactly when the widths agree: YAML
-        # escapes ('' and backslashes) and tags or anchors make the source wider
-        if where.end_col - where.col == len(text) + 2 * quote:
-            locate = _line_locator(
-                Span(where.path, where.line, where.col + quote, where.line, where.end_col)
-            )
+    col = node.text_column()  # None: YAML escapes, tags or anchors make the source wider
+    if where is not None and col is not None:
+        locate = _line_locator(Span(where.path, where.line, col, where.line, where.end_col))
     value, subs = interpolate_located(text, resolve, locate, where, budget)
     return Scalar(value, node.span, raw=text, style=node.style, subs=subs, tag=node.tag)
 

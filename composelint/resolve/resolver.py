@@ -33,7 +33,14 @@ from composelint.load.sources import (
 from composelint.load.yamlload import YamlTimestamp, load_yaml
 from composelint.model.findings import Related, Severity
 from composelint.model.nodes import Mapping, Node, Scalar, Sequence, Substitution
-from composelint.model.project import EnvVar, Problem, Project, SourceFile
+from composelint.model.project import (
+    Document,
+    EnvVar,
+    Problem,
+    Project,
+    ShadowedEnv,
+    SourceFile,
+)
 from composelint.model.span import Span
 from composelint.resolve.canonical import (
     CanonicalError,
@@ -85,8 +92,8 @@ class _Resolver:
         self.cwd = cwd
         self.problems: list[Problem] = []
         self.sources: dict[str, SourceFile] = {}
-        self.documents: list[tuple[str, Node]] = []
-        self.interpolated: list[tuple[str, Node]] = []
+        self.documents: list[Document] = []
+        self.interpolated: list[Document] = []
         self.env: dict[str, EnvVar] = {}
         self.env_files: list[Path] = []
         self.budget = ExpansionBudget()  # what interpolation may produce, all files together
@@ -102,7 +109,7 @@ class _Resolver:
         self._extended: dict[tuple[int, str], tuple[Mapping, Mapping]] = {}
         # included models, loaded once per (files, project directory, environment)
         self._included: dict[tuple[object, ...], Mapping | None] = {}
-        self.shadowed_env: list[tuple[str, str, Span | None, Span | None]] = []
+        self.shadowed_env: list[ShadowedEnv] = []
 
     # -- helpers -----------------------------------------------------------
     def show(self, path: Path) -> str:
@@ -169,7 +176,7 @@ class _Resolver:
             )
         docs: list[Node] = []
         for doc in result.documents:
-            self.documents.append((shown, doc))
+            self.documents.append(Document(shown, doc))
             if isinstance(doc, Mapping):
                 docs.append(doc)
             else:
@@ -286,7 +293,7 @@ class _Resolver:
                 self.problem(
                     "interpolation-syntax",
                     exc.message,
-                    _offset_span(node, exc.offset, exc.length),
+                    node.sub_span(exc.offset, max(exc.length, 1)),
                     fatal=isinstance(exc, InterpolationTooLarge),
                 )
                 return node
@@ -370,7 +377,7 @@ class _Resolver:
         shown = raw.span.path if raw.span else ""
         doc = self.interpolate(raw)
         assert isinstance(doc, Mapping)
-        self.interpolated.append((shown, doc))
+        self.interpolated.append(Document(shown, doc))
         return doc
 
     def project_name(self, raw_docs: list[tuple[Path, list[Node]]]) -> str:
@@ -894,7 +901,9 @@ class _Resolver:
                 environment.set(key, value)
             else:
                 self.env_file_origins.pop((sname, key), None)
-                self.shadowed_env.append((sname, key, value.span, environment.key_span(key)))
+                self.shadowed_env.append(
+                    ShadowedEnv(sname, key, value.span, environment.key_span(key))
+                )
         if "environment" not in svc.items:
             svc.set("environment", environment)
 
@@ -1013,22 +1022,6 @@ def _kind(node: Node) -> str:
         if isinstance(node, Sequence)
         else "a scalar"
     )
-
-
-def _offset_span(node: Scalar, offset: int, length: int) -> Span | None:
-    span = node.span
-    if span is None:
-        return None
-    exact = (
-        node.style in ("", "'", '"')
-        and span.line == span.end_line
-        and node.raw is not None
-        and "\\" not in node.raw
-    )
-    if not exact:
-        return span
-    start = span.col + (1 if node.style else 0) + offset
-    return Span(span.path, span.line, start, span.line, start + max(length, 1))
 
 
 def _span_of(node: Node | None, key: str) -> Span | None:

@@ -37,8 +37,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from composelint.model.context import RuleContext
 from composelint.model.findings import Violation
-from composelint.model.project import Project
 
 from .helpers import problem_violations
 
@@ -48,5 +48,5 @@ summary = "An extends entry cannot be resolved"
 severity = "error"
 
 
-def check(project: Project) -> Iterator[Violation]:
+def check(project: RuleContext) -> Iterator[Violation]:
     return problem_violations(project, name)

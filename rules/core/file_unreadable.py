@@ -36,8 +36,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from composelint.model.context import RuleContext
 from composelint.model.findings import Violation
-from composelint.model.project import Project
 
 from .helpers import problem_violations
 
@@ -47,5 +47,5 @@ summary = "A compose or .env file cannot be read as UTF-8 text"
 severity = "error"
 
 
-def check(project: Project) -> Iterator[Violation]:
+def check(project: RuleContext) -> Iterator[Violation]:
     return problem_violations(project, name)

@@ -38,9 +38,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from composelint.model.context import RuleContext
 from composelint.model.findings import Related, Violation
 from composelint.model.nodes import Mapping, Sequence
-from composelint.model.project import Project
 
 from .helpers import problem_violations
 
@@ -50,7 +50,7 @@ summary = "A service sets both network_mode and networks"
 severity = "error"
 
 
-def check(project: Project) -> Iterator[Violation]:
+def check(project: RuleContext) -> Iterator[Violation]:
     reported: set[tuple[str, int]] = set()
     for svc_name, svc in project.services.items():
         mode, networks = svc.get("network_mode"), svc.get("networks")

@@ -46,8 +46,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from composelint.model.context import RuleContext
 from composelint.model.findings import Violation
-from composelint.model.project import Project
 
 from .helpers import problem_violations
 
@@ -57,5 +57,5 @@ summary = "Compose refuses to load the project (cycle, no image, bad port, ...)"
 severity = "error"
 
 
-def check(project: Project) -> Iterator[Violation]:
+def check(project: RuleContext) -> Iterator[Violation]:
     return problem_violations(project, name)

@@ -40,8 +40,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from composelint.model.context import RuleContext
 from composelint.model.findings import Violation
-from composelint.model.project import Project
 
 code = "CMP005"
 name = "schema-violation"
@@ -49,11 +49,11 @@ summary = "An attribute or value that the Compose specification does not allow"
 severity = "error"
 
 
-def check(project: Project) -> Iterator[Violation]:
+def check(project: RuleContext) -> Iterator[Violation]:
     from composelint.resolve.schema import validate  # jsonschema is costly to import
 
-    for _path, root in project.interpolated:
-        for err in validate(root):
+    for doc in project.interpolated:
+        for err in validate(doc.root):
             message = err.message
             if err.suggestion and err.suggestion not in message:
                 message += f"; did you mean `{err.suggestion}`?"

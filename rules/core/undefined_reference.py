@@ -63,9 +63,9 @@ import difflib
 import itertools
 from collections.abc import Iterable, Iterator
 
+from composelint.model.context import RuleContext
 from composelint.model.findings import Severity, Violation
 from composelint.model.nodes import Mapping, Node, Scalar, Sequence
-from composelint.model.project import Project
 from composelint.model.span import Span
 
 code = "CMP006"
@@ -90,21 +90,15 @@ def _suggest(wanted: str, candidates: Iterable[str]) -> str | None:
 
 
 def _profiles(svc: Mapping) -> str:
-    node = svc.get("profiles")
-    items = node.items if isinstance(node, Sequence) else []
-    return ", ".join(str(i.value) for i in items if isinstance(i, Scalar))
+    return ", ".join(str(i.value) for i in svc.seq("profiles") or () if isinstance(i, Scalar))
 
 
 def _str(node: Node | None) -> str | None:
     return node.value if isinstance(node, Scalar) and isinstance(node.value, str) else None
 
 
-def _items(node: Node | None) -> list[Node]:
-    return node.items if isinstance(node, Sequence) else []
-
-
 class _Checker:
-    def __init__(self, project: Project) -> None:
+    def __init__(self, project: RuleContext) -> None:
         self.project = project
         self.services = project.services
         self.disabled = project.disabled_services
@@ -130,19 +124,19 @@ class _Checker:
         )
 
     def implicit_refs(self, svc_name: str, svc: Mapping) -> Iterator[Violation]:
-        for item in _items(svc.get("links")):
+        for item in svc.seq("links") or ():
             text = _str(item)
             if text:
                 yield from self._implicit(svc_name, text.split(":", 1)[0], "links to", item.span)
-        for item in _items(svc.get("volumes_from")):
+        for item in svc.seq("volumes_from") or ():
             text = _str(item)
             if not text or text.startswith("container:"):
                 continue
             target = text.removeprefix("service:").split(":", 1)[0]
             yield from self._implicit(svc_name, target, "mounts the volumes of", item.span)
         for attr, verb in _NAMESPACES.items():
-            node = svc.get(attr)
-            text = _str(node)
+            node = svc.scalar(attr)
+            text = node.text if node is not None else None
             if text and text.startswith("service:") and node is not None:
                 yield from self._implicit(svc_name, text[len("service:") :], verb, node.span)
 
@@ -193,7 +187,7 @@ class _Checker:
                     help=_suggest(net, networks),
                 )
         volumes = self.project.section("volumes")
-        for item in _items(svc.get("volumes")):
+        for item in svc.seq("volumes") or ():
             source, span = self._volume_source(item)
             if source and source not in volumes:
                 yield Violation(
@@ -203,7 +197,7 @@ class _Checker:
                 )
         for kind in ("secrets", "configs"):
             declared = self.project.section(kind)
-            for item in _items(svc.get(kind)):
+            for item in svc.seq(kind) or ():
                 if isinstance(item, Mapping):
                     src = item.get("source")
                     source, span = _str(src), (src.span if src is not None else item.span)
@@ -232,7 +226,7 @@ class _Checker:
         return source, item.span
 
 
-def check(project: Project) -> Iterator[Violation]:
+def check(project: RuleContext) -> Iterator[Violation]:
     checker = _Checker(project)
     for svc_name, svc in project.services.items():
         found = itertools.chain(

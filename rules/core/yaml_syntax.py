@@ -43,8 +43,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from composelint.model.context import RuleContext
 from composelint.model.findings import Violation
-from composelint.model.project import Project
 
 from .helpers import problem_violations
 
@@ -54,5 +54,5 @@ summary = "The file is not valid YAML, or not YAML that Compose can load"
 severity = "error"
 
 
-def check(project: Project) -> Iterator[Violation]:
+def check(project: RuleContext) -> Iterator[Violation]:
     return problem_violations(project, name)

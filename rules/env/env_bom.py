@@ -30,8 +30,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from composelint.analysis.env_inventory import env_files
+from composelint.model.context import RuleContext
 from composelint.model.findings import Violation
-from composelint.model.project import Project
 from composelint.model.span import Span
 
 code = "CMP408"
@@ -40,7 +40,7 @@ summary = "An env file that starts with a UTF-8 byte order mark"
 severity = "warning"
 
 
-def check(project: Project) -> Iterator[Violation]:
+def check(project: RuleContext) -> Iterator[Violation]:
     for ef in env_files(project):
         if ef.bom:
             yield Violation(

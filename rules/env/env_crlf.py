@@ -31,8 +31,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from composelint.analysis.env_inventory import env_files
+from composelint.model.context import RuleContext
 from composelint.model.findings import Edit, Fix, Violation
-from composelint.model.project import Project
 
 code = "CMP409"
 name = "env-crlf"
@@ -40,7 +40,7 @@ summary = "Windows (CRLF) line endings in an env file"
 severity = "warning"
 
 
-def check(project: Project) -> Iterator[Violation]:
+def check(project: RuleContext) -> Iterator[Violation]:
     for ef in env_files(project):
         first = ef.text.find("\r\n")
         if first < 0:

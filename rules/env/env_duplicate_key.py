@@ -33,8 +33,8 @@ from collections.abc import Iterator
 
 from composelint.analysis.env_inventory import env_files
 from composelint.load.dotenv import EnvEntry
+from composelint.model.context import RuleContext
 from composelint.model.findings import Related, Violation
-from composelint.model.project import Project
 
 code = "CMP402"
 name = "env-duplicate-key"
@@ -42,7 +42,7 @@ summary = "A key assigned more than once in the same env file"
 severity = "warning"
 
 
-def check(project: Project) -> Iterator[Violation]:
+def check(project: RuleContext) -> Iterator[Violation]:
     for ef in env_files(project):
         first: dict[str, EnvEntry] = {}
         for entry in ef.parsed.entries:

@@ -43,8 +43,8 @@ from collections.abc import Iterator
 
 from composelint.analysis.env_inventory import EnvFile, env_files, line_end, quote_char, wrap_edits
 from composelint.load.dotenv import EnvEntry
+from composelint.model.context import RuleContext
 from composelint.model.findings import Edit, Fix, Severity, Violation
-from composelint.model.project import Project
 from composelint.model.span import Span
 from composelint.output.redact import is_secret_key
 
@@ -58,7 +58,7 @@ _COMMENT = re.compile(r"[ \t]+#")
 _COMMENT_IN_VALUE = re.compile(r"(?<![ \t])[ \t]+#")
 
 
-def check(project: Project) -> Iterator[Violation]:
+def check(project: RuleContext) -> Iterator[Violation]:
     for ef in env_files(project):
         for entry in ef.assignments():
             if entry.quote or entry.value_span.line != entry.value_span.end_line:

@@ -32,8 +32,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from composelint.analysis.env_inventory import env_files, line_end
+from composelint.model.context import RuleContext
 from composelint.model.findings import Edit, Fix, Violation
-from composelint.model.project import Project
 
 code = "CMP404"
 name = "env-leading-or-trailing-space"
@@ -41,7 +41,7 @@ summary = "Whitespace before a key or after a value in an env file"
 severity = "warning"
 
 
-def check(project: Project) -> Iterator[Violation]:
+def check(project: RuleContext) -> Iterator[Violation]:
     for ef in env_files(project):
         for entry in ef.parsed.entries:
             line_start = ef.line_starts[entry.line - 1]

@@ -29,8 +29,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from composelint.analysis.env_inventory import env_files
+from composelint.model.context import RuleContext
 from composelint.model.findings import Violation
-from composelint.model.project import Project
 
 code = "CMP411"
 name = "env-lowercase-key"
@@ -39,7 +39,7 @@ severity = "info"
 default_enabled = False
 
 
-def check(project: Project) -> Iterator[Violation]:
+def check(project: RuleContext) -> Iterator[Violation]:
     for ef in env_files(project):
         for entry in ef.parsed.entries:
             if entry.key != entry.key.upper():

@@ -30,8 +30,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from composelint.analysis.env_inventory import env_files
+from composelint.model.context import RuleContext
 from composelint.model.findings import Edit, Fix, Violation
-from composelint.model.project import Project
 
 code = "CMP410"
 name = "env-no-final-newline"
@@ -39,7 +39,7 @@ summary = "An env file that does not end with a newline"
 severity = "info"
 
 
-def check(project: Project) -> Iterator[Violation]:
+def check(project: RuleContext) -> Iterator[Violation]:
     for ef in env_files(project):
         if not ef.text or ef.text.endswith("\n"):
             continue

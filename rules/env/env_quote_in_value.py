@@ -39,10 +39,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from composelint.analysis.env_inventory import env_files, text_column, unwrap_edits
+from composelint.analysis.env_inventory import env_files, unwrap_edits
+from composelint.model.context import RuleContext
 from composelint.model.findings import Fix, Violation
 from composelint.model.nodes import Mapping, Scalar, Sequence
-from composelint.model.project import Project
 from composelint.model.span import Span
 
 code = "CMP406"
@@ -55,7 +55,7 @@ def _quoted(value: str) -> bool:
     return len(value) >= 2 and value[0] in "\"'" and value[-1] == value[0]
 
 
-def check(project: Project) -> Iterator[Violation]:
+def check(project: RuleContext) -> Iterator[Violation]:
     for ef in env_files(project):
         if not ef.raw_format:
             continue
@@ -70,23 +70,23 @@ def check(project: Project) -> Iterator[Violation]:
                     note="this env_file has format: raw, which takes values literally",
                     help="remove the quotes",
                 )
-    for _display, root in project.documents:
-        services = root.get("services") if isinstance(root, Mapping) else None
-        if not isinstance(services, Mapping):
+    for doc in project.documents:
+        services = doc.mapping("services")
+        if services is None:
             continue
         for sname, svc in services.items.items():
             if not isinstance(svc, Mapping):
                 continue
-            build = svc.get("build")
+            build = svc.mapping("build")
             lists = (
-                [svc.get("environment")]
+                [svc.seq("environment")]
                 if project.in_model(("services", sname, "environment"))
                 else []
             )
-            if isinstance(build, Mapping) and project.in_model(("services", sname, "build")):
-                lists.append(build.get("args"))
+            if build is not None and project.in_model(("services", sname, "build")):
+                lists.append(build.seq("args"))
             for node in lists:
-                if isinstance(node, Sequence):
+                if node is not None:
                     yield from _list_entries(node)
 
 
@@ -98,7 +98,7 @@ def _list_entries(node: Sequence) -> Iterator[Violation]:
         if not eq or not _quoted(value):
             continue
         span, fix = item.span, None
-        col = text_column(item)
+        col = item.text_column()
         if col is not None and span is not None:
             start = col + len(key) + 1
             span = Span(span.path, span.line, start, span.line, start + len(value))

@@ -37,8 +37,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from composelint.analysis.env_inventory import ENV_FILE, INCLUDE, INTERPOLATION, env_files
+from composelint.model.context import RuleContext
 from composelint.model.findings import Severity, Violation
-from composelint.model.project import Project
 
 from ..core.helpers import problem_violations
 
@@ -48,7 +48,7 @@ summary = "A .env line that Compose cannot parse"
 severity = "error"
 
 
-def check(project: Project) -> Iterator[Violation]:
+def check(project: RuleContext) -> Iterator[Violation]:
     yield from problem_violations(project, name)
     for ef in env_files(project):
         if ef.roles & {INTERPOLATION, ENV_FILE}:

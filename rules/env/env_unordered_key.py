@@ -32,8 +32,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from composelint.analysis.env_inventory import env_files
+from composelint.model.context import RuleContext
 from composelint.model.findings import Related, Violation
-from composelint.model.project import Project
 
 code = "CMP412"
 name = "env-unordered-key"
@@ -42,7 +42,7 @@ severity = "info"
 default_enabled = False
 
 
-def check(project: Project) -> Iterator[Violation]:
+def check(project: RuleContext) -> Iterator[Violation]:
     for ef in env_files(project):
         previous = None
         for entry in ef.parsed.entries:

@@ -31,8 +31,8 @@ import re
 from collections.abc import Iterator
 
 from composelint.analysis.env_inventory import env_files, quote_char, wrap_edits
+from composelint.model.context import RuleContext
 from composelint.model.findings import Fix, Violation
-from composelint.model.project import Project
 
 code = "CMP405"
 name = "env-unquoted-space"
@@ -58,7 +58,7 @@ def _without_expressions(value: str) -> str:
     return "".join(out)
 
 
-def check(project: Project) -> Iterator[Violation]:
+def check(project: RuleContext) -> Iterator[Violation]:
     for ef in env_files(project):
         if ef.raw_format:
             continue  # docker run --env-file semantics: spaces are part of the value

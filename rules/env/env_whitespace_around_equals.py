@@ -31,8 +31,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from composelint.analysis.env_inventory import env_files
+from composelint.model.context import RuleContext
 from composelint.model.findings import Edit, Fix, Violation
-from composelint.model.project import Project
 
 code = "CMP403"
 name = "env-whitespace-around-equals"
@@ -40,7 +40,7 @@ summary = "Whitespace around the = of an env file assignment"
 severity = "warning"
 
 
-def check(project: Project) -> Iterator[Violation]:
+def check(project: RuleContext) -> Iterator[Violation]:
     for ef in env_files(project):
         for entry in ef.assignments():
             key_end = ef.offset(entry.key_span.end_line, entry.key_span.end_col)

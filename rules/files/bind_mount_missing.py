@@ -51,9 +51,9 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+from composelint.model.context import RuleContext
 from composelint.model.findings import Severity, Violation
 from composelint.model.nodes import Mapping, Scalar, Sequence
-from composelint.model.project import Project
 
 code = "CMP602"
 name = "bind-mount-missing"
@@ -81,7 +81,7 @@ def _expanded_start(written: str, source: Scalar) -> str:
     return first.value + written[len(first.expression) :]
 
 
-def check(project: Project) -> Iterator[Violation]:
+def check(project: RuleContext) -> Iterator[Violation]:
     for sname, svc in project.services.items():
         volumes = svc.get("volumes")
         if not isinstance(volumes, Sequence):

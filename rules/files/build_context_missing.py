@@ -40,9 +40,9 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from composelint.model.context import RuleContext
 from composelint.model.findings import Violation
 from composelint.model.nodes import Mapping, Scalar
-from composelint.model.project import Project
 
 code = "CMP603"
 name = "build-context-missing"
@@ -52,7 +52,7 @@ severity = "warning"
 _REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|git@|github\.com/)", re.IGNORECASE)
 
 
-def check(project: Project) -> Iterator[Violation]:
+def check(project: RuleContext) -> Iterator[Violation]:
     for sname, svc in project.services.items():
         build = svc.get("build")
         if not isinstance(build, Mapping):

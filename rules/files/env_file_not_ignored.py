@@ -42,8 +42,8 @@ from collections.abc import Iterator
 
 from composelint.analysis.env_inventory import env_files, secret_spans
 from composelint.load.gitignore import find_repository_root, is_ignored, is_tracked
+from composelint.model.context import RuleContext
 from composelint.model.findings import Severity, Violation
-from composelint.model.project import Project
 
 code = "CMP605"
 name = "env-file-not-ignored"
@@ -51,7 +51,7 @@ summary = "An env file with secrets that .gitignore does not ignore"
 severity = "warning"
 
 
-def check(project: Project) -> Iterator[Violation]:
+def check(project: RuleContext) -> Iterator[Violation]:
     for ef in env_files(project):
         if ef.is_example:
             continue

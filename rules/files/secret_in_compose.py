@@ -42,10 +42,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from composelint.analysis.env_inventory import secret_spans, text_column
+from composelint.analysis.env_inventory import secret_spans
+from composelint.model.context import RuleContext
 from composelint.model.findings import Violation
 from composelint.model.nodes import Mapping, Scalar, Sequence, walk
-from composelint.model.project import Project
 from composelint.model.span import Span
 
 code = "CMP604"
@@ -56,9 +56,9 @@ severity = "warning"
 _LIST_KEYS = frozenset({"environment", "args"})
 
 
-def check(project: Project) -> Iterator[Violation]:
-    for _display, root in project.documents:
-        for path, node in walk(root):
+def check(project: RuleContext) -> Iterator[Violation]:
+    for doc in project.documents:
+        for path, node in walk(doc.root):
             if not project.in_model(path):
                 continue
             if isinstance(node, Mapping):
@@ -86,7 +86,7 @@ def _report(key: str | None, value: str, node: Scalar, shift: int) -> Iterator[V
     if not spans:
         return
     a, b = spans[0]
-    col = text_column(node)
+    col = node.text_column()
     span = node.span
     if col is not None and span is not None:
         span = Span(span.path, span.line, col + shift + a, span.line, col + shift + b)

@@ -10,7 +10,7 @@ from composelint.analysis import schemes
 from composelint.analysis.connectivity import Connection, Reachability, Where, connections
 from composelint.analysis.connstrings import VarRole
 from composelint.analysis.images import family_facts, image_family
-from composelint.model.project import Project
+from composelint.model.context import RuleContext
 
 # roles whose value the container itself dials (OTHER: recognised by the value alone)
 DIALED = frozenset({VarRole.DESTINATION_URL, VarRole.DESTINATION_HOST, VarRole.OTHER})
@@ -40,7 +40,7 @@ def dialed(
 
 
 def resolved_via(
-    project: Project, reach: Reachability, via: str
+    project: RuleContext, reach: Reachability, via: str
 ) -> Iterator[tuple[Connection, str]]:
     """Dialed connections whose host resolves ``via`` one kind of name (a
     container_name, a generated name, a hostname ...), with the service it names."""
@@ -111,14 +111,14 @@ def served_locally(reach: Reachability, client: str, port: int | None) -> bool:
     return any(reach.namespace_owner(s) == mine for s in reach.serving(port))
 
 
-def sibling_services(project: Project) -> dict[str, str]:
+def sibling_services(project: RuleContext) -> dict[str, str]:
     """Service names (and container names) defined by compose files next to the
     project's that are not among its files (``compose.database.yml`` used with ``-f``,
     a file only used as an ``extends`` source): lower-case name -> file name."""
     return project.view(_compute_siblings)
 
 
-def _compute_siblings(project: Project) -> dict[str, str]:
+def _compute_siblings(project: RuleContext) -> dict[str, str]:
     from composelint.load.discover import file_services
     from composelint.model.nodes import Mapping, Scalar
 

@@ -47,8 +47,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from composelint.analysis.connectivity import reachability
+from composelint.model.context import RuleContext
 from composelint.model.findings import Violation
-from composelint.model.project import Project
 
 from .helpers import resolved_via, subject
 
@@ -58,7 +58,7 @@ summary = "A connection names a service by its container_name instead of its ser
 severity = "warning"
 
 
-def check(project: Project) -> Iterator[Violation]:
+def check(project: RuleContext) -> Iterator[Violation]:
     reach = reachability(project)
     for c, target in resolved_via(project, reach, "container_name"):
         yield Violation(

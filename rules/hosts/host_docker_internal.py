@@ -55,8 +55,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from composelint.analysis.connectivity import connections, reachability
+from composelint.model.context import RuleContext
 from composelint.model.findings import Violation
-from composelint.model.project import Project
 
 from .helpers import NAMED, dialed, endpoint, subject
 
@@ -70,7 +70,7 @@ severity = "warning"
 _NAME = "host.docker.internal"
 
 
-def check(project: Project) -> Iterator[Violation]:
+def check(project: RuleContext) -> Iterator[Violation]:
     reach = reachability(project)
     for c in dialed(connections(project), reach, where=NAMED):
         if c.host.lower().rstrip(".") != _NAME:

@@ -47,8 +47,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from composelint.analysis.connectivity import reachability
+from composelint.model.context import RuleContext
 from composelint.model.findings import Violation
-from composelint.model.project import Project
 
 from .helpers import resolved_via, subject
 
@@ -60,7 +60,7 @@ summary = (
 severity = "warning"
 
 
-def check(project: Project) -> Iterator[Violation]:
+def check(project: RuleContext) -> Iterator[Violation]:
     reach = reachability(project)
     for c, target in resolved_via(project, reach, "generated_name"):
         yield Violation(

@@ -54,9 +54,9 @@ from collections.abc import Iterator
 
 from composelint.analysis.connectivity import ValueIssue, value_issues
 from composelint.analysis.connstrings import mask_value, parse_value
+from composelint.model.context import RuleContext
 from composelint.model.findings import Severity, Violation
 from composelint.model.nodes import Scalar
-from composelint.model.project import Project
 
 code = "CMP109"
 name = "host-invalid"
@@ -84,7 +84,7 @@ _WHY = {
 }
 
 
-def check(project: Project) -> Iterator[Violation]:
+def check(project: RuleContext) -> Iterator[Violation]:
     for issue in value_issues(project):
         kind = issue.problem.kind
         if kind not in _FIX:
@@ -101,7 +101,7 @@ def check(project: Project) -> Iterator[Violation]:
         )
 
 
-def _documented_hostport(project: Project, issue: ValueIssue) -> bool:
+def _documented_hostport(project: RuleContext, issue: ValueIssue) -> bool:
     """Whether the client's image documents ``host:port`` in this variable (the image
     facts: gitea's DB_HOST, wordpress's WORDPRESS_DB_HOST)."""
     from composelint.analysis.images import image_facts

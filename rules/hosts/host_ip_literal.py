@@ -55,8 +55,8 @@ import ipaddress
 from collections.abc import Iterator
 
 from composelint.analysis.connectivity import connections, reachability
+from composelint.model.context import RuleContext
 from composelint.model.findings import Severity, Violation
-from composelint.model.project import Project
 
 from .helpers import dialed, endpoint, subject
 
@@ -69,7 +69,7 @@ _DOCKER_POOL = ipaddress.ip_network("172.16.0.0/12")
 _BRIDGE_GATEWAY = ipaddress.ip_address("172.17.0.1")
 
 
-def check(project: Project) -> Iterator[Violation]:
+def check(project: RuleContext) -> Iterator[Violation]:
     reach = reachability(project)
     subnets: list[tuple[str, ipaddress.IPv4Network | ipaddress.IPv6Network]] = []
     for net, cidrs in sorted(reach.subnets.items()):

@@ -56,8 +56,8 @@ from collections.abc import Iterator
 
 from composelint.analysis.connectivity import connections, is_loopback, reachability
 from composelint.analysis.connstrings import VarRole
+from composelint.model.context import RuleContext
 from composelint.model.findings import Severity, Violation
-from composelint.model.project import Project
 
 from .helpers import (
     dialed,
@@ -74,7 +74,7 @@ summary = "A connection to localhost inside a container, which is the container 
 severity = "error"
 
 
-def check(project: Project) -> Iterator[Violation]:
+def check(project: RuleContext) -> Iterator[Violation]:
     reach = reachability(project)
     for c in dialed(connections(project), reach):
         if not is_loopback(c.host):

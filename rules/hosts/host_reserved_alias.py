@@ -46,9 +46,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from composelint.analysis.connectivity import is_loopback
+from composelint.model.context import RuleContext
 from composelint.model.findings import Violation
 from composelint.model.nodes import Mapping, Scalar, Sequence
-from composelint.model.project import Project
 
 code = "CMP110"
 name = "host-reserved-alias"
@@ -61,7 +61,7 @@ _WHY = (
 )
 
 
-def check(project: Project) -> Iterator[Violation]:
+def check(project: RuleContext) -> Iterator[Violation]:
     for sname, svc in project.services.items():
         if is_loopback(sname):
             yield Violation(

@@ -49,6 +49,14 @@ services:
   postgres:
     image: postgres:16
 ```
+
+## Options
+
+`allowed-hosts` (a list; `*.example.com` matches its subdomains) names hosts
+that exist outside the project: connections to them are not followed, so no host,
+network or port rule reports them. `connection-variables` adds variable names
+whose values are destinations. Both go
+in the configuration file (see docs/configuration.md).
 """
 
 from __future__ import annotations
@@ -66,9 +74,9 @@ from composelint.analysis.connectivity import (
     reachability,
 )
 from composelint.analysis.connstrings import VarRole
+from composelint.model.context import RuleContext
 from composelint.model.findings import Severity, Violation
 from composelint.model.nodes import Mapping, Scalar
-from composelint.model.project import Project
 
 from .helpers import (
     NAMED,
@@ -89,7 +97,7 @@ severity = "error"
 _SKIP_MODES = ("host", "none")
 
 
-def check(project: Project) -> Iterator[Violation]:
+def check(project: RuleContext) -> Iterator[Violation]:
     reach = reachability(project)
     for c in dialed(connections(project), reach, where=NAMED):
         host = c.host
@@ -118,7 +126,7 @@ def check(project: Project) -> Iterator[Violation]:
         yield _unknown(project, reach, c)
 
 
-def _unknown(project: Project, reach: Reachability, c: Connection) -> Violation:
+def _unknown(project: RuleContext, reach: Reachability, c: Connection) -> Violation:
     me = reach.services[c.client]
     own = {c.client, me.container_name or c.client}
     guess = suggest(c.host, reach.known_names(c.client) - own)
@@ -180,7 +188,7 @@ _SELECTOR_LAST = frozenset(
 )
 
 
-def _doubt(project: Project, reach: Reachability, c: Connection) -> str | None:
+def _doubt(project: RuleContext, reach: Reachability, c: Connection) -> str | None:
     """Why the finding may be wrong, which makes it a warning; None when it is solid."""
     words = set(re.split(r"[^A-Z0-9]+", (c.variable or "").upper()))
     if reach.services[c.client].dns:
@@ -200,7 +208,7 @@ def _doubt(project: Project, reach: Reachability, c: Connection) -> str | None:
     return None
 
 
-def _other_backend(project: Project, client: str) -> bool:
+def _other_backend(project: RuleContext, client: str) -> bool:
     env = project.services.get(client, Mapping()).get("environment")
     if not isinstance(env, Mapping):
         return False

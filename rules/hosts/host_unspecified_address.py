@@ -48,8 +48,8 @@ from collections.abc import Iterator
 
 from composelint.analysis.connectivity import connections, is_unspecified, reachability
 from composelint.analysis.connstrings import VarRole
+from composelint.model.context import RuleContext
 from composelint.model.findings import Severity, Violation
-from composelint.model.project import Project
 
 from .helpers import dialed, endpoint, other_servers, served_locally, subject
 
@@ -61,7 +61,7 @@ severity = "error"
 _ROLES = frozenset({VarRole.DESTINATION_URL, VarRole.DESTINATION_HOST})
 
 
-def check(project: Project) -> Iterator[Violation]:
+def check(project: RuleContext) -> Iterator[Violation]:
     reach = reachability(project)
     for c in dialed(connections(project), reach, roles=_ROLES):
         if not is_unspecified(c.host):

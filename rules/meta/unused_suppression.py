@@ -48,8 +48,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from composelint.model.context import RuleContext
 from composelint.model.findings import Violation
-from composelint.model.project import Project
 
 code = "CMP901"
 name = "unused-suppression"
@@ -57,7 +57,7 @@ summary = "A suppression comment that suppresses nothing, or names an unknown ru
 severity = "info"
 
 
-def check(project: Project) -> Iterator[Violation]:
+def check(project: RuleContext) -> Iterator[Violation]:
     """Nothing: unused suppressions are known only after every rule has run
     (``composelint.lint.filters.Pipeline.unused_suppressions``)."""
     return iter(())

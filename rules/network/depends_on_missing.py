@@ -64,8 +64,8 @@ from composelint.analysis.connections import (
     routes,
     sharers,
 )
+from composelint.model.context import RuleContext
 from composelint.model.findings import Severity, Violation
-from composelint.model.project import Project
 
 if TYPE_CHECKING:
     from composelint.analysis.connectivity import Reachability
@@ -87,7 +87,7 @@ def _closure(deps: dict[str, frozenset[str]], start: str) -> set[str]:
     return seen
 
 
-def check(project: Project) -> Iterator[Violation]:
+def check(project: RuleContext) -> Iterator[Violation]:
     from composelint.analysis.connectivity import reachability
 
     reach = reachability(project)

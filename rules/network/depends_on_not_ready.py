@@ -63,9 +63,9 @@ from pathlib import Path
 from composelint.analysis.connections import has_healthcheck
 from composelint.analysis.images import family_facts, image_facts, image_family
 from composelint.load.sources import UnreadableFile, read_text
+from composelint.model.context import RuleContext
 from composelint.model.findings import Related, Violation
 from composelint.model.nodes import Mapping, Scalar
-from composelint.model.project import Project
 from composelint.model.span import Span
 
 code = "CMP206"
@@ -113,7 +113,7 @@ def _image_has_healthcheck(svc: Mapping) -> bool | None:
     return None
 
 
-def check(project: Project) -> Iterator[Violation]:
+def check(project: RuleContext) -> Iterator[Violation]:
     services = project.services
     for sname, svc in services.items():
         deps = svc.get("depends_on")

@@ -54,9 +54,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from composelint.analysis.connections import strings
+from composelint.model.context import RuleContext
 from composelint.model.findings import Related, Severity, Violation
 from composelint.model.nodes import Mapping, Scalar
-from composelint.model.project import Project
 
 code = "CMP207"
 name = "depends-on-profile-disabled"
@@ -64,7 +64,7 @@ summary = "depends_on a service that only runs under a profile the dependent doe
 severity = "warning"
 
 
-def check(project: Project) -> Iterator[Violation]:
+def check(project: RuleContext) -> Iterator[Violation]:
     services = project.services
     for sname, svc in services.items():
         deps = svc.get("depends_on")

@@ -59,8 +59,8 @@ from collections.abc import Iterator
 from composelint.analysis.connections import Route, env_text, routes
 from composelint.analysis.connectivity import Connection
 from composelint.analysis.connstrings import parse_value
+from composelint.model.context import RuleContext
 from composelint.model.findings import Related, Violation
-from composelint.model.project import Project
 
 code = "CMP210"
 name = "kafka-advertised-loopback"
@@ -71,7 +71,7 @@ _ADVERTISED = ("KAFKA_ADVERTISED_LISTENERS", "KAFKA_CFG_ADVERTISED_LISTENERS")
 _LISTENERS = ("KAFKA_LISTENERS", "KAFKA_CFG_LISTENERS")
 
 
-def _listener_names(project: Project, broker: str) -> dict[int, str]:
+def _listener_names(project: RuleContext, broker: str) -> dict[int, str]:
     """port -> listener name, from the broker's bind listeners."""
     out: dict[int, str] = {}
     for var in _LISTENERS:
@@ -83,11 +83,11 @@ def _listener_names(project: Project, broker: str) -> dict[int, str]:
     return out
 
 
-def _advertised(project: Project, broker: str) -> list[Connection]:
+def _advertised(project: RuleContext, broker: str) -> list[Connection]:
     return project.view(_all_advertised).get(broker, [])
 
 
-def _all_advertised(project: Project) -> dict[str, list[Connection]]:
+def _all_advertised(project: RuleContext) -> dict[str, list[Connection]]:
     """Advertised listeners by broker service (one pass over the inventory)."""
     from composelint.analysis.connectivity import connections
 
@@ -114,7 +114,7 @@ def _used(
     return None
 
 
-def check(project: Project) -> Iterator[Violation]:
+def check(project: RuleContext) -> Iterator[Violation]:
     from composelint.analysis.connectivity import is_loopback
 
     by_broker: dict[str, list[Route]] = {}

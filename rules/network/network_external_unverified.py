@@ -49,8 +49,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from composelint.analysis.connections import ROUTED_ROLES, describe
+from composelint.model.context import RuleContext
 from composelint.model.findings import Violation
-from composelint.model.project import Project
 
 code = "CMP208"
 name = "network-external-unverified"
@@ -58,7 +58,7 @@ summary = "A destination that can only exist on an external network (not checked
 severity = "info"
 
 
-def check(project: Project) -> Iterator[Violation]:
+def check(project: RuleContext) -> Iterator[Violation]:
     from composelint.analysis.connectivity import (
         connections,
         is_ip_literal,

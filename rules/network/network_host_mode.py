@@ -50,9 +50,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from composelint.analysis.connections import describe, mode_of, routes
+from composelint.model.context import RuleContext
 from composelint.model.findings import Related, Severity, Violation
 from composelint.model.nodes import Sequence
-from composelint.model.project import Project
 
 code = "CMP202"
 name = "network-host-mode"
@@ -60,7 +60,7 @@ summary = "network_mode: host with ports (ignored) or with service-name destinat
 severity = "warning"
 
 
-def check(project: Project) -> Iterator[Violation]:
+def check(project: RuleContext) -> Iterator[Violation]:
     from composelint.analysis.connectivity import reachability
 
     reach = reachability(project)

@@ -66,8 +66,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from composelint.analysis.connections import describe, mode_of, networks_text, routes, sharers
+from composelint.model.context import RuleContext
 from composelint.model.findings import Related, Severity, Violation
-from composelint.model.project import Project
 
 code = "CMP201"
 name = "network-no-shared-network"
@@ -75,7 +75,7 @@ summary = "A service connects by name to a service it shares no network with"
 severity = "error"
 
 
-def check(project: Project) -> Iterator[Violation]:
+def check(project: RuleContext) -> Iterator[Violation]:
     from composelint.analysis.connectivity import reachability
 
     reach = reachability(project)

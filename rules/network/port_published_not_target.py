@@ -47,8 +47,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from composelint.analysis.connections import describe, port_span, possible_ports, routes
+from composelint.model.context import RuleContext
 from composelint.model.findings import Edit, Fix, Related, Violation
-from composelint.model.project import Project
 
 code = "CMP203"
 name = "port-published-not-target"
@@ -56,7 +56,7 @@ summary = "A connection uses the target's published host port, not its container
 severity = "error"
 
 
-def check(project: Project) -> Iterator[Violation]:
+def check(project: RuleContext) -> Iterator[Violation]:
     for route in routes(project):
         conn, target = route.conn, route.target
         port = conn.dest.port

@@ -45,6 +45,12 @@ services:
   cache:
     image: redis:7
 ```
+
+## Options
+
+`image-ports` in the configuration file adds the ports an image listens on
+(`"acme/api" = 8080`; the key matches the image without its tag, with or without
+a registry in front), for images whose ports composelint does not know.
 """
 
 from __future__ import annotations
@@ -58,8 +64,8 @@ from composelint.analysis.connections import (
     possible_ports,
     routes,
 )
+from composelint.model.context import RuleContext
 from composelint.model.findings import Violation
-from composelint.model.project import Project
 
 code = "CMP204"
 name = "port-unexpected"
@@ -67,7 +73,7 @@ summary = "A connection uses a port the target service is not known to listen on
 severity = "warning"
 
 
-def check(project: Project) -> Iterator[Violation]:
+def check(project: RuleContext) -> Iterator[Violation]:
     from composelint.analysis.images import family_facts, schemes_for_family
 
     for route in routes(project):

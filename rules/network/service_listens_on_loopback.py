@@ -58,9 +58,9 @@ from collections.abc import Iterator
 
 from composelint.analysis.connections import Route, routes, sharers
 from composelint.analysis.connstrings import VarRole
+from composelint.model.context import RuleContext
 from composelint.model.findings import Related, Violation
 from composelint.model.nodes import Scalar, Sequence
-from composelint.model.project import Project
 from composelint.model.span import Span
 
 code = "CMP209"
@@ -84,7 +84,9 @@ def _loopback_port(value: str) -> tuple[bool, int | None]:
     return is_loopback(m.group(1)), int(m.group(2)) if m.group(2) else None
 
 
-def _command_binds(project: Project, service: str) -> Iterator[tuple[str, int | None, Span | None]]:
+def _command_binds(
+    project: RuleContext, service: str
+) -> Iterator[tuple[str, int | None, Span | None]]:
     svc = project.services[service]
     node = svc.get("command")
     words: list[tuple[str, Span | None]] = []
@@ -107,7 +109,7 @@ def _command_binds(project: Project, service: str) -> Iterator[tuple[str, int | 
             yield f"{flag} {value}", port, span
 
 
-def check(project: Project) -> Iterator[Violation]:
+def check(project: RuleContext) -> Iterator[Violation]:
     from composelint.analysis.connectivity import connections, is_loopback
 
     by_target: dict[str, list[Route]] = {}

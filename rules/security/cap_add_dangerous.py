@@ -56,8 +56,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from composelint.model.context import RuleContext
 from composelint.model.findings import Severity, Violation
-from composelint.model.project import Project
 
 from .helpers import scalars, value_span, violation
 
@@ -115,7 +115,7 @@ def group_of(capability: str) -> tuple[str, str, Severity] | None:
     return None
 
 
-def check(project: Project) -> Iterator[Violation]:
+def check(project: RuleContext) -> Iterator[Violation]:
     for sname, svc in project.services.items():
         for item in scalars(svc.get("cap_add")):
             found = group_of(str(item.value))

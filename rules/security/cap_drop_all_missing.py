@@ -40,8 +40,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from composelint.model.context import RuleContext
 from composelint.model.findings import Violation
-from composelint.model.project import Project
 
 from .cap_add_dangerous import normalise
 from .helpers import scalars, violation
@@ -55,7 +55,7 @@ default_enabled = False
 HELP = "add cap_drop: [ALL] and cap_add only what the service needs"
 
 
-def check(project: Project) -> Iterator[Violation]:
+def check(project: RuleContext) -> Iterator[Violation]:
     for sname, svc in project.services.items():
         if any(normalise(str(c.value)) == "ALL" for c in scalars(svc.get("cap_drop"))):
             continue

@@ -45,9 +45,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from composelint.model.context import RuleContext
 from composelint.model.findings import Violation
 from composelint.model.nodes import Mapping, Sequence
-from composelint.model.project import Project
 
 from .helpers import scalars, text, value_span, violation
 
@@ -64,7 +64,7 @@ BLOCK = re.compile(
 HELP = "remove the device; mount the data (volumes:) if the service only needs files"
 
 
-def check(project: Project) -> Iterator[Violation]:
+def check(project: RuleContext) -> Iterator[Violation]:
     for sname, svc in project.services.items():
         devices = svc.get("devices")
         for entry in devices.items if isinstance(devices, Sequence) else ():

@@ -63,9 +63,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from composelint.model.context import RuleContext
 from composelint.model.findings import Violation
 from composelint.model.nodes import Mapping, Sequence
-from composelint.model.project import Project
 
 from .helpers import OPEN_PORT_NOTE, all_interfaces, datastore, prepend_fix, text, violation
 
@@ -75,14 +75,14 @@ summary = "A database, cache or broker port published on all host interfaces"
 severity = "warning"
 
 
-def clients_of(project: Project, service: str) -> list[str]:
+def clients_of(project: RuleContext, service: str) -> list[str]:
     """The services that connect to ``service`` by name (the connection inventory)."""
     from composelint.analysis.connections import routes
 
     return sorted({r.client for r in routes(project) if r.target.name == service})
 
 
-def check(project: Project) -> Iterator[Violation]:
+def check(project: RuleContext) -> Iterator[Violation]:
     for sname, svc in project.services.items():
         image = text(svc.get("image"))
         known = datastore(image) if image else None

@@ -13,9 +13,9 @@ import posixpath
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from composelint.model.context import RuleContext
 from composelint.model.findings import Edit, Fix, Related, Severity, Violation
 from composelint.model.nodes import Mapping, Node, Scalar, Sequence
-from composelint.model.project import Project
 from composelint.model.span import Span
 
 
@@ -122,7 +122,7 @@ def bind_mounts(svc: Mapping) -> Iterator[BindMount]:
         )
 
 
-def short_syntax_text(project: Project, span: Span | None) -> tuple[str, int] | None:
+def short_syntax_text(project: RuleContext, span: Span | None) -> tuple[str, int] | None:
     """The text of a one-line short-syntax entry as written (quotes stripped) and the
     column where it starts; None when it is not plain or single-line quoted text."""
     if span is None or span.line != span.end_line:
@@ -145,7 +145,7 @@ def short_syntax_text(project: Project, span: Span | None) -> tuple[str, int] | 
 
 
 def append_fix(
-    project: Project, span: Span | None, suffix: str, description: str, *, max_colons: int
+    project: RuleContext, span: Span | None, suffix: str, description: str, *, max_colons: int
 ) -> Fix | None:
     """A fix that appends ``suffix`` to a literal short-syntax entry with at most
     ``max_colons`` colons (``./a:/b`` -> ``./a:/b:ro``)."""
@@ -160,7 +160,7 @@ def append_fix(
 
 
 def prepend_fix(
-    project: Project, span: Span | None, prefix: str, description: str, *, colons: int
+    project: RuleContext, span: Span | None, prefix: str, description: str, *, colons: int
 ) -> Fix | None:
     """A fix that puts ``prefix`` in front of a literal short-syntax entry with
     exactly ``colons`` colons."""

@@ -47,8 +47,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from composelint.model.context import RuleContext
 from composelint.model.findings import Severity, Violation
-from composelint.model.project import Project
 
 from .helpers import key_or_value_span, text, violation
 
@@ -68,7 +68,7 @@ FIELDS = {
 HELP = "remove it, or share the namespace of one service (service:NAME) instead"
 
 
-def check(project: Project) -> Iterator[Violation]:
+def check(project: RuleContext) -> Iterator[Violation]:
     for sname, svc in project.services.items():
         for field, (what, sev) in FIELDS.items():
             if (text(svc.get(field)) or "").lower() != "host":

@@ -39,8 +39,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from composelint.analysis.images import parse_image
+from composelint.model.context import RuleContext
 from composelint.model.findings import Violation
-from composelint.model.project import Project
 
 from .helpers import built_locally, key_or_value_span, text, violation
 
@@ -53,7 +53,7 @@ default_enabled = False
 HELP = "add the digest: image: NAME:TAG@sha256:..."
 
 
-def check(project: Project) -> Iterator[Violation]:
+def check(project: RuleContext) -> Iterator[Violation]:
     for sname, svc in project.services.items():
         image = text(svc.get("image"))
         if not image or built_locally(svc) or parse_image(image).digest:

@@ -40,8 +40,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from composelint.analysis.images import parse_image
+from composelint.model.context import RuleContext
 from composelint.model.findings import Violation
-from composelint.model.project import Project
 
 from .helpers import built_locally, key_or_value_span, text, violation
 
@@ -56,7 +56,7 @@ MOVING = frozenset({"latest", "stable", "edge", "nightly", "main", "master"})
 HELP = "pin a version tag (NAME:1.2), and a digest for a byte-for-byte pin"
 
 
-def check(project: Project) -> Iterator[Violation]:
+def check(project: RuleContext) -> Iterator[Violation]:
     for sname, svc in project.services.items():
         image = text(svc.get("image"))
         if not image or built_locally(svc):

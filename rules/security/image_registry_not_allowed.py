@@ -46,9 +46,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from composelint.analysis.images import parse_image
-from composelint.lint.config import ALLOWED_REGISTRIES
+from composelint.model.context import RuleContext
 from composelint.model.findings import Violation
-from composelint.model.project import Project
+from composelint.model.options import ALLOWED_REGISTRIES
 
 from .helpers import built_locally, key_or_value_span, text, violation
 
@@ -64,7 +64,7 @@ def allowed(registry: str, patterns: tuple[str, ...]) -> bool:
     return any(registry == p or (p.startswith("*.") and registry.endswith(p[1:])) for p in patterns)
 
 
-def check(project: Project) -> Iterator[Violation]:
+def check(project: RuleContext) -> Iterator[Violation]:
     patterns: tuple[str, ...] = project.option(ALLOWED_REGISTRIES, ())
     if not patterns:
         return

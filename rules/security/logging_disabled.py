@@ -41,9 +41,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from composelint.model.context import RuleContext
 from composelint.model.findings import Violation
 from composelint.model.nodes import Mapping
-from composelint.model.project import Project
 
 from .helpers import key_or_value_span, text, violation
 
@@ -55,7 +55,7 @@ severity = "info"
 HELP = "use a logging driver with rotation (driver: local, options: max-size)"
 
 
-def check(project: Project) -> Iterator[Violation]:
+def check(project: RuleContext) -> Iterator[Violation]:
     for sname, svc in project.services.items():
         logging = svc.get("logging")
         if isinstance(logging, Mapping) and (text(logging.get("driver")) or "") == "none":

@@ -41,8 +41,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from composelint.model.context import RuleContext
 from composelint.model.findings import Violation
-from composelint.model.project import Project
 
 from .helpers import bind_mounts, violation
 
@@ -54,7 +54,7 @@ severity = "info"
 HELP = "drop the propagation option, or use rslave if host mounts must reach the container"
 
 
-def check(project: Project) -> Iterator[Violation]:
+def check(project: RuleContext) -> Iterator[Violation]:
     for sname, svc in project.services.items():
         for mount in bind_mounts(svc):
             if mount.propagation in ("shared", "rshared"):

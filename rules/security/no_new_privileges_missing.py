@@ -46,9 +46,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from composelint.model.context import RuleContext
 from composelint.model.findings import Edit, Fix, Violation
 from composelint.model.nodes import Mapping, Sequence
-from composelint.model.project import Project
 from composelint.model.span import Span
 
 from .helpers import security_options, violation
@@ -63,7 +63,7 @@ ENTRY = "no-new-privileges:true"
 HELP = f"add {ENTRY} to the service's security_opt"
 
 
-def check(project: Project) -> Iterator[Violation]:
+def check(project: RuleContext) -> Iterator[Violation]:
     for sname, svc in project.services.items():
         opts = {k: v for k, v, _ in security_options(svc)}
         if opts.get("no-new-privileges", "").lower() == "true":
@@ -77,7 +77,7 @@ def check(project: Project) -> Iterator[Violation]:
         )
 
 
-def _fix(project: Project, sname: str, svc: Mapping) -> Fix | None:
+def _fix(project: RuleContext, sname: str, svc: Mapping) -> Fix | None:
     """Insert the entry as a new line, in a block list or under the service key."""
     lines_of = project.source_text
     opts = svc.get("security_opt")

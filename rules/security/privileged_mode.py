@@ -42,8 +42,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from composelint.model.context import RuleContext
 from composelint.model.findings import Violation
-from composelint.model.project import Project
 
 from .helpers import is_true, key_or_value_span, violation
 
@@ -55,7 +55,7 @@ severity = "warning"
 HELP = "remove it and grant only the device (devices:) or capability (cap_add:) needed"
 
 
-def check(project: Project) -> Iterator[Violation]:
+def check(project: RuleContext) -> Iterator[Violation]:
     for sname, svc in project.services.items():
         if is_true(svc.get("privileged")):
             span, related = key_or_value_span(svc, "privileged")

@@ -40,8 +40,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from composelint.model.context import RuleContext
 from composelint.model.findings import Violation
-from composelint.model.project import Project
 
 from .helpers import is_true, violation
 
@@ -54,7 +54,7 @@ default_enabled = False
 HELP = "set read_only: true and give the paths it writes a tmpfs or a volume"
 
 
-def check(project: Project) -> Iterator[Violation]:
+def check(project: RuleContext) -> Iterator[Violation]:
     for sname, svc in project.services.items():
         if is_true(svc.get("read_only")):
             continue

@@ -43,9 +43,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from composelint.model.context import RuleContext
 from composelint.model.findings import Violation
 from composelint.model.nodes import Mapping, Node, Scalar
-from composelint.model.project import Project
 
 from .helpers import violation
 
@@ -65,7 +65,7 @@ def _limited(node: Node | None) -> bool:
     return not (isinstance(node.value, int) and node.value <= 0)
 
 
-def check(project: Project) -> Iterator[Violation]:
+def check(project: RuleContext) -> Iterator[Violation]:
     for sname, svc in project.services.items():
         limits = project.node("services", sname, "deploy", "resources", "limits")
         limits = limits if isinstance(limits, Mapping) else Mapping()

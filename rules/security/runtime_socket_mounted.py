@@ -50,8 +50,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from composelint.model.context import RuleContext
 from composelint.model.findings import Violation
-from composelint.model.project import Project
 
 from .helpers import SOCKET_DIRS, bind_mounts, is_runtime_socket, violation
 
@@ -63,7 +63,7 @@ severity = "warning"
 HELP = "remove the mount, or give the service a filtering API proxy instead of the socket"
 
 
-def check(project: Project) -> Iterator[Violation]:
+def check(project: RuleContext) -> Iterator[Violation]:
     for sname, svc in project.services.items():
         for mount in bind_mounts(svc):
             if not is_runtime_socket(mount.source):

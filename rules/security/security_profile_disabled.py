@@ -44,8 +44,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from composelint.model.context import RuleContext
 from composelint.model.findings import Violation
-from composelint.model.project import Project
 
 from .helpers import security_options, value_span, violation
 
@@ -63,7 +63,7 @@ DISABLES = {
 HELP = "remove the entry; if a call is refused, allow it in a custom profile"
 
 
-def check(project: Project) -> Iterator[Violation]:
+def check(project: RuleContext) -> Iterator[Violation]:
     for sname, svc in project.services.items():
         for key, value, node in security_options(svc):
             what = DISABLES.get((key, value.lower()))

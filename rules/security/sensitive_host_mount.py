@@ -48,8 +48,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from composelint.model.context import RuleContext
 from composelint.model.findings import Violation
-from composelint.model.project import Project
 
 from .helpers import (
     SENSITIVE,
@@ -68,7 +68,7 @@ severity = "info"
 HELP = "mount only the files the service needs, or pass credentials as secrets:"
 
 
-def check(project: Project) -> Iterator[Violation]:
+def check(project: RuleContext) -> Iterator[Violation]:
     for sname, svc in project.services.items():
         for mount in bind_mounts(svc):
             if writable_host_root(mount) or is_runtime_socket(mount.source):

@@ -41,8 +41,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from composelint.model.context import RuleContext
 from composelint.model.findings import Violation
-from composelint.model.project import Project
 
 from .helpers import scalars, value_span, violation
 
@@ -55,7 +55,7 @@ RISKY = ("exec", "suid")
 HELP = "remove the option (Docker's default is noexec,nosuid)"
 
 
-def check(project: Project) -> Iterator[Violation]:
+def check(project: RuleContext) -> Iterator[Violation]:
     for sname, svc in project.services.items():
         for entry in scalars(svc.get("tmpfs")):
             path, _, options = str(entry.value).partition(":")

@@ -40,8 +40,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from composelint.model.context import RuleContext
 from composelint.model.findings import Violation
-from composelint.model.project import Project
 
 from .helpers import key_or_value_span, text, violation
 
@@ -53,7 +53,7 @@ severity = "info"
 HELP = "remove user: or set a non-root uid, and give that user the paths it writes"
 
 
-def check(project: Project) -> Iterator[Violation]:
+def check(project: RuleContext) -> Iterator[Violation]:
     for sname, svc in project.services.items():
         user = text(svc.get("user"))
         if user is None or user.split(":", 1)[0].strip().lower() not in ("root", "0"):

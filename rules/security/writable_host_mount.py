@@ -50,8 +50,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from composelint.model.context import RuleContext
 from composelint.model.findings import Violation
-from composelint.model.project import Project
 
 from .helpers import append_fix, bind_mounts, credential_dir, violation, writable_host_root
 
@@ -63,7 +63,7 @@ severity = "warning"
 HELP = "mount it read-only (:ro), or mount only the file the service needs"
 
 
-def check(project: Project) -> Iterator[Violation]:
+def check(project: RuleContext) -> Iterator[Violation]:
     for sname, svc in project.services.items():
         for mount in bind_mounts(svc):
             if not writable_host_root(mount):

@@ -55,9 +55,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from composelint.model.context import RuleContext
 from composelint.model.findings import Severity, Violation
 from composelint.model.nodes import Scalar
-from composelint.model.project import Project
 
 from .helpers import engine_state, snapshot_entry, violation
 
@@ -67,7 +67,7 @@ summary = "A container_name that a container of another project already holds"
 severity = "error"
 
 
-def check(project: Project) -> Iterator[Violation]:
+def check(project: RuleContext) -> Iterator[Violation]:
     state = engine_state(project)
     if state is None or not state.has_containers:
         return

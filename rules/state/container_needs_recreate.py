@@ -72,9 +72,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from composelint.model.context import RuleContext
 from composelint.model.findings import Related, Violation
 from composelint.model.nodes import Mapping, Scalar, Sequence
-from composelint.model.project import Project
 from composelint.model.span import Span
 from composelint.model.state import Container, same_value
 
@@ -97,7 +97,7 @@ _UNKNOWN = frozenset({"unset", "default", "error"})
 _KEEPS = "a container keeps the configuration it was created with: docker restart does not apply the file"
 
 
-def check(project: Project) -> Iterator[Violation]:
+def check(project: RuleContext) -> Iterator[Violation]:
     state = engine_state(project)
     if state is None:
         return
@@ -200,7 +200,7 @@ def _ports_differ(svc: Mapping, c: Container) -> bool:
     return wanted != set(c.ports)
 
 
-def _mount_changes(project: Project, svc: Mapping, c: Container) -> list[str]:
+def _mount_changes(project: RuleContext, svc: Mapping, c: Container) -> list[str]:
     """Targets of the file's mounts that differ in the container: missing, another
     kind, another named volume. Mounts the container has beyond the file are not
     compared: secrets and configs are bind mounts too, and images declare volumes."""

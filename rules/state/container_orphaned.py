@@ -55,9 +55,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from composelint.model.context import RuleContext
 from composelint.model.findings import Violation
 from composelint.model.nodes import Mapping
-from composelint.model.project import Project
 from composelint.model.span import Span
 
 from .helpers import engine_state, snapshot_entry, violation
@@ -68,7 +68,7 @@ summary = "A container of this project whose service is no longer in the file"
 severity = "warning"
 
 
-def check(project: Project) -> Iterator[Violation]:
+def check(project: RuleContext) -> Iterator[Violation]:
     state = engine_state(project)
     if state is None:
         return
@@ -88,7 +88,7 @@ def check(project: Project) -> Iterator[Violation]:
         )
 
 
-def _services_key(project: Project) -> Span | None:
+def _services_key(project: RuleContext) -> Span | None:
     """The ``services:`` key of the first compose file (where a service would go)."""
     for _display, root in project.documents:
         if isinstance(root, Mapping) and "services" in root.key_spans:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from composelint.model.context import RuleContext
 from composelint.model.findings import Related, Severity, Violation
 from composelint.model.nodes import Mapping, Scalar
-from composelint.model.project import Project
 from composelint.model.span import Span
 from composelint.model.state import Container, EngineState
 
@@ -21,17 +21,17 @@ from composelint.model.state import Container, EngineState
 NO_DNS_NETWORKS = frozenset({"bridge", "host", "none"})
 
 
-def engine_state(project: Project) -> EngineState | None:
+def engine_state(project: RuleContext) -> EngineState | None:
     """The snapshot given with ``--state``; None without one (the rules stay silent)."""
     return project.state
 
 
-def network_name(project: Project, key: str) -> str:
+def network_name(project: RuleContext, key: str) -> str:
     """The engine's name of the project network ``key``."""
     return resource_name(project, "networks", key)
 
 
-def resource_name(project: Project, section: str, key: str) -> str:
+def resource_name(project: RuleContext, section: str, key: str) -> str:
     """The engine's name of a network or volume of the project: its resolved
     ``name:`` (``docker compose config`` sets one for each), else ``<project>_<key>``."""
     conf = project.section(section).get(key)
@@ -41,7 +41,7 @@ def resource_name(project: Project, section: str, key: str) -> str:
     return f"{project.name}_{key}"
 
 
-def file_networks(project: Project, service: str) -> frozenset[str] | None:
+def file_networks(project: RuleContext, service: str) -> frozenset[str] | None:
     """The engine names of the networks the file gives ``service``; None when it uses
     ``network_mode`` (host, none, service:, container:), whose networks are not its own."""
     svc = project.services.get(service)
@@ -52,7 +52,7 @@ def file_networks(project: Project, service: str) -> frozenset[str] | None:
     return frozenset(network_name(project, k) for k in keys)
 
 
-def service_containers(project: Project, state: EngineState) -> list[tuple[str, Container]]:
+def service_containers(project: RuleContext, state: EngineState) -> list[tuple[str, Container]]:
     """(service, container) for every container Compose created for a service that the
     file still defines (one-off ``run`` containers left out)."""
     return [
@@ -62,7 +62,7 @@ def service_containers(project: Project, state: EngineState) -> list[tuple[str, 
     ]
 
 
-def is_ours(project: Project, c: Container) -> bool:
+def is_ours(project: RuleContext, c: Container) -> bool:
     """A container of a service of this project (as the file is now)."""
     return c.project == project.name and c.service in project.services
 

@@ -69,8 +69,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from composelint.analysis.connectivity import connections, is_ip_literal, is_loopback, reachability
+from composelint.model.context import RuleContext
 from composelint.model.findings import Severity, Violation
-from composelint.model.project import Project
 
 from ..hosts.helpers import NAMED, dialed, lookup_error, subject, what
 from .helpers import (
@@ -91,7 +91,7 @@ summary = "A host that names a container outside the project, on networks the cl
 severity = "error"
 
 
-def check(project: Project) -> Iterator[Violation]:
+def check(project: RuleContext) -> Iterator[Violation]:
     state = engine_state(project)
     if state is None or not state.has_containers:
         return

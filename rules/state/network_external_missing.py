@@ -56,9 +56,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from composelint.model.context import RuleContext
 from composelint.model.findings import Violation
 from composelint.model.nodes import Mapping, Scalar
-from composelint.model.project import Project
 
 from .helpers import engine_state, violation
 
@@ -68,7 +68,7 @@ summary = "An external network that does not exist on the engine of the snapshot
 severity = "error"
 
 
-def check(project: Project) -> Iterator[Violation]:
+def check(project: RuleContext) -> Iterator[Violation]:
     state = engine_state(project)
     if state is None or not state.has_networks:
         return

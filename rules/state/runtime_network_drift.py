@@ -60,8 +60,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from composelint.model.context import RuleContext
 from composelint.model.findings import Violation
-from composelint.model.project import Project
 from composelint.model.span import Span
 
 from .helpers import (
@@ -79,7 +79,7 @@ summary = "A container of the project on other networks than the file gives its 
 severity = "warning"
 
 
-def check(project: Project) -> Iterator[Violation]:
+def check(project: RuleContext) -> Iterator[Violation]:
     state = engine_state(project)
     if state is None:
         return
@@ -111,7 +111,7 @@ def check(project: Project) -> Iterator[Violation]:
             )
 
 
-def _networks_span(project: Project, service: str) -> Span | None:
+def _networks_span(project: RuleContext, service: str) -> Span | None:
     """The service's ``networks:``; its name when the file leaves it implicit
     (Compose then gives it the ``default`` network)."""
     svc = project.services[service]

@@ -34,8 +34,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from composelint.model.context import RuleContext
 from composelint.model.findings import Violation
-from composelint.model.project import Project
 
 code = "CMP950"
 name = "state-file-invalid"
@@ -43,7 +43,7 @@ summary = "A --state file that is not a docker inspect, network inspect or compo
 severity = "error"
 
 
-def check(project: Project) -> Iterator[Violation]:
+def check(project: RuleContext) -> Iterator[Violation]:
     """Nothing: a state file is read once for the whole run, before any project, so
     its problems are reported by the run itself (``composelint.load.state``)."""
     return iter(())

@@ -40,8 +40,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from composelint.model.context import RuleContext
 from composelint.model.findings import Violation
-from composelint.model.project import Project
 
 from ..security.helpers import violation
 
@@ -51,7 +51,7 @@ summary = "A service sets both build and image (the build is tagged with the ima
 severity = "info"
 
 
-def check(project: Project) -> Iterator[Violation]:
+def check(project: RuleContext) -> Iterator[Violation]:
     for sname, svc in project.services.items():
         if svc.get("build") is None or svc.get("image") is None:
             continue

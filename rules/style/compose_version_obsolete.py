@@ -32,9 +32,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from composelint.model.context import RuleContext
 from composelint.model.findings import Edit, Fix, Violation
 from composelint.model.nodes import Mapping
-from composelint.model.project import Project
 from composelint.model.span import Span
 
 code = "CMP701"
@@ -43,8 +43,9 @@ summary = "The obsolete top-level version key"
 severity = "info"
 
 
-def check(project: Project) -> Iterator[Violation]:
-    for _display, root in project.documents:
+def check(project: RuleContext) -> Iterator[Violation]:
+    for doc in project.documents:
+        root = doc.root
         if not isinstance(root, Mapping) or "version" not in root.items:
             continue
         key = root.key_spans.get("version")

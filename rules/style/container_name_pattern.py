@@ -41,9 +41,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from composelint.lint.config import CONTAINER_NAME_PATTERN
+from composelint.model.context import RuleContext
 from composelint.model.findings import Violation
-from composelint.model.project import Project
+from composelint.model.options import CONTAINER_NAME_PATTERN
 
 from ..security.helpers import text, value_span
 
@@ -53,7 +53,7 @@ summary = "A container_name that does not match container-name-pattern"
 severity = "warning"
 
 
-def check(project: Project) -> Iterator[Violation]:
+def check(project: RuleContext) -> Iterator[Violation]:
     pattern: str | None = project.option(CONTAINER_NAME_PATTERN, None)
     if not pattern:
         return

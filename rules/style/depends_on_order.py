@@ -46,9 +46,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from composelint.model.context import RuleContext
 from composelint.model.findings import Violation
 from composelint.model.nodes import Mapping, Node, Scalar, Sequence
-from composelint.model.project import Project
 from composelint.model.span import Span
 
 from .helpers import compose_documents, ordering_violation
@@ -68,7 +68,7 @@ def _entries(deps: Node) -> list[tuple[str, Span | None]]:
     return []
 
 
-def check(project: Project) -> Iterator[Violation]:
+def check(project: RuleContext) -> Iterator[Violation]:
     for _display, root in compose_documents(project):
         services = root.get("services")
         for svc in services.items.values() if isinstance(services, Mapping) else ():

@@ -13,9 +13,9 @@ import re
 from collections.abc import Callable, Iterator
 from typing import TypeVar
 
+from composelint.model.context import RuleContext
 from composelint.model.findings import Edit, Fix, Violation
 from composelint.model.nodes import Mapping, Node, Sequence
-from composelint.model.project import Project
 from composelint.model.span import Span
 
 from ..security.helpers import violation
@@ -24,7 +24,7 @@ T = TypeVar("T")
 _ANCHOR_OR_ALIAS = re.compile(r"(?:^|[\s\[{,:-])[&*][^\s,\]}]+")
 
 
-def compose_documents(project: Project) -> Iterator[tuple[str, Mapping]]:
+def compose_documents(project: RuleContext) -> Iterator[tuple[str, Mapping]]:
     """Each compose file's root mapping as written (before interpolation)."""
     for display, root in project.documents:
         if isinstance(root, Mapping):
@@ -53,7 +53,7 @@ def _entry_starts(node: Node) -> list[Span] | None:
     return spans  # type: ignore[return-value]
 
 
-def reorder_fix(project: Project, node: Node, order: list[int], description: str) -> Fix | None:
+def reorder_fix(project: RuleContext, node: Node, order: list[int], description: str) -> Fix | None:
     """A fix that rewrites the lines of a block mapping or sequence with its entries
     in ``order`` (indexes into the current entries); None when that is not exact."""
     starts = _entry_starts(node)
@@ -174,7 +174,7 @@ def sorted_order(keys: list[T], rank: Callable[[T], object]) -> list[int]:
 
 
 def ordering_violation(
-    project: Project,
+    project: RuleContext,
     node: Node,
     entries: list[tuple[str, Span | None, T]],
     rank: Callable[[T], object],

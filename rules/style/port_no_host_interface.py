@@ -46,9 +46,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from composelint.model.context import RuleContext
 from composelint.model.findings import Violation
 from composelint.model.nodes import Mapping, Scalar, Sequence
-from composelint.model.project import Project
 
 from ..security.helpers import (
     OPEN_PORT_NOTE,
@@ -66,7 +66,7 @@ severity = "info"
 default_enabled = False
 
 
-def check(project: Project) -> Iterator[Violation]:
+def check(project: RuleContext) -> Iterator[Violation]:
     for sname, svc in project.services.items():
         ports = svc.get("ports")
         if not isinstance(ports, Sequence) or text(svc.get("network_mode")) == "host":

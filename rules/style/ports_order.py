@@ -42,9 +42,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from composelint.model.context import RuleContext
 from composelint.model.findings import Violation
 from composelint.model.nodes import Mapping, Node, Scalar, Sequence
-from composelint.model.project import Project
 
 from .helpers import compose_documents, ordering_violation
 
@@ -71,7 +71,7 @@ def rank(entry: Node) -> tuple[int, int]:
     return (int(host) if host.isdigit() else 0, int(target) if target.isdigit() else 0)
 
 
-def check(project: Project) -> Iterator[Violation]:
+def check(project: RuleContext) -> Iterator[Violation]:
     for _display, root in compose_documents(project):
         services = root.get("services")
         for svc in services.items.values() if isinstance(services, Mapping) else ():

@@ -38,9 +38,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from composelint.model.context import RuleContext
 from composelint.model.findings import Edit, Fix, Violation
-from composelint.model.nodes import Mapping, Scalar, Sequence
-from composelint.model.project import Project
+from composelint.model.nodes import Mapping, Scalar
 
 code = "CMP702"
 name = "ports-unquoted"
@@ -51,16 +51,14 @@ severity = "warning"
 _BASE60 = re.compile(r"[0-9][0-9_]*(?::[0-5]?[0-9])+")
 
 
-def check(project: Project) -> Iterator[Violation]:
-    for _display, root in project.documents:
-        services = root.get("services") if isinstance(root, Mapping) else None
-        if not isinstance(services, Mapping):
+def check(project: RuleContext) -> Iterator[Violation]:
+    for doc in project.documents:
+        services = doc.mapping("services")
+        if services is None:
             continue
         for sname, svc in services.items.items():
-            ports = svc.get("ports") if isinstance(svc, Mapping) else None
-            if not isinstance(ports, Sequence) or not project.in_model(
-                ("services", sname, "ports")
-            ):
+            ports = svc.seq("ports") if isinstance(svc, Mapping) else None
+            if ports is None or not project.in_model(("services", sname, "ports")):
                 continue
             for item in ports.items:
                 if not isinstance(item, Scalar) or item.style != "" or item.span is None:

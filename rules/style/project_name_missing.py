@@ -42,9 +42,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from composelint.model.context import RuleContext
 from composelint.model.findings import Edit, Fix, Violation
 from composelint.model.nodes import Mapping
-from composelint.model.project import Project
 from composelint.model.span import Span
 
 from ..security.helpers import violation
@@ -56,7 +56,7 @@ severity = "info"
 default_enabled = False
 
 
-def check(project: Project) -> Iterator[Violation]:
+def check(project: RuleContext) -> Iterator[Violation]:
     own = {p.resolve() for p in project.compose_files}
     docs = [
         (display, root)

@@ -52,9 +52,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from composelint.model.context import RuleContext
 from composelint.model.findings import Related, Severity, Violation
 from composelint.model.nodes import Mapping, Scalar, Sequence
-from composelint.model.project import Project
 from composelint.model.span import Span
 
 from ..security.helpers import violation
@@ -89,7 +89,7 @@ def _range(published: str) -> tuple[int, int] | None:
     return int(lo), int(hi or lo)
 
 
-def bindings(project: Project) -> list[Binding]:
+def bindings(project: RuleContext) -> list[Binding]:
     out = []
     for sname, svc in project.services.items():
         if _text(svc.get("network_mode")) == "host":
@@ -130,7 +130,7 @@ def _port(b: Binding) -> str:
     return str(b.first) if b.first == b.last else f"{b.first}-{b.last}"
 
 
-def together(project: Project, a: Binding, b: Binding) -> Severity | None:
+def together(project: RuleContext, a: Binding, b: Binding) -> Severity | None:
     """Whether two services run together: always (error), only under a profile
     (warning), or never in one run that names one profile (None)."""
     if a.service == b.service or project.active_profiles:
@@ -142,7 +142,7 @@ def together(project: Project, a: Binding, b: Binding) -> Severity | None:
     return Severity.WARNING
 
 
-def replicas(project: Project, service: str) -> int:
+def replicas(project: RuleContext, service: str) -> int:
     """How many containers the service runs (``deploy.replicas`` or ``scale``)."""
     for path in (("deploy", "replicas"), ("scale",)):
         node = project.node("services", service, *path)
@@ -151,7 +151,7 @@ def replicas(project: Project, service: str) -> int:
     return 1
 
 
-def check(project: Project) -> Iterator[Violation]:
+def check(project: RuleContext) -> Iterator[Violation]:
     for b in bindings(project):
         count = replicas(project, b.service)
         if count > b.last - b.first + 1:

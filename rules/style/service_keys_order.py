@@ -49,9 +49,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from composelint.model.context import RuleContext
 from composelint.model.findings import Violation
 from composelint.model.nodes import Mapping
-from composelint.model.project import Project
 
 from .helpers import compose_documents, ordering_violation, sorted_order
 
@@ -76,7 +76,7 @@ ORDER = [
 _RANK = {k: i for i, k in enumerate(ORDER)}
 
 
-def check(project: Project) -> Iterator[Violation]:
+def check(project: RuleContext) -> Iterator[Violation]:
     for _display, root in compose_documents(project):
         services = root.get("services")
         for svc in services.items.values() if isinstance(services, Mapping) else ():

@@ -41,9 +41,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from composelint.model.context import RuleContext
 from composelint.model.findings import Violation
 from composelint.model.nodes import Mapping
-from composelint.model.project import Project
 
 from .helpers import compose_documents, ordering_violation
 
@@ -58,7 +58,7 @@ def rank(key: str) -> str:
     return key.lower()
 
 
-def check(project: Project) -> Iterator[Violation]:
+def check(project: RuleContext) -> Iterator[Violation]:
     for _display, root in compose_documents(project):
         services = root.get("services")
         if not isinstance(services, Mapping):

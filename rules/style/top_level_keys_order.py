@@ -44,8 +44,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from composelint.model.context import RuleContext
 from composelint.model.findings import Violation
-from composelint.model.project import Project
 
 from .helpers import compose_documents, ordering_violation
 
@@ -65,7 +65,7 @@ def rank(key: str) -> int:
     return 0 if key.startswith("x-") else (ORDER.index(key) if key in ORDER else len(ORDER))
 
 
-def check(project: Project) -> Iterator[Violation]:
+def check(project: RuleContext) -> Iterator[Violation]:
     for _display, root in compose_documents(project):
         entries = [(k, root.key_spans.get(k), k) for k in root.items]
         found = ordering_violation(

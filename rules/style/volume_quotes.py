@@ -43,9 +43,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from composelint.model.context import RuleContext
 from composelint.model.findings import Edit, Fix, Violation
 from composelint.model.nodes import Mapping, Scalar, Sequence
-from composelint.model.project import Project
 
 from ..security.helpers import violation
 from .helpers import compose_documents
@@ -56,7 +56,7 @@ summary = "Quote characters inside a volume entry become part of the path"
 severity = "warning"
 
 
-def check(project: Project) -> Iterator[Violation]:
+def check(project: RuleContext) -> Iterator[Violation]:
     for _display, root in compose_documents(project):
         services = root.get("services")
         for svc in services.items.values() if isinstance(services, Mapping) else ():

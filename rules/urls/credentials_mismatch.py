@@ -70,9 +70,9 @@ from urllib.parse import unquote
 from composelint.analysis.connections import environment, family, locate, routes
 from composelint.analysis.connectivity import Connection
 from composelint.analysis.images import family_facts
+from composelint.model.context import RuleContext
 from composelint.model.findings import Related, Violation
 from composelint.model.nodes import Mapping, Node, Scalar, Sequence
-from composelint.model.project import Project
 from composelint.model.span import Span
 
 code = "CMP305"
@@ -115,7 +115,7 @@ def _setting(env: Mapping, names: tuple[str, ...]) -> _Setting | None:
     return None
 
 
-def _mounts(project: Project, service: str, directory: str | None) -> bool:
+def _mounts(project: RuleContext, service: str, directory: str | None) -> bool:
     """Whether the service mounts something at or under ``directory``."""
     if directory is None:
         return False
@@ -131,7 +131,7 @@ def _client_known(conn: Connection) -> bool:
     return conn.node is not None and _resolved(conn.node) is not None
 
 
-def check(project: Project) -> Iterator[Violation]:
+def check(project: RuleContext) -> Iterator[Violation]:
     for route in routes(project):
         conn, target = route.conn, route.target
         facts = family_facts(family(target))

@@ -54,8 +54,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from composelint.analysis.connections import browser_routes
+from composelint.model.context import RuleContext
 from composelint.model.findings import Violation
-from composelint.model.project import Project
 
 code = "CMP304"
 name = "url-browser-service-name"
@@ -63,7 +63,7 @@ summary = "A browser-facing variable (NEXT_PUBLIC_ ...) points at a Compose serv
 severity = "warning"
 
 
-def check(project: Project) -> Iterator[Violation]:
+def check(project: RuleContext) -> Iterator[Violation]:
     for route in browser_routes(project):
         conn, target = route.conn, route.target
         published = next((p for p, t in target.published.items() if t == conn.port), None)

@@ -68,9 +68,9 @@ from composelint.analysis.connections import (
     value_groups,
 )
 from composelint.analysis.images import family_facts
+from composelint.model.context import RuleContext
 from composelint.model.findings import Severity, Violation
 from composelint.model.nodes import Mapping, Sequence
-from composelint.model.project import Project
 
 code = "CMP303"
 name = "url-malformed"
@@ -97,7 +97,7 @@ def _tls_off_by_default(fam: str | None) -> bool:
     return facts is not None and facts.tls_by_default is False
 
 
-def _serves_tls(project: Project, service: str) -> bool:
+def _serves_tls(project: RuleContext, service: str) -> bool:
     """Whether a Postgres service shows any sign of a TLS setup."""
     svc = project.services[service]
     words = strings(svc.get("command")) + strings(svc.get("entrypoint"))
@@ -111,7 +111,7 @@ def _serves_tls(project: Project, service: str) -> bool:
     return any(w in text for w in _TLS_WORDS)
 
 
-def check(project: Project) -> Iterator[Violation]:
+def check(project: RuleContext) -> Iterator[Violation]:
     for group in value_groups(project):
         for problem in parsed(group[0]).problems:
             if problem.kind not in _KINDS or (

@@ -57,8 +57,8 @@ from collections.abc import Iterator
 
 from composelint.analysis.connections import family, locate, owner, parsed, routes, value_groups
 from composelint.analysis.connectivity import Connection
+from composelint.model.context import RuleContext
 from composelint.model.findings import Edit, Fix, Violation
-from composelint.model.project import Project
 from composelint.model.span import Span
 
 code = "CMP302"
@@ -67,13 +67,13 @@ summary = "A URL scheme that is misspelt or not spoken by the target image"
 severity = "error"
 
 
-def _scheme_span(project: Project, conn: Connection) -> Span | None:
+def _scheme_span(project: RuleContext, conn: Connection) -> Span | None:
     raw = conn.dest.raw_scheme or ""
     i = conn.value.rfind(raw + ":", 0, conn.dest.host_offset)
     return locate(project, conn, i, len(raw)) if raw and i != -1 else conn.span
 
 
-def check(project: Project) -> Iterator[Violation]:
+def check(project: RuleContext) -> Iterator[Violation]:
     from composelint.analysis.images import family_facts, image_default_ports, schemes_for_family
     from composelint.analysis.schemes import GENERIC_SCHEMES, LEGITIMATE_SCHEMES, TYPO_TARGETS
 

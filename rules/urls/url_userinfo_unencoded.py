@@ -44,8 +44,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from composelint.analysis.connections import locate, owner, parsed, value_groups
+from composelint.model.context import RuleContext
 from composelint.model.findings import Violation
-from composelint.model.project import Project
 
 code = "CMP301"
 name = "url-userinfo-unencoded"
@@ -53,7 +53,7 @@ summary = "A reserved character is unencoded in a URL's user or password"
 severity = "error"
 
 
-def check(project: Project) -> Iterator[Violation]:
+def check(project: RuleContext) -> Iterator[Violation]:
     for group in value_groups(project):
         problems = [p for p in parsed(group[0]).problems if p.kind == "userinfo-unencoded"]
         for problem in problems:

@@ -40,8 +40,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from composelint.analysis.env_inventory import EnvFile, env_files, example_target
+from composelint.model.context import RuleContext
 from composelint.model.findings import Related, Violation
-from composelint.model.project import Project
 from composelint.model.span import Span
 
 code = "CMP506"
@@ -50,7 +50,7 @@ summary = "A key in .env.example but not in .env, or the other way round"
 severity = "warning"
 
 
-def check(project: Project) -> Iterator[Violation]:
+def check(project: RuleContext) -> Iterator[Violation]:
     files = env_files(project)
     by_path = {ef.path: ef for ef in files}
     for example in files:

@@ -42,9 +42,9 @@ from pathlib import Path
 
 from composelint.analysis.env_inventory import ENV_FILE, INTERPOLATION, env_files, used_names
 from composelint.load.sources import UnreadableFile, read_text
+from composelint.model.context import RuleContext
 from composelint.model.findings import Violation
 from composelint.model.nodes import Mapping, Scalar, Sequence
-from composelint.model.project import Project
 
 code = "CMP504"
 name = "env-not-passed"
@@ -52,7 +52,7 @@ summary = "A connection setting in the project .env that no service receives"
 severity = "warning"
 
 
-def check(project: Project) -> Iterator[Violation]:
+def check(project: RuleContext) -> Iterator[Violation]:
     from composelint.analysis.connstrings import VarRole, classify_variable
 
     roles = (VarRole.DESTINATION_URL, VarRole.DESTINATION_HOST)
@@ -85,7 +85,7 @@ _HOSTLIKE = re.compile(r"[A-Za-z]")
 _DOCKERIGNORE_ENV = re.compile(r"^[ \t]*(?:\*\*/)?(?:\.env\*?|\*\.env|\.env\.\*)[^\S\n]*$", re.M)
 
 
-def _dirs_visible_to_containers(project: Project) -> list[Path]:
+def _dirs_visible_to_containers(project: RuleContext) -> list[Path]:
     """Directories whose files a container can read: bind-mount sources, and build
     contexts whose .dockerignore does not leave out .env files (COPY . . bakes the
     .env into the image, where an app's dotenv loader finds it)."""

@@ -41,8 +41,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from composelint.analysis.env_inventory import env_files
+from composelint.model.context import RuleContext
 from composelint.model.findings import Related, Violation
-from composelint.model.project import Project
 
 code = "CMP505"
 name = "env-shadowed"
@@ -50,9 +50,11 @@ summary = "An env_file value silently overridden by the service's environment"
 severity = "warning"
 
 
-def check(project: Project) -> Iterator[Violation]:
+def check(project: RuleContext) -> Iterator[Violation]:
     entries = {(ef.display, e.value_span): e for ef in env_files(project) for e in ef.assignments()}
-    for service, key, file_span, env_span in project.shadowed_env:
+    for shadowed in project.shadowed_env:
+        service, key = shadowed.service, shadowed.key
+        file_span, env_span = shadowed.env_file_span, shadowed.environment_span
         env_node = project.scalar("services", service, "environment", key)
         if env_node is None and project.node("services", service) is None:
             continue  # the service is not active

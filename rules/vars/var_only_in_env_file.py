@@ -40,9 +40,9 @@ from collections.abc import Iterator
 
 from composelint.analysis.env_inventory import ENV_FILE, INTERPOLATION, EnvFile, env_files
 from composelint.load.dotenv import EnvEntry
+from composelint.model.context import RuleContext
 from composelint.model.findings import Related, Violation
 from composelint.model.nodes import Scalar, walk
-from composelint.model.project import Project
 
 code = "CMP502"
 name = "var-only-in-env-file"
@@ -50,7 +50,7 @@ summary = "A ${VAR} that only a service env_file defines, which never feeds inte
 severity = "warning"
 
 
-def check(project: Project) -> Iterator[Violation]:
+def check(project: RuleContext) -> Iterator[Violation]:
     defined: dict[str, tuple[EnvFile, EnvEntry]] = {}
     for ef in env_files(project):
         if ENV_FILE in ef.roles and INTERPOLATION not in ef.roles:
@@ -58,8 +58,8 @@ def check(project: Project) -> Iterator[Violation]:
                 defined.setdefault(entry.key, (ef, entry))
     if not defined:
         return
-    for _display, root in project.interpolated:
-        for _path, node in walk(root):
+    for doc in project.interpolated:
+        for _path, node in walk(doc.root):
             if not isinstance(node, Scalar):
                 continue
             for sub in node.subs:

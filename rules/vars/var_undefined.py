@@ -52,9 +52,9 @@ from collections.abc import Iterator
 
 from composelint.analysis.env_inventory import env_files, example_target
 from composelint.load.gitignore import is_ignored
+from composelint.model.context import RuleContext
 from composelint.model.findings import Severity, Violation
 from composelint.model.nodes import Scalar, walk
-from composelint.model.project import Project
 from composelint.model.span import Span
 from composelint.output.redact import is_secret_key, mask_value
 
@@ -67,7 +67,7 @@ severity = "warning"
 _MAX_SHOWN = 80
 
 
-def check(project: Project) -> Iterator[Violation]:
+def check(project: RuleContext) -> Iterator[Violation]:
     outcomes: dict[Span, tuple[str, str | None]] | None = None
     templates = _deploy_templates(project)
     for p in project.problems_for(name):
@@ -102,7 +102,7 @@ def check(project: Project) -> Iterator[Violation]:
 _REFERENCE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
 
 
-def _name_at(project: Project, span: Span | None) -> str | None:
+def _name_at(project: RuleContext, span: Span | None) -> str | None:
     """The variable of the ``$VAR`` / ``${VAR...}`` expression at ``span``."""
     text = project.source_text(span.path) if span is not None else None
     if text is None or span is None or span.line != span.end_line:
@@ -114,7 +114,7 @@ def _name_at(project: Project, span: Span | None) -> str | None:
     return m.group(1) if m else None
 
 
-def _deploy_templates(project: Project) -> dict[str, str]:
+def _deploy_templates(project: RuleContext) -> dict[str, str]:
     """Variable -> the template that lists it (``.env.example``, ``.env.sample``,
     ``.env.dist`` ...), when the project ``.env`` is deliberately not committed: it is
     absent and git ignores it, so the deploy environment supplies the values."""
@@ -131,13 +131,13 @@ def _deploy_templates(project: Project) -> dict[str, str]:
     return out
 
 
-def _outcomes(project: Project) -> dict[Span, tuple[str, str | None]]:
+def _outcomes(project: RuleContext) -> dict[Span, tuple[str, str | None]]:
     """What each interpolated value with an unset variable becomes (secrets masked),
     by the span of each of its expressions; with the secret key whose literal value
     holds an unbraced ``$name`` (whose name must not be shown)."""
     out: dict[Span, tuple[str, str | None]] = {}
-    for _display, root in project.interpolated:
-        for path, node in walk(root):
+    for doc in project.interpolated:
+        for path, node in walk(doc.root):
             if not isinstance(node, Scalar) or not any(s.source == "unset" for s in node.subs):
                 continue
             value = "" if node.value is None else str(node.value)

@@ -55,12 +55,11 @@ from composelint.analysis.env_inventory import (
     ENV_FILE,
     INTERPOLATION,
     env_files,
-    text_column,
     wrap_edits,
 )
+from composelint.model.context import RuleContext
 from composelint.model.findings import Edit, Fix, Violation
 from composelint.model.nodes import Mapping, PathElement, Scalar, walk
-from composelint.model.project import Project
 from composelint.model.span import Span
 from composelint.output.redact import is_secret_key
 from composelint.resolve.interpolate import Expression, find_expressions
@@ -113,9 +112,9 @@ def _suspicious(
     return (command and e.name in container_env) or glued or (secret and e.kind == "named")
 
 
-def check(project: Project) -> Iterator[Violation]:
-    for _display, root in project.documents:
-        for path, node in walk(root):
+def check(project: RuleContext) -> Iterator[Violation]:
+    for doc in project.documents:
+        for path, node in walk(doc.root):
             if not project.in_model(path):
                 continue
             if not isinstance(node, Scalar) or not isinstance(node.value, str):
@@ -136,7 +135,7 @@ def check(project: Project) -> Iterator[Violation]:
                     container_env=container_env,
                 ):
                     continue
-                col = text_column(node)
+                col = node.text_column()
                 span = node.span
                 fix = None
                 if col is not None and span is not None:
@@ -174,7 +173,7 @@ def _message(e: Expression, secret_key: str | None, command: bool, defined: str 
     )
 
 
-def _env_files(project: Project) -> Iterator[Violation]:
+def _env_files(project: RuleContext) -> Iterator[Violation]:
     for ef in env_files(project):
         if ef.raw_format or not ef.roles & {INTERPOLATION, ENV_FILE}:
             continue
@@ -215,11 +214,11 @@ def _env_files(project: Project) -> Iterator[Violation]:
             seen.add(entry.key)
 
 
-def source_of(project: Project, name: str) -> str | None:
+def source_of(project: RuleContext, name: str) -> str | None:
     var = project.env.get(name)
     return var.source if var is not None else None
 
 
-def _container_env(project: Project, service: str) -> frozenset[str]:
+def _container_env(project: RuleContext, service: str) -> frozenset[str]:
     env = project.node("services", service, "environment")
     return frozenset(env.items) if isinstance(env, Mapping) else frozenset()

@@ -1,0 +1,222 @@
+"""The one lint pipeline, for the command line (lint, config, graph), the language
+server and the tests::
+
+    discover -> settings -> for each project: resolve -> rules -> filter
+             -> run-wide: unused suppressions, baseline, diff -> LintReport
+
+:func:`lint` is the whole path; every step below it is one call. The settings
+(``composelint.lint.settings``) are loaded for every directory to be linted before
+any project is resolved and are read-only afterwards; rules see a project only
+through its :class:`~composelint.model.context.RuleContext`.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from composelint.lint.engine import (
+    Engine,
+    finalize,
+    internal_error,
+    is_fatal,
+    registry_findings,
+)
+from composelint.lint.filters import FindingFilter, baseline_and_diff
+from composelint.lint.registry import Registry, Rule, load_registry
+from composelint.lint.settings import (
+    ProjectSettings,
+    RunSettings,
+    Settings,
+    SettingsError,
+    load_settings,
+)
+from composelint.load.discover import NoComposeFile, ProjectSpec, discover
+from composelint.model.context import ImageKnowledge, RuleContext
+from composelint.model.findings import Finding
+from composelint.model.project import Problem, Project, SourceFile
+from composelint.resolve.resolver import ResolveOptions, resolve
+
+if TYPE_CHECKING:
+    from composelint.model.state import EngineState
+
+# rules that check that a path next to the compose file exists: meaningless for a
+# buffer read from stdin without --stdin-filename, which has no real location
+FILE_EXISTENCE_RULES = frozenset(
+    {"env-file-missing", "bind-mount-missing", "build-context-missing"}
+)
+
+
+@dataclass(frozen=True)
+class Targets:
+    """What to lint: command-line style arguments, or projects already found."""
+
+    paths: tuple[str, ...] = ()  # compose files, directories, env files, "-" for stdin
+    files: tuple[str, ...] = ()  # -f: merged into one project
+    project_directory: str | None = None
+    env_files: tuple[str, ...] = ()  # --env-file
+    stdin_filename: str | None = None
+    stdin_text: str | None = None  # what stdin held, when a path is "-"
+    stdin_error: str | None = None  # why stdin could not be read as text
+    resolve: ResolveOptions = field(default_factory=ResolveOptions)
+    cwd: Path = field(default_factory=Path.cwd)
+    # projects found by the caller (the language server): no discovery
+    specs: tuple[ProjectSpec, ...] | None = None
+    # what the engine runs (--state), and the problems of reading it
+    state: EngineState | None = None
+    state_problems: tuple[Problem, ...] = ()
+
+    @property
+    def reads_stdin(self) -> bool:
+        return "-" in self.paths or "-" in self.files
+
+
+@dataclass(frozen=True)
+class LintedProject:
+    """One resolved project with the settings that governed it and its findings."""
+
+    context: RuleContext
+    settings: ProjectSettings
+    findings: tuple[Finding, ...]  # filtered, before the run-wide filters
+
+    @property
+    def project(self) -> Project:
+        return self.context.project
+
+
+@dataclass(frozen=True)
+class LintReport:
+    """The outcome of a run."""
+
+    findings: list[Finding]  # every finding reported, sorted
+    projects: list[LintedProject]
+    sources: dict[str, SourceFile]  # every file read, by display path
+    errors: list[Problem]  # what could not be linted and is not a finding (no compose file)
+    notices: list[str]  # for stderr: assumptions made, files written
+    fatal: bool  # something could not be linted
+    exit_code: int
+
+    @property
+    def files(self) -> list[str]:
+        """The files that were read, sorted (what reporters list as linted)."""
+        return sorted(d for d, s in self.sources.items() if s.text is not None)
+
+
+def lint(
+    targets: Targets,
+    settings: Settings | None = None,
+    registry: Registry | None = None,
+    *,
+    images: ImageKnowledge = None,
+) -> LintReport:
+    """Lint ``targets`` with ``settings``; raises ``SettingsError`` (exit 2) for a bad
+    configuration, selection, baseline or diff, and nothing for bad input."""
+    settings = settings or Settings()
+    registry = registry or load_registry()
+    if settings.diff_file == "-" and targets.reads_stdin:
+        raise SettingsError("stdin cannot be both a compose file and the --diff-file")
+    specs, problems, notices = find_projects(targets)
+    errors: list[Problem] = [p for p in problems if isinstance(p, NoComposeFile)]
+    problems = [p for p in problems if not isinstance(p, NoComposeFile)]
+    # every configuration the run needs, before any project is resolved
+    run = load_settings(registry, settings, targets.cwd, (_where(s) for s in specs))
+    filters = FindingFilter(registry, run)
+    # per project: resolve -> rules -> filter
+    results = [lint_project(spec, targets, run, registry, filters, images) for spec in specs]
+    linted = [r for r in results if isinstance(r, LintedProject)]
+    crashed = [r for r in results if isinstance(r, Finding)]
+    # what belongs to no project: argument problems, broken plugins
+    orphans = Engine(registry, run.default.rules).problem_findings(problems, orphans=True)
+    findings = [
+        *(f for p in linted for f in p.findings),
+        *crashed,
+        *filters.orphans(orphans),
+        *registry_findings(registry.problems),
+    ]
+    # run-wide: unused suppressions, then the baseline and the diff
+    findings = finalize([*findings, *filters.unused_suppressions()])
+    sources = {d: s for p in linted for d, s in p.project.sources.items()}
+    findings, written = baseline_and_diff(findings, sources, settings, targets.cwd)
+    fatal = (
+        bool(errors or crashed or registry.problems)
+        or is_fatal(problems)
+        or any(is_fatal(p.project.problems) for p in linted)
+    )
+    code = filters.exit_code(findings, fatal=fatal, exit_zero=settings.exit_zero)
+    return LintReport(findings, linted, sources, errors, notices + written, fatal, code)
+
+
+def find_projects(targets: Targets) -> tuple[list[ProjectSpec], list[Problem], list[str]]:
+    """The projects ``targets`` name, problems with the arguments, and notices."""
+    if targets.specs is not None:
+        return list(targets.specs), [], []
+    if targets.stdin_error is not None:
+        shown = targets.stdin_filename or "<stdin>"
+        return (
+            [],
+            [Problem("file-unreadable", f"{shown}: {targets.stdin_error}", None, fatal=True)],
+            [],
+        )
+    notices: list[str] = []
+    if targets.reads_stdin and targets.stdin_filename is None:
+        notices.append(
+            "stdin is linted as ./compose.yaml (no --stdin-filename given); "
+            "env files, bind mounts and build contexts are not checked for existence"
+        )
+    specs, found = discover(
+        list(targets.paths),
+        files=list(targets.files),
+        project_directory=targets.project_directory,
+        env_files=list(targets.env_files),
+        stdin_filename=targets.stdin_filename,
+        cwd=targets.cwd,
+        stdin_text=targets.stdin_text,
+    )
+    return specs, [*found, *targets.state_problems], notices
+
+
+def lint_project(
+    spec: ProjectSpec,
+    targets: Targets,
+    run: RunSettings,
+    registry: Registry,
+    filters: FindingFilter,
+    images: ImageKnowledge = None,
+) -> LintedProject | Finding:
+    """Resolve one project, run the rules its settings select, filter the findings;
+    an internal-error finding when the resolver itself fails."""
+    debug = run.request.debug
+    try:
+        project = resolve(spec, targets.resolve, cwd=targets.cwd)
+    except Exception as exc:  # the resolver must not raise; if it does, say so and go on
+        if debug:
+            traceback.print_exception(exc, file=sys.stderr)
+        return internal_error(
+            f"could not resolve the project in {spec.project_dir}: {type(exc).__name__}: {exc}"
+        )
+    if targets.state is not None:
+        project = replace(project, state=targets.state)
+    settings = run.for_directory(_where(spec))
+    rules: Sequence[Rule] = settings.rules
+    if _unplaced_stdin(spec, targets):
+        rules = [r for r in rules if r.name not in FILE_EXISTENCE_RULES]
+        kept = [p for p in project.problems if p.rule not in FILE_EXISTENCE_RULES]
+        project = replace(project, problems=kept)
+    ctx = RuleContext(project, settings.options, images)
+    found = Engine(registry, rules, debug=debug).check(ctx)
+    kept_findings = filters.project(found, project.sources, settings, rules)
+    return LintedProject(ctx, settings, tuple(kept_findings))
+
+
+def _where(spec: ProjectSpec) -> Path:
+    """The directory whose configuration file governs a project."""
+    return spec.compose_files[0].parent if spec.compose_files else spec.project_dir
+
+
+def _unplaced_stdin(spec: ProjectSpec, targets: Targets) -> bool:
+    """A project whose compose file is a stdin buffer with no --stdin-filename."""
+    return spec.stdin_text is not None and targets.stdin_filename is None
