@@ -20,7 +20,7 @@ from composelint.lint.engine import INTERNAL_CODE, exit_code
 from composelint.lint.registry import Registry, Rule
 from composelint.lint.settings import ProjectSettings, RunSettings, Settings, SettingsError
 from composelint.lint.suppress import Directive, Selector, scan
-from composelint.model.findings import Edit, Finding, Fix, Severity
+from composelint.model.findings import Applicability, Edit, Finding, Fix, Severity
 from composelint.model.project import SourceFile
 from composelint.model.span import Span
 
@@ -203,7 +203,11 @@ class FindingFilter:
             before = state.lines[s.line - 1][: s.col - 1]
             start = len(before.rstrip()) + 1
             span = Span(s.path, s.line, start, s.end_line, s.end_col)
-        return Fix("remove the unused suppression comment", (Edit(span, ""),))
+        return Fix(
+            "remove the unused suppression comment",
+            (Edit(span, ""),),
+            applicability=Applicability.SAFE,
+        )
 
     def exit_code(self, findings: Sequence[Finding], *, fatal: bool, exit_zero: bool) -> int:
         """Like ``engine.exit_code``, with each finding judged by the ``fail-on`` of the

@@ -39,10 +39,29 @@ class Edit:
     sensitive: bool = False
 
 
+class Applicability(str, Enum):
+    """How a fix may be applied (ruff's applicability levels).
+
+    ``safe``: the resolved project does not change, or changes exactly as the finding
+    says it must, and nothing else moves: ``--fix`` applies it. ``unsafe``: it may
+    change what the user meant (a guessed host, a value from interpolation): only
+    ``--fix --unsafe-fixes`` applies it. ``display-only``: shown as a suggestion
+    (editors, reports), never applied by the command line.
+    """
+
+    SAFE = "safe"
+    UNSAFE = "unsafe"
+    DISPLAY_ONLY = "display-only"
+
+
 @dataclass(frozen=True, slots=True)
 class Fix:
+    """Edits that resolve a finding. A fix that does not say how safe it is, is
+    unsafe: only the rule knows that its edits keep the project's meaning."""
+
     description: str
     edits: tuple[Edit, ...] = ()
+    applicability: Applicability = Applicability.UNSAFE
 
 
 @dataclass(frozen=True, slots=True)

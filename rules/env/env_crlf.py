@@ -32,7 +32,7 @@ from collections.abc import Iterator
 
 from composelint.analysis.env_inventory import env_files
 from composelint.model.context import RuleContext
-from composelint.model.findings import Edit, Fix, Violation
+from composelint.model.findings import Applicability, Edit, Fix, Violation
 
 code = "CMP409"
 name = "env-crlf"
@@ -54,7 +54,7 @@ def check(project: RuleContext) -> Iterator[Violation]:
         yield Violation(
             f"the file has Windows line endings ({count} line{'s' if count > 1 else ''})",
             ef.span(first, first + 1),
-            fix=Fix("convert to LF line endings", tuple(edits)),
+            fix=Fix("convert to LF line endings", tuple(edits), applicability=Applicability.SAFE),
             note="shells that source it keep a carriage return at the end of each value",
             help="convert it to LF line endings",
         )

@@ -44,7 +44,7 @@ from collections.abc import Iterator
 from composelint.analysis.env_inventory import EnvFile, env_files, line_end, quote_char, wrap_edits
 from composelint.load.dotenv import EnvEntry
 from composelint.model.context import RuleContext
-from composelint.model.findings import Edit, Fix, Severity, Violation
+from composelint.model.findings import Applicability, Edit, Fix, Severity, Violation
 from composelint.model.span import Span
 from composelint.output.redact import is_secret_key
 
@@ -84,6 +84,7 @@ def _move_comment(ef: EnvFile, entry: EnvEntry, start: int, end: int) -> Fix:
             ),
             Edit(ef.span(start, end), ""),
         ),
+        applicability=Applicability.SAFE,
     )
 
 
@@ -109,7 +110,9 @@ def _entry(ef: EnvFile, entry: EnvEntry) -> Iterator[Violation]:
         yield Violation(
             f'the tab before "#" makes the note part of the value of "{entry.key}"',
             span,
-            fix=Fix("turn the tab into a space", (Edit(span, " "),)),
+            fix=Fix(
+                "turn the tab into a space", (Edit(span, " "),), applicability=Applicability.UNSAFE
+            ),
             note="Compose only starts a comment at a space followed by #",
             help="use a space or a separate line",
         )
@@ -132,7 +135,13 @@ def _entry(ef: EnvFile, entry: EnvEntry) -> Iterator[Violation]:
         yield Violation(
             f'"#" inside the unquoted value of "{entry.key}"',
             Span(ef.display, *ef.position(at), *ef.position(at + 1)),
-            fix=Fix("quote the value", wrap_edits(entry.value_span, quote)) if quote else None,
+            fix=Fix(
+                "quote the value",
+                wrap_edits(entry.value_span, quote),
+                applicability=Applicability.SAFE,
+            )
+            if quote
+            else None,
             severity=Severity.INFO,
             note="Compose keeps it, but Node's dotenv and other loaders cut the value there",
             help="quote the value",

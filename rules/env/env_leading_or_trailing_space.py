@@ -33,7 +33,7 @@ from collections.abc import Iterator
 
 from composelint.analysis.env_inventory import env_files, line_end
 from composelint.model.context import RuleContext
-from composelint.model.findings import Edit, Fix, Violation
+from composelint.model.findings import Applicability, Edit, Fix, Violation
 
 code = "CMP404"
 name = "env-leading-or-trailing-space"
@@ -54,7 +54,11 @@ def check(project: RuleContext) -> Iterator[Violation]:
                 yield Violation(
                     f'whitespace before "{entry.key}"',
                     span,
-                    fix=Fix("remove the leading whitespace", (Edit(span, ""),)),
+                    fix=Fix(
+                        "remove the leading whitespace",
+                        (Edit(span, ""),),
+                        applicability=Applicability.SAFE,
+                    ),
                     note="readers other than Compose may not trim it",
                     help="start the line with the key",
                 )
@@ -76,7 +80,11 @@ def check(project: RuleContext) -> Iterator[Violation]:
             yield Violation(
                 f'trailing whitespace after the value of "{entry.key}"',
                 span,
-                fix=Fix("remove the trailing whitespace", (Edit(span, ""),)),
+                fix=Fix(
+                    "remove the trailing whitespace",
+                    (Edit(span, ""),),
+                    applicability=Applicability.SAFE,
+                ),
                 note="docker run --env-file and format: raw keep it in the value",
                 help="remove it",
             )

@@ -31,7 +31,7 @@ from collections.abc import Iterator
 
 from composelint.analysis.env_inventory import env_files
 from composelint.model.context import RuleContext
-from composelint.model.findings import Edit, Fix, Violation
+from composelint.model.findings import Applicability, Edit, Fix, Violation
 
 code = "CMP410"
 name = "env-no-final-newline"
@@ -47,7 +47,7 @@ def check(project: RuleContext) -> Iterator[Violation]:
         yield Violation(
             "no newline at the end of the file",
             end,
-            fix=Fix("add a final newline", (Edit(end, "\n"),)),
+            fix=Fix("add a final newline", (Edit(end, "\n"),), applicability=Applicability.SAFE),
             note="shell read loops skip the last line and appending to the file joins two lines",
             help="add a final newline",
         )

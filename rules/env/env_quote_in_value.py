@@ -41,7 +41,7 @@ from collections.abc import Iterator
 
 from composelint.analysis.env_inventory import env_files, unwrap_edits
 from composelint.model.context import RuleContext
-from composelint.model.findings import Fix, Violation
+from composelint.model.findings import Applicability, Fix, Violation
 from composelint.model.nodes import Mapping, Scalar, Sequence
 from composelint.model.span import Span
 
@@ -64,7 +64,11 @@ def check(project: RuleContext) -> Iterator[Violation]:
                 yield Violation(
                     f'the value of "{entry.key}" keeps its quotes',
                     entry.value_span,
-                    fix=Fix("remove the quotes", unwrap_edits(entry.value_span))
+                    fix=Fix(
+                        "remove the quotes",
+                        unwrap_edits(entry.value_span),
+                        applicability=Applicability.UNSAFE,
+                    )
                     if entry.value_span.line == entry.value_span.end_line
                     else None,
                     note="this env_file has format: raw, which takes values literally",
@@ -102,7 +106,7 @@ def _list_entries(node: Sequence) -> Iterator[Violation]:
         if col is not None and span is not None:
             start = col + len(key) + 1
             span = Span(span.path, span.line, start, span.line, start + len(value))
-            fix = Fix("remove the quotes", unwrap_edits(span))
+            fix = Fix("remove the quotes", unwrap_edits(span), applicability=Applicability.UNSAFE)
         yield Violation(
             f'the value of "{key}" includes the quotes {value[0]}…{value[0]}',
             span,

@@ -32,7 +32,7 @@ from collections.abc import Iterator
 
 from composelint.analysis.env_inventory import env_files, quote_char, wrap_edits
 from composelint.model.context import RuleContext
-from composelint.model.findings import Fix, Violation
+from composelint.model.findings import Applicability, Fix, Violation
 
 code = "CMP405"
 name = "env-unquoted-space"
@@ -66,7 +66,15 @@ def check(project: RuleContext) -> Iterator[Violation]:
             if entry.quote or not re.search(r"[ \t]", _without_expressions(entry.raw_value)):
                 continue
             quote = quote_char(entry.raw_value)
-            fix = Fix("quote the value", wrap_edits(entry.value_span, quote)) if quote else None
+            fix = (
+                Fix(
+                    "quote the value",
+                    wrap_edits(entry.value_span, quote),
+                    applicability=Applicability.SAFE,
+                )
+                if quote
+                else None
+            )
             yield Violation(
                 f'the value of "{entry.key}" contains spaces but is not quoted',
                 entry.value_span,

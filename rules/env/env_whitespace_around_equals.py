@@ -32,7 +32,7 @@ from collections.abc import Iterator
 
 from composelint.analysis.env_inventory import env_files
 from composelint.model.context import RuleContext
-from composelint.model.findings import Edit, Fix, Violation
+from composelint.model.findings import Applicability, Edit, Fix, Violation
 
 code = "CMP403"
 name = "env-whitespace-around-equals"
@@ -53,7 +53,9 @@ def check(project: RuleContext) -> Iterator[Violation]:
                     yield Violation(
                         f'space after "=" of "{entry.key}"',
                         span,
-                        fix=Fix("remove the space", (Edit(span, ""),)),
+                        fix=Fix(
+                            "remove the space", (Edit(span, ""),), applicability=Applicability.SAFE
+                        ),
                         note="format: raw keeps it in the value",
                         help=f"write {entry.key}=value",
                     )
@@ -64,7 +66,11 @@ def check(project: RuleContext) -> Iterator[Violation]:
             yield Violation(
                 f'spaces around "=" of "{entry.key}"',
                 span,
-                fix=Fix('remove the spaces around "="', (Edit(span, "="),)),
+                fix=Fix(
+                    'remove the spaces around "="',
+                    (Edit(span, "="),),
+                    applicability=Applicability.SAFE,
+                ),
                 note="Compose trims them, but docker run --env-file and shells do not",
                 help=f"write {entry.key}=value",
             )

@@ -48,7 +48,7 @@ from collections.abc import Iterator
 
 from composelint.analysis.connections import describe, port_span, possible_ports, routes
 from composelint.model.context import RuleContext
-from composelint.model.findings import Edit, Fix, Related, Violation
+from composelint.model.findings import Applicability, Edit, Fix, Related, Violation
 
 code = "CMP203"
 name = "port-published-not-target"
@@ -70,6 +70,7 @@ def check(project: RuleContext) -> Iterator[Violation]:
         fix = Fix(
             f"use the container port {inside}",
             (Edit(span, str(inside)),) if exact and span is not None else (),
+            applicability=Applicability.SAFE,
         )
         ports_span = project.span("services", target.name, "ports")
         yield Violation(

@@ -33,7 +33,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from composelint.model.context import RuleContext
-from composelint.model.findings import Edit, Fix, Violation
+from composelint.model.findings import Applicability, Edit, Fix, Violation
 from composelint.model.nodes import Mapping
 from composelint.model.span import Span
 
@@ -57,6 +57,7 @@ def check(project: RuleContext) -> Iterator[Violation]:
             fix = Fix(
                 "delete the version line",
                 (Edit(Span(key.path, key.line, 1, value.end_line + 1, 1), ""),),
+                applicability=Applicability.SAFE,
             )
         yield Violation(
             "the top-level version key is obsolete",

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from typing import TypeVar
 
 from composelint.model.context import RuleContext
-from composelint.model.findings import Edit, Fix, Violation
+from composelint.model.findings import Applicability, Edit, Fix, Violation
 from composelint.model.nodes import Mapping, Node, Sequence
 from composelint.model.span import Span
 
@@ -132,7 +132,12 @@ def reorder_fix(project: RuleContext, node: Node, order: list[int], description:
     if not _same_data(text, before + replacement + after):
         return None
     span = Span(path, bounds[0], 1, end_line, end_col)
-    return Fix(description, (Edit(span, replacement, sensitive=_carries_secrets(replacement)),))
+    # offered only when the file loads to the same data afterwards: nothing changes
+    return Fix(
+        description,
+        (Edit(span, replacement, sensitive=_carries_secrets(replacement)),),
+        applicability=Applicability.SAFE,
+    )
 
 
 def _carries_secrets(text: str) -> bool:

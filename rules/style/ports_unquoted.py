@@ -39,7 +39,7 @@ import re
 from collections.abc import Iterator
 
 from composelint.model.context import RuleContext
-from composelint.model.findings import Edit, Fix, Violation
+from composelint.model.findings import Applicability, Edit, Fix, Violation
 from composelint.model.nodes import Mapping, Scalar
 
 code = "CMP702"
@@ -69,7 +69,11 @@ def check(project: RuleContext) -> Iterator[Violation]:
                 yield Violation(
                     f"unquoted port mapping {text}",
                     item.span,
-                    fix=Fix("quote the port mapping", (Edit(item.span, f'"{text}"'),)),
+                    fix=Fix(
+                        "quote the port mapping",
+                        (Edit(item.span, f'"{text}"'),),
+                        applicability=Applicability.SAFE,
+                    ),
                     note="YAML 1.1 tools read it as a base-60 number",
                     help=f'quote it: "{text}"',
                 )

@@ -58,7 +58,7 @@ from collections.abc import Iterator
 from composelint.analysis.connections import family, locate, owner, parsed, routes, value_groups
 from composelint.analysis.connectivity import Connection
 from composelint.model.context import RuleContext
-from composelint.model.findings import Edit, Fix, Violation
+from composelint.model.findings import Applicability, Edit, Fix, Violation
 from composelint.model.span import Span
 
 code = "CMP302"
@@ -95,7 +95,9 @@ def check(project: RuleContext) -> Iterator[Violation]:
                 + (f", probably a typo for {guess!r}" if guess else ""),
                 span,
                 conn.related,
-                Fix(f"use {guess}://", (Edit(span, guess),)) if guess and exact and span else None,
+                Fix(f"use {guess}://", (Edit(span, guess),), applicability=Applicability.UNSAFE)
+                if guess and exact and span
+                else None,
                 note="the client cannot pick a driver and fails before connecting (e.g. "
                 'SQLAlchemy "Can\'t load plugin")',
                 help=f"write {guess}://" if guess else None,

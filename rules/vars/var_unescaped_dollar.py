@@ -58,7 +58,7 @@ from composelint.analysis.env_inventory import (
     wrap_edits,
 )
 from composelint.model.context import RuleContext
-from composelint.model.findings import Edit, Fix, Violation
+from composelint.model.findings import Applicability, Edit, Fix, Violation
 from composelint.model.nodes import Mapping, PathElement, Scalar, walk
 from composelint.model.span import Span
 from composelint.output.redact import is_secret_key
@@ -144,6 +144,7 @@ def check(project: RuleContext) -> Iterator[Violation]:
                     fix = Fix(
                         'escape the "$" as "$$"',
                         (Edit(Span(span.path, span.line, at, span.line, at + 1), "$$"),),
+                        applicability=Applicability.UNSAFE,
                     )
                 m = _message(e, secret_key, command, source_of(project, e.name))
                 yield Violation(m.message, span, fix=fix, note=m.note, help=m.help)
@@ -196,11 +197,16 @@ def _env_files(project: RuleContext) -> Iterator[Violation]:
                     )
                     fix = None
                     if not entry.quote and "'" not in text:
-                        fix = Fix("single-quote the value", wrap_edits(entry.value_span, "'"))
+                        fix = Fix(
+                            "single-quote the value",
+                            wrap_edits(entry.value_span, "'"),
+                            applicability=Applicability.UNSAFE,
+                        )
                     elif exact:
                         fix = Fix(
                             'escape the "$" as "$$"',
                             (Edit(Span(ef.display, line, start, line, start + 1), "$$"),),
+                            applicability=Applicability.UNSAFE,
                         )
                     m = _message(e, entry.key if secret else None, False, None)
                     yield Violation(
