@@ -153,6 +153,25 @@ def _lint_parser() -> _Parser:
         help="compare with what runs: output of docker inspect / docker network inspect /"
         " docker compose ps --format json, or of composelint snapshot (repeatable; - for stdin)",
     )
+    fixing = p.add_argument_group("fixing")
+    fixing.add_argument(
+        "--fix", action="store_true", help="apply the safe fixes, then report what remains"
+    )
+    fixing.add_argument(
+        "--unsafe-fixes", action="store_true", help="with --fix or --diff: the unsafe fixes too"
+    )
+    fixing.add_argument(
+        "--diff",
+        action="store_true",
+        help="print a unified diff of what --fix would change and change nothing"
+        " (exit 1 when there is something to fix)",
+    )
+    fixing.add_argument(
+        "--fix-only",
+        action="store_true",
+        help="like --fix, but exit 0 even when findings remain (2: could not lint)",
+    )
+    fixing.add_argument("--show-fixes", action="store_true", help="list what --fix fixed")
     p.add_argument("--no-color", action="store_true")
     p.add_argument("--list-rules", action="store_true")
     p.add_argument("--version", action="store_true")
@@ -331,8 +350,13 @@ def _cmd_lint(argv: list[str]) -> int:
     from composelint.run import lint
 
     settings = _settings(args)
+    targets = _targets(args)
     try:
-        report = lint(_targets(args), settings, registry)
+        if args.fix or args.fix_only or args.diff:
+            done = _apply_fixes(args, targets, settings, registry)
+            if done is not None:
+                return done
+        report = lint(targets, settings, registry)
     except SettingsError as exc:
         raise UsageError(str(exc)) from None
     _say(report.notices)
@@ -359,7 +383,48 @@ def _cmd_lint(argv: list[str]) -> int:
         human = fmt in ("text", "concise", "github") and args.output_file is None
         out = sys.stdout if human else sys.stderr
         out.write(statistics(findings))
+    if args.fix_only and not report.fatal:
+        return 0
     return report.exit_code
+
+
+def _apply_fixes(
+    args: argparse.Namespace, targets: Targets, settings: Settings, registry: Registry
+) -> int | None:
+    """``--diff``: print what fixing would change, and the exit code. ``--fix``: write
+    the fixed files (a stdin buffer goes to stdout) and None, so that the findings
+    that remain are reported; the exit code when there is nothing more to do."""
+    from composelint.lint import fixes
+    from composelint.run import fix
+
+    run = fix(targets, settings, registry, unsafe=args.unsafe_fixes)
+    if not run.converged:
+        _say([f"the fixes did not settle after {run.passes} passes; some are left unapplied"])
+    if args.diff:
+        sys.stdout.write(fixes.unified_diff(run, Path.cwd()))
+        return 1 if run.changed() else 0
+    if args.show_fixes:
+        for f in sorted(run.fixed, key=lambda f: f.sort_key()):
+            where = f"{f.span}: " if f.span is not None else ""
+            print(f"Fixed {where}{f.code} {f.name}: {f.fix.description if f.fix else ''}")
+    if targets.reads_stdin:  # editors' "fix on save": the fixed buffer, nothing written
+        from dataclasses import replace
+
+        from composelint.run import lint, stdin_path
+
+        path = stdin_path(targets)
+        text = run.current.get(path) if path is not None else None
+        fixed = text if text is not None else (targets.stdin_text or "")
+        sys.stdout.write(fixed)
+        _say([f"fixed {len(run.fixed)} finding(s) in the buffer read from stdin"])
+        left = lint(replace(targets, stdin_text=fixed), settings, registry)
+        return 0 if args.fix_only and not left.fatal else left.exit_code
+    failures = fixes.write(run, run.roots | {Path.cwd()})
+    _say([f"{path}: {reason}" for path, reason in failures])
+    if run.fixed:
+        files = len(run.changed()) - len(failures)
+        _say([f"fixed {len(run.fixed)} finding(s) in {files} file(s)"])
+    return None
 
 
 def statistics(findings: Sequence[Finding]) -> str:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import sys
 import traceback
+from collections.abc import Mapping as AbcMapping
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -42,6 +43,7 @@ from composelint.model.project import Problem, Project, SourceFile
 from composelint.resolve.resolver import ResolveOptions, resolve
 
 if TYPE_CHECKING:
+    from composelint.lint.fixes import FileText, FixRun
     from composelint.model.state import EngineState
 
 # rules that check that a path next to the compose file exists: meaningless for a
@@ -220,3 +222,50 @@ def _where(spec: ProjectSpec) -> Path:
 def _unplaced_stdin(spec: ProjectSpec, targets: Targets) -> bool:
     """A project whose compose file is a stdin buffer with no --stdin-filename."""
     return spec.stdin_text is not None and targets.stdin_filename is None
+
+
+def fix(
+    targets: Targets,
+    settings: Settings | None = None,
+    registry: Registry | None = None,
+    *,
+    unsafe: bool = False,
+) -> FixRun:
+    """Apply the fixes of the findings ``lint`` reports, pass after pass, in memory:
+    the result says what every changed file becomes (``fixes.write`` writes it)."""
+    from composelint.lint import fixes
+    from composelint.lint.fixes import FileText
+
+    registry = registry or load_registry()
+    buffer_path = stdin_path(targets)
+    roots: set[Path] = set()
+
+    def one_pass(overrides: AbcMapping[Path, str]) -> tuple[list[Finding], dict[str, FileText]]:
+        current = targets
+        if overrides:
+            stdin_text = targets.stdin_text
+            if buffer_path is not None and buffer_path in overrides:
+                stdin_text = overrides[buffer_path]
+            merged = {**targets.resolve.overrides, **overrides}
+            current = replace(
+                targets, stdin_text=stdin_text, resolve=replace(targets.resolve, overrides=merged)
+            )
+        report = lint(current, settings, registry)
+        roots.update(p.project.directory for p in report.projects)
+        texts = {
+            d: FileText(s.path, s.text) for d, s in report.sources.items() if s.text is not None
+        }
+        return report.findings, texts
+
+    result = fixes.run(one_pass, unsafe=unsafe)
+    result.roots = roots
+    return result
+
+
+def stdin_path(targets: Targets) -> Path | None:
+    """The path a stdin buffer is linted as, when a path is ``-``."""
+    if not targets.reads_stdin:
+        return None
+    from composelint.load.sources import resolve_path
+
+    return resolve_path(targets.stdin_filename or "compose.yaml", targets.cwd)

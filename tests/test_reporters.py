@@ -62,7 +62,7 @@ def test_text_report_byte_for_byte() -> None:
         'compose.yaml:4:5: CMP005 [error] services.web: unknown key "depend_on" (did you mean "depends_on"?) (schema-violation)\n'
         "4 |     depend_on: [db]\n"
         "  |     ^^^^^^^^^\n"
-        "  = fix: rename to depends_on\n"
+        "  = fix (unsafe): rename to depends_on\n"
         "\n"
         "compose.yaml:6:20: CMP999 [warning] value of DB_PASSWORD=**** looks weak (demo)\n"
         "6 |       DB_PASSWORD: ****\n"
@@ -74,6 +74,7 @@ def test_text_report_byte_for_byte() -> None:
         "CMP001 [error] missing.yaml: no such file (file-unreadable)\n"
         "\n"
         "Found 2 errors, 1 warning in 1 file.\n"
+        "1 fixable with --fix --unsafe-fixes.\n"
     )
 
 
@@ -133,6 +134,7 @@ def test_json_report_shape() -> None:
         "related": [],
         "fix": {
             "description": "rename to depends_on",
+            "applicability": "unsafe",
             "edits": [
                 {
                     "file": "compose.yaml",

@@ -13,9 +13,7 @@ touches a user's file, and only when the user asked for ``--fix``.
 
 from __future__ import annotations
 
-import difflib
 import os
-import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,6 +43,7 @@ class FixRun:
     fixed: list[Finding] = field(default_factory=list)  # every finding whose fix was applied
     passes: int = 0
     converged: bool = True
+    roots: set[Path] = field(default_factory=set)  # project directories (for write)
 
     def changed(self) -> list[Path]:
         return sorted(
@@ -197,6 +196,8 @@ def run(lint: LintPass, *, unsafe: bool = False, max_passes: int = MAX_PASSES) -
 
 def unified_diff(run_: FixRun, cwd: Path) -> str:
     """A diff of every changed file that ``patch -p1`` and ``git apply`` accept."""
+    import difflib  # only for --diff
+
     out: list[str] = []
     for path in run_.changed():
         try:
@@ -251,6 +252,8 @@ def _write_one(path: Path, run_: FixRun, roots: Sequence[Path]) -> None:
         unchanged = False
     if not unchanged:
         raise WriteError("changed on disk since it was linted; not written")
+    import tempfile  # only when writing
+
     new = run_.current[path].encode("utf-8")
     if had_bom and path not in run_.bom_removed:
         new = BOM + new

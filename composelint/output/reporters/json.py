@@ -4,7 +4,8 @@
 line, column, end_line, end_column, related: [{file, line, column, message}], fix}]}``;
 ``message`` says what is wrong in one clause, ``help`` (the fix in words) and
 ``note`` (why it fails at runtime) are strings or null;
-``fix`` is null or ``{"description", "edits": [{file, line, column, end_line,
+``fix`` is null or ``{"description", "applicability" (safe, unsafe or
+display-only), "edits": [{file, line, column, end_line,
 end_column, replacement}]}``. Positions are 1-based, ends exclusive; a finding
 about no particular place (an unreadable path, an internal error) has null
 ``file``/``line``/``column``/``end_line``/``end_column``.
@@ -26,6 +27,7 @@ def _fix(fix: Fix | None) -> dict[str, Any] | None:
         return None
     return {
         "description": mask_text(fix.description),
+        "applicability": fix.applicability.value,
         "edits": [
             {
                 "file": e.span.path,

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from composelint.model.findings import Finding, Severity
+from composelint.lint import fixes
+from composelint.model.findings import Applicability, Finding, Severity
 from composelint.output.codeframe import RESET, render_frame
 from composelint.output.redact import MaskedLines, mask_text
 from composelint.output.reporters import Report
@@ -64,7 +65,8 @@ class _Renderer:
         if self.color:
             where = _BOLD + where + RESET if where else ""
             sev = _COLORS[f.severity] + sev + RESET
-        out = [f"{where}{f.code} {sev} {mask_text(f.message)} ({f.name})"]
+        mark = " [*]" if fixes.allowed(f.fix, unsafe=False) else ""
+        out = [f"{where}{f.code}{mark} {sev} {mask_text(f.message)} ({f.name})"]
         if f.span is not None:
             lines = self.lines(f.span.path)
             if lines is not None:
@@ -75,7 +77,14 @@ class _Renderer:
             out.append(f"  = note: {mask_text(f.note)}")
         if f.help:
             out.append(f"  = help: {mask_text(f.help)}")
-        if f.fix is not None:
+        if f.fix is not None and f.fix.edits:
+            how = (
+                ""
+                if f.fix.applicability is Applicability.SAFE
+                else f" ({f.fix.applicability.value})"
+            )
+            out.append(f"  = fix{how}: {mask_text(f.fix.description)}")
+        elif f.fix is not None:
             out.append(f"  = fix: {mask_text(f.fix.description)}")
         return out
 
@@ -84,4 +93,13 @@ def render(report: Report) -> str:
     renderer = _Renderer(report)
     blocks = ["\n".join(renderer.finding(f)) for f in report.findings]
     findings = list(report.findings)
-    return "".join(b + "\n\n" for b in blocks) + summary(findings) + "\n"
+    return "".join(b + "\n\n" for b in blocks) + summary(findings) + "\n" + fixable(findings)
+
+
+def fixable(findings: list[Finding]) -> str:
+    """``[*] 2 fixable with --fix (1 more with --fix --unsafe-fixes).``, or nothing."""
+    safe, unsafe = fixes.fixable_counts(findings)
+    if not safe:
+        return f"{unsafe} fixable with --fix --unsafe-fixes.\n" if unsafe else ""
+    more = f" ({unsafe} more with --fix --unsafe-fixes)" if unsafe else ""
+    return f"[*] {safe} fixable with --fix{more}.\n"
