@@ -379,3 +379,12 @@ def test_problem_violations_keep_the_note_and_help() -> None:
     problem = Problem("yaml-syntax", "bad", at(1, 1), note="why", help="fix it")
     (v,) = RuleContext(make_project(problems=[problem])).problem_violations("yaml-syntax")
     assert (v.message, v.span, v.note, v.help) == ("bad", at(1, 1), "why", "fix it")
+
+
+def test_rule_context_offers_the_image_knowledge_base() -> None:
+    from composelint.analysis import images
+    from composelint.model.context import RuleContext
+
+    ctx = RuleContext(make_project())
+    assert ctx.images is images
+    assert ctx.images.image_family("docker.io/library/postgres:16") == "postgres"

@@ -27,9 +27,9 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-# The image knowledge base (``composelint.analysis.images``): which ports, URL
-# schemes, credential variables ... each server image has. Typed loosely until that
-# module lands; the pipeline passes it in, rules read ``ctx.images``.
+# The image knowledge base: the ``composelint.analysis.images`` module (ports, URL
+# schemes, credential variables ... of each server image), or a stand-in with the
+# same functions (tests, a plugin's own facts).
 ImageKnowledge = Any
 
 
@@ -39,8 +39,18 @@ class RuleContext:
 
     project: Project
     options: RuleOptions = field(default_factory=RuleOptions)
-    images: ImageKnowledge = None
+    knowledge: ImageKnowledge = None  # None: composelint.analysis.images
     _views: dict[Any, Any] = field(default_factory=dict, repr=False)
+
+    @property
+    def images(self) -> ImageKnowledge:
+        """What composelint knows about server images (``composelint.analysis.images``:
+        ``image_family``, ``family_facts``, ``image_facts`` ...), imported on first use."""
+        if self.knowledge is not None:
+            return self.knowledge
+        from composelint.analysis import images
+
+        return images
 
     # -- the project ------------------------------------------------------------
     @property
