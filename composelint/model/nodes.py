@@ -218,6 +218,16 @@ class Sequence(Node):
 PathElement = str | int
 
 
+def scalar_items(node: Node | None) -> list[Scalar]:
+    """The non-null scalars of a sequence; a lone non-null scalar counts as one (the
+    short forms Compose accepts for lists such as ``dns`` or ``profiles``)."""
+    if isinstance(node, Scalar) and node.value is not None:
+        return [node]
+    if isinstance(node, Sequence):
+        return [n for n in node.items if isinstance(n, Scalar) and n.value is not None]
+    return []
+
+
 def node_at(root: Node | None, path: tuple[PathElement, ...]) -> Node | None:
     """The node at ``path`` (mapping keys and sequence indexes), or None."""
     node = root

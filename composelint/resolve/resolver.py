@@ -32,7 +32,7 @@ from composelint.load.sources import (
 )
 from composelint.load.yamlload import YamlTimestamp, load_yaml
 from composelint.model.findings import Related, Severity
-from composelint.model.nodes import Mapping, Node, Scalar, Sequence, Substitution
+from composelint.model.nodes import Mapping, Node, Scalar, Sequence, Substitution, scalar_items
 from composelint.model.project import (
     Document,
     EnvVar,
@@ -548,11 +548,11 @@ class _Resolver:
             paths = [entry]
         elif isinstance(entry, Mapping):
             p = entry.get("path")
-            paths = _scalars(p)
+            paths = scalar_items(p)
             pd = entry.get("project_directory")
             if isinstance(pd, Scalar) and pd.value:
                 project_dir = resolve_path(str(pd.value), doc.working_dir)
-            env_files = _scalars(entry.get("env_file"))
+            env_files = scalar_items(entry.get("env_file"))
         if not paths:
             return None
         for p in paths:
@@ -1028,14 +1028,6 @@ def _span_of(node: Node | None, key: str) -> Span | None:
     if isinstance(node, Mapping):
         return node.key_spans.get(key) or (node.items[key].span if key in node.items else None)
     return None
-
-
-def _scalars(node: Node | None) -> list[Scalar]:
-    if isinstance(node, Scalar) and node.value is not None:
-        return [node]
-    if isinstance(node, Sequence):
-        return [n for n in node.items if isinstance(n, Scalar) and n.value is not None]
-    return []
 
 
 def _extends_target(ext: Node) -> tuple[str | None, str | None]:

@@ -58,8 +58,9 @@ from collections.abc import Iterator
 
 from composelint.model.context import RuleContext
 from composelint.model.findings import Severity, Violation
+from composelint.model.nodes import scalar_items
 
-from .helpers import scalars, value_span, violation
+from .helpers import value_span, violation
 
 code = "CMP803"
 name = "cap-add-dangerous"
@@ -117,7 +118,7 @@ def group_of(capability: str) -> tuple[str, str, Severity] | None:
 
 def check(project: RuleContext) -> Iterator[Violation]:
     for sname, svc in project.services.items():
-        for item in scalars(svc.get("cap_add")):
+        for item in scalar_items(svc.get("cap_add")):
             found = group_of(str(item.value))
             if found is None:
                 continue

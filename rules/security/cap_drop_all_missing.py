@@ -42,9 +42,10 @@ from collections.abc import Iterator
 
 from composelint.model.context import RuleContext
 from composelint.model.findings import Violation
+from composelint.model.nodes import scalar_items
 
 from .cap_add_dangerous import normalise
-from .helpers import scalars, violation
+from .helpers import violation
 
 code = "CMP804"
 name = "cap-drop-all-missing"
@@ -57,7 +58,7 @@ HELP = "add cap_drop: [ALL] and cap_add only what the service needs"
 
 def check(project: RuleContext) -> Iterator[Violation]:
     for sname, svc in project.services.items():
-        if any(normalise(str(c.value)) == "ALL" for c in scalars(svc.get("cap_drop"))):
+        if any(normalise(str(c.value)) == "ALL" for c in scalar_items(svc.get("cap_drop"))):
             continue
         span = svc.key_span("cap_drop") or project.span("services", sname, key=True)
         yield violation(f"{sname} does not drop the default capabilities", span, help=HELP)

@@ -47,9 +47,9 @@ from collections.abc import Iterator
 
 from composelint.model.context import RuleContext
 from composelint.model.findings import Violation
-from composelint.model.nodes import Mapping, Sequence
+from composelint.model.nodes import Mapping, Sequence, scalar_items
 
-from .helpers import scalars, text, value_span, violation
+from .helpers import text, value_span, violation
 
 code = "CMP808"
 name = "dangerous-device"
@@ -75,7 +75,7 @@ def check(project: RuleContext) -> Iterator[Violation]:
             if source in MEMORY or BLOCK.fullmatch(source):
                 kind = "block device" if source not in MEMORY else "device"
                 yield violation(f"{sname} gets the host {kind} {source}", entry.span, help=HELP)
-        for rule in scalars(svc.get("device_cgroup_rules")):
+        for rule in scalar_items(svc.get("device_cgroup_rules")):
             words = str(rule.value).split()
             if words and words[0] in ("a", "b"):
                 span, related = value_span(rule)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from composelint.model.context import RuleContext
 from composelint.model.findings import Edit, Fix, Related, Severity, Violation
-from composelint.model.nodes import Mapping, Node, Scalar, Sequence
+from composelint.model.nodes import Mapping, Node, Scalar, Sequence, scalar_items
 from composelint.model.span import Span
 
 
@@ -37,15 +37,6 @@ def text(node: Node | None) -> str | None:
     if isinstance(node, Scalar) and node.value is not None and not isinstance(node.value, bool):
         return str(node.value)
     return None
-
-
-def scalars(node: Node | None) -> list[Scalar]:
-    """The non-null scalar items of a sequence (a lone scalar counts as one)."""
-    if isinstance(node, Scalar) and node.value is not None:
-        return [node]
-    if isinstance(node, Sequence):
-        return [n for n in node.items if isinstance(n, Scalar) and n.value is not None]
-    return []
 
 
 def value_span(node: Node | None) -> tuple[Span | None, tuple[Related, ...]]:
@@ -186,7 +177,7 @@ def security_options(svc: Mapping) -> list[tuple[str, str, Scalar]]:
     ``seccomp=unconfined`` both give ("seccomp", "unconfined"); a bare
     ``no-new-privileges`` gives ("no-new-privileges", "true") as Docker reads it."""
     out = []
-    for item in scalars(svc.get("security_opt")):
+    for item in scalar_items(svc.get("security_opt")):
         raw = str(item.value).strip()
         cut = min((i for i in (raw.find(":"), raw.find("=")) if i >= 0), default=-1)
         key, value = (raw[:cut], raw[cut + 1 :]) if cut >= 0 else (raw, "")

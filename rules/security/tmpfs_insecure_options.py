@@ -43,8 +43,9 @@ from collections.abc import Iterator
 
 from composelint.model.context import RuleContext
 from composelint.model.findings import Violation
+from composelint.model.nodes import scalar_items
 
-from .helpers import scalars, value_span, violation
+from .helpers import value_span, violation
 
 code = "CMP814"
 name = "tmpfs-insecure-options"
@@ -57,7 +58,7 @@ HELP = "remove the option (Docker's default is noexec,nosuid)"
 
 def check(project: RuleContext) -> Iterator[Violation]:
     for sname, svc in project.services.items():
-        for entry in scalars(svc.get("tmpfs")):
+        for entry in scalar_items(svc.get("tmpfs")):
             path, _, options = str(entry.value).partition(":")
             risky = [o for o in options.split(",") if o.strip() in RISKY]
             if risky:
