@@ -10,7 +10,7 @@ import pytest
 from composelint.lint.engine import Engine
 from composelint.lint.registry import Registry
 from composelint.load.discover import discover
-from composelint.model.findings import Edit, Finding, Fix, Severity
+from composelint.model.findings import Applicability, Edit, Finding, Fix, Severity
 from composelint.model.span import Span
 from composelint.resolve.resolver import ResolveOptions, resolve
 
@@ -181,6 +181,27 @@ def test_inline_comment_cases(env_lint) -> None:  # type: ignore[no-untyped-def]
         Edit(Span(".env", 2, 6, 2, 10), ""),
     )
     assert applied(env, findings[2].fix).splitlines()[2] == 'C="pa#ss"'
+
+
+def test_inline_comment_that_is_the_whole_value(env_lint) -> None:  # type: ignore[no-untyped-def]
+    env = "SMTP_PASSWORD=    # set in prod\nNOTE=# later\nX=1\n"
+    findings = env_lint(env, "CMP403", "CMP405", "CMP407")
+    # reported as what it is, not as spaces around "=" or an unquoted space
+    assert at(findings) == [("CMP407", ".env", 1, 19), ("CMP407", ".env", 2, 6)]
+    f = findings[0]
+    assert (f.span, f.severity) == (Span(".env", 1, 19, 1, 32), Severity.WARNING)
+    assert f.message == 'the value of "SMTP_PASSWORD" is the comment written after "="'
+    assert f.fix is not None and f.fix.applicability == Applicability.UNSAFE
+    assert applied(env, f.fix).splitlines()[:2] == ["# set in prod", "SMTP_PASSWORD="]
+    assert "set in prod" not in f"{f.message}{f.note}{f.help}"
+
+
+@pytest.mark.parametrize(
+    "env", ["# set in prod\nSMTP_PASSWORD=\n", "COLOR=#fff\n", 'A=" # kept"\n', "B=x # c\n"]
+)
+def test_inline_comment_value_silent(env_lint, env: str) -> None:  # type: ignore[no-untyped-def]
+    findings = env_lint(env, "CMP407")
+    assert [f for f in findings if f.severity != Severity.INFO] == []
 
 
 def test_inline_comment_in_raw_env_file_is_a_warning(

@@ -241,6 +241,20 @@ def unwrap_edits(span: Span) -> tuple[Edit, ...]:
     )
 
 
+def comment_as_value(ef: EnvFile, entry: EnvEntry) -> bool:
+    """``KEY=   # note`` or ``KEY=# note``: a value that is only a comment.
+
+    Compose skips the blanks after ``=`` and starts a comment only at a space
+    followed by ``#`` *after* a value, so the value is ``# note`` (verified with
+    docker compose 2.40.3). Shells, python-dotenv and Node's dotenv read an empty
+    value. ``KEY=#fff`` (no blank before or after the ``#``) is a value."""
+    if ef.raw_format or entry.quote or entry.inherited or not entry.raw_value.startswith("#"):
+        return False
+    value_start = ef.offset(entry.value_span.line, entry.value_span.col)
+    blank_before = value_start > 0 and ef.text[value_start - 1] in " \t"
+    return blank_before or entry.raw_value[1:2] in (" ", "\t")
+
+
 def line_end(ef: EnvFile, line: int) -> int:
     """Offset of the end of ``line`` (before ``\\r\\n`` / ``\\n``)."""
     start = ef.line_starts[line - 1]

@@ -4,6 +4,10 @@
 
 Unquoted env file values where Compose and other readers disagree about `#`:
 
+- `KEY=   # note` (or `KEY=# note`): a value that is only a comment. Compose
+  skips the blanks after `=` and starts a comment only at ` #` *after* a value,
+  so the value is `# note`; shells and other dotenv loaders read it as empty
+  (warning);
 - `KEY=value<TAB># note`: only a *space* before `#` starts a comment for
   Compose, so the tab, the `#` and the note are part of the value (warning);
 - `KEY=value # note` in an `env_file` with `format: raw`: the comment is part
@@ -25,6 +29,7 @@ everywhere.
 ```dotenv
 REDIS_URL=redis://redis:6379/0	# the cache
 API_TOKEN=abc#123
+SMTP_PASSWORD=    # set in prod
 ```
 
 ## Good
@@ -33,7 +38,16 @@ API_TOKEN=abc#123
 # the cache
 REDIS_URL=redis://redis:6379/0
 API_TOKEN="abc#123"
+# set in prod
+SMTP_PASSWORD=
 ```
+
+## Fix safety
+
+Moving a comment that follows a value to its own line is safe: Compose already
+strips it. For a value that is only a comment the fix leaves the value empty,
+which changes what the container gets (`# note` becomes the empty string): it is
+unsafe, applied with `--unsafe-fixes`.
 """
 
 from __future__ import annotations
@@ -41,7 +55,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from composelint.analysis.env_inventory import EnvFile, env_files, line_end, quote_char, wrap_edits
+from composelint.analysis.env_inventory import (
+    EnvFile,
+    comment_as_value,
+    env_files,
+    line_end,
+    quote_char,
+    wrap_edits,
+)
 from composelint.load.dotenv import EnvEntry
 from composelint.model.context import RuleContext
 from composelint.model.findings import Applicability, Edit, Fix, Severity, Violation
@@ -66,7 +87,13 @@ def check(project: RuleContext) -> Iterator[Violation]:
             yield from _entry(ef, entry)
 
 
-def _move_comment(ef: EnvFile, entry: EnvEntry, start: int, end: int) -> Fix:
+def _move_comment(
+    ef: EnvFile,
+    entry: EnvEntry,
+    start: int,
+    end: int,
+    applicability: Applicability = Applicability.SAFE,
+) -> Fix:
     """Put the comment text[start:end] (whitespace included) on its own line above.
 
     For a secret variable the comment is part of the secret for some readers: the
@@ -84,7 +111,7 @@ def _move_comment(ef: EnvFile, entry: EnvEntry, start: int, end: int) -> Fix:
             ),
             Edit(ef.span(start, end), ""),
         ),
-        applicability=Applicability.SAFE,
+        applicability=applicability,
     )
 
 
@@ -102,6 +129,20 @@ def _entry(ef: EnvFile, entry: EnvEntry) -> Iterator[Violation]:
                 note="this env_file has format: raw, which has no inline comments",
                 help="put it on its own line",
             )
+        return
+    if comment_as_value(ef, entry):
+        start = value_start
+        while ef.text[start - 1] in " \t":
+            start -= 1  # the blanks after "=" go with the comment
+        yield Violation(
+            f'the value of "{entry.key}" is the comment written after "="',
+            entry.value_span,
+            fix=_move_comment(ef, entry, start, line_end(ef, entry.line), Applicability.UNSAFE),
+            note='Compose skips the blanks after "=" and starts a comment only at " #" after a '
+            "value, so the comment becomes the value; shells and other loaders read it as empty",
+            help="put the comment on its own line and leave the value empty (or quote it, if "
+            "the # is meant)",
+        )
         return
     tab = entry.raw_value.find("\t#")
     if tab >= 0:

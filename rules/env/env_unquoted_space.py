@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from composelint.analysis.env_inventory import env_files, quote_char, wrap_edits
+from composelint.analysis.env_inventory import comment_as_value, env_files, quote_char, wrap_edits
 from composelint.model.context import RuleContext
 from composelint.model.findings import Applicability, Fix, Violation
 
@@ -65,6 +65,8 @@ def check(project: RuleContext) -> Iterator[Violation]:
         for entry in ef.assignments():
             if entry.quote or not re.search(r"[ \t]", _without_expressions(entry.raw_value)):
                 continue
+            if comment_as_value(ef, entry):
+                continue  # quoting would keep the comment: env-inline-comment reports it
             quote = quote_char(entry.raw_value)
             fix = (
                 Fix(

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from composelint.analysis.env_inventory import env_files
+from composelint.analysis.env_inventory import comment_as_value, env_files
 from composelint.model.context import RuleContext
 from composelint.model.findings import Applicability, Edit, Fix, Violation
 
@@ -62,6 +62,8 @@ def check(project: RuleContext) -> Iterator[Violation]:
                 continue
             if between.strip() != "=" or between == "=" or not entry.raw_value:
                 continue
+            if comment_as_value(ef, entry):
+                continue  # a comment taken as the value: env-inline-comment reports it
             span = ef.span(key_end, value_start)
             yield Violation(
                 f'spaces around "=" of "{entry.key}"',
