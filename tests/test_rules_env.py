@@ -159,6 +159,58 @@ def test_quote_in_value_list_form_environment(registry: Registry, tmp_path: Path
     assert '      - "Q=x"\n' in applied(compose, findings[1].fix)
 
 
+LIST_ENV = (
+    "services:\n  app:\n    image: a\n    environment:\n"
+    "      - LANG = C.UTF-8\n      - TZ= UTC\n      - LOG_LEVEL:debug\n"
+    "      - OPTS:'-v'\n      - LOG_LEVEL debug\n"
+)
+
+
+def test_list_entry_with_a_space_before_equals_is_an_error(
+    registry: Registry, tmp_path: Path
+) -> None:
+    # Compose refuses `- LANG = x` ("declared with a trailing space") and keeps the
+    # space of `- TZ= UTC` in the value
+    findings = lint(registry, tmp_path, {"compose.yaml": LIST_ENV}, "CMP403", "CMP011")
+    assert [(*a, f.severity) for a, f in zip(at(findings), findings, strict=True)] == [
+        ("CMP403", "compose.yaml", 5, 13, Severity.ERROR),
+        ("CMP403", "compose.yaml", 6, 12, Severity.WARNING),
+    ]
+    assert findings[0].message == "environment variable LANG  is declared with a trailing space"
+    assert findings[0].span == Span("compose.yaml", 5, 13, 5, 14)
+    assert findings[1].fix is not None
+    assert findings[1].fix.applicability == Applicability.UNSAFE
+    assert "      - TZ=UTC\n" in applied(LIST_ENV, findings[1].fix)
+
+
+def test_list_entry_not_an_assignment(registry: Registry, tmp_path: Path) -> None:
+    findings = lint(registry, tmp_path, {"compose.yaml": LIST_ENV}, "env-list-item-not-assignment")
+    assert at(findings) == [
+        ("CMP413", "compose.yaml", 7, 9),
+        ("CMP413", "compose.yaml", 8, 9),
+        ("CMP413", "compose.yaml", 9, 9),
+    ]
+    assert findings[0].severity == Severity.WARNING
+    assert (
+        findings[0].message == '"LOG_LEVEL:…" in a list entry is a variable name, not an assignment'
+    )
+    assert "      - LOG_LEVEL=debug\n" in applied(LIST_ENV, findings[0].fix)
+    assert "      - OPTS=-v\n" in applied(LIST_ENV, findings[1].fix)
+    assert findings[2].fix is None
+
+
+def test_list_entries_that_are_assignments_or_names_are_silent(
+    registry: Registry, tmp_path: Path
+) -> None:
+    compose = (
+        "services:\n  app:\n    image: a\n    environment:\n"
+        "      - LANG=C.UTF-8\n      - TZ=UTC\n      - PASSED_THROUGH\n      - ${NAME:-X}\n"
+        "      - URL=http://x:1/\n    build:\n      context: .\n      args: [A=1, B]\n"
+    )
+    codes = ("CMP403", "CMP011", "CMP413")
+    assert lint(registry, tmp_path, {"compose.yaml": compose}, *codes) == []
+
+
 def test_quote_in_value_raw_env_file(registry: Registry, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     compose = "services:\n  app:\n    image: a\n    env_file: [{path: raw.env, format: raw}]\n"
     files = {"compose.yaml": compose, "raw.env": 'A="x"\nB=y\n'}

@@ -265,6 +265,30 @@ def line_end(ef: EnvFile, line: int) -> int:
     return end
 
 
+def env_list_items(project: RuleContext) -> Iterator[Scalar]:
+    """The string items of every list-form ``environment`` and ``build.args`` of the
+    services in the model, as written (before interpolation)."""
+    for doc in project.documents:
+        services = doc.mapping("services")
+        if services is None:
+            continue
+        for sname, svc in services.items.items():
+            if not isinstance(svc, Mapping):
+                continue
+            lists = (
+                [svc.seq("environment")]
+                if project.in_model(("services", sname, "environment"))
+                else []
+            )
+            build = svc.mapping("build")
+            if build is not None and project.in_model(("services", sname, "build")):
+                lists.append(build.seq("args"))
+            for node in lists:
+                for item in node.items if node is not None else ():
+                    if isinstance(item, Scalar) and isinstance(item.value, str):
+                        yield item
+
+
 def used_names(project: RuleContext) -> set[str]:
     """Variables the project refers to: ``${VAR}`` in compose files and env files, and
     keys passed through from the interpolation environment (``- VAR`` / ``VAR:``)."""

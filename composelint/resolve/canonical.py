@@ -37,6 +37,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
+from composelint.model.findings import Severity
 from composelint.model.nodes import Mapping, Node, Scalar, ScalarValue, Sequence
 from composelint.model.span import Span
 
@@ -45,12 +46,29 @@ ResourceKind = Literal["networks", "volumes", "secrets", "configs", "models"]
 
 
 class CanonicalError(Exception):
-    """A value compose would reject while canonicalising (``invalid hostPort: abc``)."""
+    """A value compose would reject while canonicalising (``invalid hostPort: abc``).
 
-    def __init__(self, message: str, span: Span | None) -> None:
+    ``rule`` is the rule that reports it (``project-invalid`` unless a more specific
+    rule owns the mistake); ``severity`` (None: the rule's own), ``help`` and
+    ``note`` are as in a finding."""
+
+    def __init__(
+        self,
+        message: str,
+        span: Span | None,
+        *,
+        rule: str = "project-invalid",
+        severity: Severity | None = None,
+        help: str | None = None,
+        note: str | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.span = span
+        self.rule = rule
+        self.severity = severity
+        self.help = help
+        self.note = note
 
     def __repr__(self) -> str:
         return f"CanonicalError({self.message!r}, {self.span})"
@@ -612,14 +630,28 @@ def list_or_dict_to_mapping(
             text = _as_text(item)
             key, found, rest = text.partition(sep)
             if allow_null and key and key[-1].isspace() and errors is not None:
-                errors.append(
-                    CanonicalError(
-                        f"environment variable {key} is declared with a trailing space", item.span
-                    )
-                )
+                errors.append(_space_before_equals(item, key, bool(found)))
                 continue
             put(key, rest if found else None, item, item.span)
     return out
+
+
+def _space_before_equals(item: Scalar, key: str, equals: bool) -> CanonicalError:
+    """``- LANG = C.UTF-8``: Compose refuses a list entry whose name ends in a blank.
+    The span is the blank when the item's columns map onto its line."""
+    name = key.rstrip()
+    col = item.text_column()
+    span = item.span
+    if col is not None and span is not None:
+        span = Span(span.path, span.line, col + len(name), span.line, col + len(key))
+    return CanonicalError(
+        f"environment variable {key} is declared with a trailing space",
+        span,
+        rule="env-whitespace-around-equals",
+        severity=Severity.ERROR,
+        note="Compose refuses the file: the blank would be part of the name",
+        help='remove the spaces around "="' if equals else "remove the space",
+    )
 
 
 def _mapping_kind(

@@ -449,7 +449,9 @@ class _Resolver:
 
     def report_canonical(self, errors: list[CanonicalError]) -> None:
         for err in errors:
-            self.problem("project-invalid", err.message, err.span)
+            self.problem(
+                err.rule, err.message, err.span, severity=err.severity, help=err.help, note=err.note
+            )
 
     def _env_value(self, name: str) -> str | None:
         var = self.env.get(name)

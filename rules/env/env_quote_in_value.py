@@ -39,10 +39,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from composelint.analysis.env_inventory import env_files, unwrap_edits
+from composelint.analysis.env_inventory import env_files, env_list_items, unwrap_edits
 from composelint.model.context import RuleContext
 from composelint.model.findings import Applicability, Fix, Violation
-from composelint.model.nodes import Mapping, Scalar, Sequence
+from composelint.model.nodes import Scalar
 from composelint.model.span import Span
 
 code = "CMP406"
@@ -74,43 +74,24 @@ def check(project: RuleContext) -> Iterator[Violation]:
                     note="this env_file has format: raw, which takes values literally",
                     help="remove the quotes",
                 )
-    for doc in project.documents:
-        services = doc.mapping("services")
-        if services is None:
-            continue
-        for sname, svc in services.items.items():
-            if not isinstance(svc, Mapping):
-                continue
-            build = svc.mapping("build")
-            lists = (
-                [svc.seq("environment")]
-                if project.in_model(("services", sname, "environment"))
-                else []
-            )
-            if build is not None and project.in_model(("services", sname, "build")):
-                lists.append(build.seq("args"))
-            for node in lists:
-                if node is not None:
-                    yield from _list_entries(node)
+    for item in env_list_items(project):
+        yield from _list_entry(item)
 
 
-def _list_entries(node: Sequence) -> Iterator[Violation]:
-    for item in node.items:
-        if not isinstance(item, Scalar) or not isinstance(item.value, str):
-            continue
-        key, eq, value = item.value.partition("=")
-        if not eq or not _quoted(value):
-            continue
-        span, fix = item.span, None
-        col = item.text_column()
-        if col is not None and span is not None:
-            start = col + len(key) + 1
-            span = Span(span.path, span.line, start, span.line, start + len(value))
-            fix = Fix("remove the quotes", unwrap_edits(span), applicability=Applicability.UNSAFE)
-        yield Violation(
-            f'the value of "{key}" includes the quotes {value[0]}…{value[0]}',
-            span,
-            fix=fix,
-            note="in a list-form entry Compose keeps them",
-            help=f"write - {key}=… without quotes, or use map form",
-        )
+def _list_entry(item: Scalar) -> Iterator[Violation]:
+    key, eq, value = str(item.value).partition("=")
+    if not eq or not _quoted(value):
+        return
+    span, fix = item.span, None
+    col = item.text_column()
+    if col is not None and span is not None:
+        start = col + len(key) + 1
+        span = Span(span.path, span.line, start, span.line, start + len(value))
+        fix = Fix("remove the quotes", unwrap_edits(span), applicability=Applicability.UNSAFE)
+    yield Violation(
+        f'the value of "{key}" includes the quotes {value[0]}…{value[0]}',
+        span,
+        fix=fix,
+        note="in a list-form entry Compose keeps them",
+        help=f"write - {key}=… without quotes, or use map form",
+    )
