@@ -212,3 +212,73 @@ def test_random_fixable_files_converge_and_stay_valid(
     assert {p: p.read_bytes() for p in tmp_path.iterdir()} == after
     code, out, _ = _run(monkeypatch, capsys, tmp_path, "--select", "CMP0", ".")
     assert code == 0, out  # Compose's own checks still accept it
+
+
+BOOL_BEFORE = """\
+services:
+  app:
+    image: nginx:1.27
+    environment:
+      DEBUG: True   # Compose passes "true"
+      FEATURE_X: off
+      VERBOSE: yes
+      ENABLED: true
+      STRICT: FALSE
+      QUOTED: "on"
+  worker:
+    image: nginx:1.27
+    environment: {RETRY: on, DRY_RUN: false, NAME: w}
+"""
+BOOL_AFTER = """\
+services:
+  app:
+    image: nginx:1.27
+    environment:
+      DEBUG: "true"   # Compose passes "true"
+      FEATURE_X: "off"
+      VERBOSE: "yes"
+      ENABLED: "true"
+      STRICT: "false"
+      QUOTED: "on"
+  worker:
+    image: nginx:1.27
+    environment: {RETRY: "on", DRY_RUN: "false", NAME: w}
+"""
+BOOL_ENVIRONMENT = {
+    "app": {
+        "DEBUG": "true",
+        "FEATURE_X": "off",
+        "VERBOSE": "yes",
+        "ENABLED": "true",
+        "STRICT": "false",
+        "QUOTED": "on",
+    },
+    "worker": {"RETRY": "on", "DRY_RUN": "false", "NAME": "w"},
+}
+
+
+def test_fix_quotes_yaml_booleans_in_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    compose = tmp_path / "compose.yaml"
+    compose.write_text(BOOL_BEFORE)
+    code, _, err = _run(monkeypatch, capsys, tmp_path, "--fix", ".")
+    assert compose.read_bytes() == BOOL_AFTER.encode()
+    assert "fixed 7 finding(s) in 1 file(s)" in err and code == 0
+    code, out, err = _run(monkeypatch, capsys, tmp_path, "--fix", ".")
+    assert compose.read_bytes() == BOOL_AFTER.encode()
+    assert (err, out, code) == ("", "All checks passed.\n", 0)
+    binary = find_compose()
+    if binary is None:
+        return
+    for text in (BOOL_BEFORE, BOOL_AFTER):  # the reference binary: same model before and after
+        compose.write_text(text)
+        done = subprocess.run(
+            [binary, "config", "--format", "json"],
+            cwd=tmp_path,
+            env=clean_env(tmp_path),
+            capture_output=True,
+            check=True,
+        )
+        services = json.loads(done.stdout)["services"]
+        assert {name: s["environment"] for name, s in services.items()} == BOOL_ENVIRONMENT

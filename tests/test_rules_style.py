@@ -284,3 +284,54 @@ def test_a_reorder_fix_that_moves_a_secret_is_marked_sensitive(
     assert applied(text, f.fix).startswith("services:\n  db:\n")
     (g,) = lint(registry, tmp_path, {"compose.yaml": SERVICES}, "services-order")
     assert g.fix is not None and [e.sensitive for e in g.fix.edits] == [False]
+
+
+BOOLEANS = """\
+services:
+  app:
+    image: acme/app:1
+    environment:
+      DEBUG: True
+      FEATURE_X: off
+      VERBOSE: yes
+      ENABLED: true
+      QUOTED: "off"
+      LETTER: y
+      WORD: truely
+    x-env: &env {A: on}
+  other:
+    image: acme/other:1
+    environment: [FLAG=true, "B=off"]
+"""
+
+
+def test_env_boolean_unquoted(registry: Registry, tmp_path: Path) -> None:
+    findings = lint(registry, tmp_path, {"compose.yaml": BOOLEANS}, "env-boolean-unquoted")
+    assert at(findings) == [
+        ("CMP714", "compose.yaml", 5, 14),
+        ("CMP714", "compose.yaml", 6, 18),
+        ("CMP714", "compose.yaml", 7, 16),
+        ("CMP714", "compose.yaml", 8, 16),
+    ]
+    assert {f.severity for f in findings} == {Severity.INFO}
+    debug, feature, _, enabled = findings
+    assert debug.message == 'unquoted boolean True as the value of "DEBUG"'
+    assert debug.note == 'Compose passes the string "true", not "True"; docker-compose v1 ' + (
+        "refuses a boolean here"
+    )
+    # the fix quotes what Compose passes today, so the model does not change
+    assert '      DEBUG: "true"\n' in applied(BOOLEANS, debug.fix)
+    assert '      FEATURE_X: "off"\n' in applied(BOOLEANS, feature.fix)
+    assert feature.message == 'unquoted off as the value of "FEATURE_X", a boolean in YAML 1.1'
+    assert (
+        enabled.note == 'Compose passes the string "true"; docker-compose v1 refuses a boolean here'
+    )
+
+
+def test_env_boolean_unquoted_silent_on_quoted_values(registry: Registry, tmp_path: Path) -> None:
+    compose = (
+        "services:\n  app:\n    image: a\n    environment:\n"
+        '      DEBUG: "true"\n      FEATURE_X: \'off\'\n      N: 1\n      LIST: "on"\n'
+        "    labels: {traefik.enable: true}\n"
+    )
+    assert lint(registry, tmp_path, {"compose.yaml": compose}, "CMP714") == []
