@@ -128,6 +128,57 @@ def test_env_not_passed_silent(
     assert lint(registry, tmp_path, files, "CMP504", monkeypatch=monkeypatch) == []
 
 
+BUILD = "services:\n  app:\n    build: .\n"
+DOTENV = {".env": "DATABASE_URL=postgresql://db/app\n"}
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        {"Dockerfile": "FROM python:3.12\nCOPY src/ /app/\n"},  # never copies .env
+        {"Dockerfile": "FROM x AS b\nFROM y\nCOPY --from=b . /app\n"},  # another stage
+        {"Dockerfile": "FROM x\nCOPY . /app\n", ".dockerignore": "# secrets\n.env\n"},
+        {"Dockerfile": "FROM x\nCOPY . /app\n", ".dockerignore": "*\n!src\n"},
+        {"Dockerfile": "FROM x\nCOPY . /app\n", "Dockerfile.dockerignore": "**/.env*\n"},
+        {"Dockerfile": "FROM x\nRUN <<EOF\nCOPY . /app\nEOF\n"},  # a heredoc body
+    ],
+)
+def test_env_not_passed_with_a_build_that_does_not_copy_it(
+    registry: Registry, tmp_path: Path, monkeypatch, files: dict[str, str]
+) -> None:  # type: ignore[no-untyped-def]
+    project = {"compose.yaml": BUILD, **DOTENV, **files}
+    (f,) = lint(registry, tmp_path, project, "CMP504", monkeypatch=monkeypatch)
+    assert (f.code, f.span) == ("CMP504", Span(".env", 1, 1, 1, 13))
+
+
+@pytest.mark.parametrize(
+    ("compose", "files"),
+    [
+        (BUILD, {"Dockerfile": "FROM x\nCOPY . /app\n"}),
+        (BUILD, {"Dockerfile": "FROM x\nCOPY --chown=app \\\n  .env* /app/\n"}),
+        (BUILD, {"Dockerfile": 'FROM x\nADD ["*", "/app/"]\n'}),
+        (BUILD, {"Dockerfile": "FROM x\nCOPY . /app\n", ".dockerignore": ".env*\n!.env\n"}),
+        (BUILD, {"Dockerfile": "FROM x\nCOPY . /app\n", ".dockerignore": "sub/.env\n"}),
+        (BUILD, {"Dockerfile": "FROM x\nARG SRC=.\nCOPY ${SRC} /app\n"}),
+        (BUILD, {}),  # no Dockerfile: nothing known, the context counts as copied
+        (
+            "services:\n  app:\n    build: {context: ., dockerfile: docker/app.Dockerfile}\n",
+            {"docker/app.Dockerfile": "FROM x\nCOPY . /app\n"},
+        ),
+        (
+            "services:\n  app:\n    build:\n      context: .\n"
+            "      dockerfile_inline: |\n        FROM x\n        COPY . /app\n",
+            {},
+        ),
+    ],
+)
+def test_env_not_passed_silent_when_the_build_copies_it(
+    registry: Registry, tmp_path: Path, monkeypatch, compose: str, files: dict[str, str]
+) -> None:  # type: ignore[no-untyped-def]
+    project = {"compose.yaml": compose, **DOTENV, **files}
+    assert lint(registry, tmp_path, project, "CMP504", monkeypatch=monkeypatch) == []
+
+
 def test_env_shadowed(registry: Registry, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     compose = (
         "services:\n  app:\n    image: a\n    env_file: app.env\n"

@@ -7,6 +7,15 @@ host setting, by its name) defined in the project `.env` (or `--env-file`) that
 no `${...}` refers to, that no `environment:` entry passes through (`- VAR` /
 `VAR:`), and whose file is not listed under any service's `env_file:`.
 
+A container can still read the file itself, and then the rule is silent: when a
+bind mount puts its directory in a container, or when a service's build copies it
+into the image: the `.env` lies in the build context, a `COPY` or `ADD` of the
+Dockerfile can take it (`COPY . .`, `COPY *.env ./`, `COPY config/ ...` for
+`config/.env`; not `COPY --from=...`, which copies from another stage), and the
+`.dockerignore` (or `<Dockerfile>.dockerignore`) does not leave it out, `!`
+exceptions included. When the Dockerfile cannot be read, any `.env` in the
+context counts as copied.
+
 ## Why it matters
 
 The project `.env` feeds interpolation of the compose file only. It is *not*
@@ -38,9 +47,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from composelint.analysis.env_inventory import ENV_FILE, INTERPOLATION, env_files, used_names
+from composelint.load import dockerfile, dockerignore
 from composelint.load.sources import UnreadableFile, read_text
 from composelint.model.context import RuleContext
 from composelint.model.findings import Violation
@@ -62,10 +73,12 @@ def check(project: RuleContext) -> Iterator[Violation]:
     if not files or not project.services:
         return
     used = used_names(project)
-    readable = _dirs_visible_to_containers(project)
+    mounts, builds = _mounts_and_builds(project)
     for ef in files:
-        if any(ef.path.parent == d or d in ef.path.parents for d in readable):
-            continue  # a container can read the file itself (mounted or copied)
+        if any(ef.path.parent == d or d in ef.path.parents for d in mounts):
+            continue  # a container can read the file itself (bind-mounted)
+        if any(b.bakes(ef.path) for b in builds):
+            continue  # COPY/ADD puts it into an image, where a dotenv loader finds it
         for entry in ef.assignments():
             key = entry.key
             if key in used or key.startswith("COMPOSE_") or classify_variable(key) not in roles:
@@ -82,31 +95,69 @@ def check(project: RuleContext) -> Iterator[Violation]:
 
 
 _HOSTLIKE = re.compile(r"[A-Za-z]")
-_DOCKERIGNORE_ENV = re.compile(r"^[ \t]*(?:\*\*/)?(?:\.env\*?|\*\.env|\.env\.\*)[^\S\n]*$", re.M)
 
 
-def _dirs_visible_to_containers(project: RuleContext) -> list[Path]:
-    """Directories whose files a container can read: bind-mount sources, and build
-    contexts whose .dockerignore does not leave out .env files (COPY . . bakes the
-    .env into the image, where an app's dotenv loader finds it)."""
-    out: list[Path] = []
+@dataclass(frozen=True)
+class _Build:
+    context: Path
+    dockerfile: Path | None  # None: inline
+    inline: str | None
+
+    def bakes(self, path: Path) -> bool:
+        """Does building this context put ``path`` into the image?
+
+        Only when a COPY/ADD of the Dockerfile can take it and the .dockerignore
+        keeps it. Without a readable Dockerfile nothing is known about the COPY
+        lines, and any file of the context counts (as before Dockerfiles were read).
+        """
+        if self.context not in path.parents:
+            return False
+        rel = path.relative_to(self.context).as_posix()
+        if dockerignore.excluded(self._ignore_text(), rel):
+            return False
+        text = self.inline
+        if text is None and self.dockerfile is not None:
+            try:
+                text = read_text(self.dockerfile)
+            except UnreadableFile:
+                return True
+        return text is None or dockerfile.copies(dockerfile.copy_sources(text), rel)
+
+    def _ignore_text(self) -> str:
+        """``<Dockerfile>.dockerignore`` next to the Dockerfile wins over the
+        context's ``.dockerignore`` (BuildKit; docs.docker.com, "Build context")."""
+        candidates = [self.context / ".dockerignore"]
+        if self.dockerfile is not None:
+            candidates.insert(0, self.dockerfile.with_name(self.dockerfile.name + ".dockerignore"))
+        for candidate in candidates:
+            try:
+                return read_text(candidate)
+            except UnreadableFile:
+                continue
+        return ""
+
+
+def _mounts_and_builds(project: RuleContext) -> tuple[list[Path], list[_Build]]:
+    """Bind-mount sources (a container reads their files) and the local build
+    contexts of the services."""
+    mounts: list[Path] = []
+    builds: list[_Build] = []
     for svc in project.services.values():
         volumes = svc.get("volumes")
         for vol in volumes.items if isinstance(volumes, Sequence) else ():
             if isinstance(vol, Mapping) and _value(vol, "type") == "bind":
                 source = _value(vol, "source")
                 if source:
-                    out.append(Path(source))
+                    mounts.append(Path(source))
         build = svc.get("build")
         context = _value(build, "context") if isinstance(build, Mapping) else None
-        if context and Path(context).is_dir():
-            try:
-                ignore = read_text(Path(context) / ".dockerignore")
-            except UnreadableFile:
-                ignore = ""
-            if not _DOCKERIGNORE_ENV.search(ignore):
-                out.append(Path(context))
-    return out
+        if not isinstance(build, Mapping) or not context or not Path(context).is_dir():
+            continue
+        inline = _value(build, "dockerfile_inline")
+        name = _value(build, "dockerfile") or "Dockerfile"
+        path = None if inline is not None else Path(context) / name
+        builds.append(_Build(Path(context), path, inline))
+    return mounts, builds
 
 
 def _value(node: Mapping, key: str) -> str | None:
