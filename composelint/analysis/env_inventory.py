@@ -246,8 +246,8 @@ def comment_as_value(ef: EnvFile, entry: EnvEntry) -> bool:
 
     Compose skips the blanks after ``=`` and starts a comment only at a space
     followed by ``#`` *after* a value, so the value is ``# note`` (verified with
-    docker compose 2.40.3). Shells, python-dotenv and Node's dotenv read an empty
-    value. ``KEY=#fff`` (no blank before or after the ``#``) is a value."""
+    docker compose 2.40.3); a shell sourcing the file and Node's dotenv read an
+    empty value. ``KEY=#fff`` (no blank before or after the ``#``) is a value."""
     if ef.raw_format or entry.quote or entry.inherited or not entry.raw_value.startswith("#"):
         return False
     value_start = ef.offset(entry.value_span.line, entry.value_span.col)

@@ -6,8 +6,9 @@ Unquoted env file values where Compose and other readers disagree about `#`:
 
 - `KEY=   # note` (or `KEY=# note`): a value that is only a comment. Compose
   skips the blanks after `=` and starts a comment only at ` #` *after* a value,
-  so the value is `# note`; shells and other dotenv loaders read it as empty
-  (warning);
+  so the value is `# note` (python-dotenv agrees), while a shell sourcing the
+  file and Node's dotenv read an empty value: almost always meant as an empty
+  value with a note (warning);
 - `KEY=value<TAB># note`: only a *space* before `#` starts a comment for
   Compose, so the tab, the `#` and the note are part of the value (warning);
 - `KEY=value # note` in an `env_file` with `format: raw`: the comment is part
@@ -139,7 +140,7 @@ def _entry(ef: EnvFile, entry: EnvEntry) -> Iterator[Violation]:
             entry.value_span,
             fix=_move_comment(ef, entry, start, line_end(ef, entry.line), Applicability.UNSAFE),
             note='Compose skips the blanks after "=" and starts a comment only at " #" after a '
-            "value, so the comment becomes the value; shells and other loaders read it as empty",
+            "value, so the comment becomes the value (a shell sourcing the file reads none)",
             help="put the comment on its own line and leave the value empty (or quote it, if "
             "the # is meant)",
         )
