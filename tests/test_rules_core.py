@@ -200,6 +200,17 @@ def test_schema_violation_points_at_the_key_and_suggests(registry: Registry) -> 
     assert run(registry, make_project(text.replace("depend_on", "depends_on")), "CMP005") == []
 
 
+def test_schema_violation_says_how_to_write_a_mapping_in_a_list_environment(
+    registry: Registry,
+) -> None:
+    text = "services:\n  web:\n    image: nginx\n    environment:\n      - LOG_LEVEL: debug\n"
+    (f,) = run(registry, make_project(text), "CMP005")
+    assert (f.span.line, f.span.col) == (5, 9)  # type: ignore[union-attr]
+    assert f.help == 'write the item as "- KEY=value", or drop the dashes to use map form'
+    text = "services:\n  web:\n    image: nginx\n    ports: [{a: b}]\n"
+    assert all(f.help is None for f in run(registry, make_project(text), "CMP005"))
+
+
 # -- end to end, through the real loader and resolver ---------------------------------------
 
 

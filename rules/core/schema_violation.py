@@ -7,7 +7,10 @@ Everything the Compose JSON schema rejects, checked the way Compose checks it
 (with a "did you mean" suggestion for typos such as `depend_on`), values of the
 wrong type (`ports: 80` instead of a list), invalid enum values (a `depends_on`
 condition), names that break the allowed pattern, and missing required keys. Each
-finding points at the offending key or value, not at the top of the file.
+finding points at the offending key or value, not at the top of the file. A
+list-form `environment` item written as `- LOG_LEVEL: debug` is a YAML mapping
+inside the list, which Compose refuses ("unexpected type map"); the finding says
+how to write it instead.
 
 ## Why it matters
 
@@ -57,4 +60,12 @@ def check(project: RuleContext) -> Iterator[Violation]:
             message = err.message
             if err.suggestion and err.suggestion not in message:
                 message += f"; did you mean `{err.suggestion}`?"
-            yield Violation(message, err.span)
+            yield Violation(message, err.span, help=_help(err.path, message))
+
+
+def _help(path: tuple[object, ...], message: str) -> str | None:
+    """``- LOG_LEVEL: debug`` in a list-form environment is a one-key mapping."""
+    env_item = len(path) == 4 and path[0] == "services" and path[2] == "environment"
+    if env_item and isinstance(path[3], int) and message.endswith("got mapping"):
+        return 'write the item as "- KEY=value", or drop the dashes to use map form'
+    return None
