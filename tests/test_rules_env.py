@@ -197,6 +197,9 @@ def test_list_entry_not_an_assignment(registry: Registry, tmp_path: Path) -> Non
     assert "      - LOG_LEVEL=debug\n" in applied(LIST_ENV, findings[0].fix)
     assert "      - OPTS=-v\n" in applied(LIST_ENV, findings[1].fix)
     assert findings[2].fix is None
+    build = "services:\n  app:\n    build:\n      context: .\n      args:\n        - VERSION:1.2\n"
+    (f,) = lint(registry, tmp_path, {"compose.yaml": build}, "CMP413")
+    assert (f.span.line, f.span.col) == (6, 11)  # type: ignore[union-attr]
 
 
 def test_list_entries_that_are_assignments_or_names_are_silent(
