@@ -17,8 +17,8 @@ boolean:
   `TRUE` become `"true"`, `False` becomes `"false"`; `yes`, `off` and the other
   YAML 1.1 words stay as written (verified with docker compose 2.40.3);
 - docker-compose v1 refuses the file ("services.app.environment.DEBUG contains
-  true, which is an invalid type, it should be a string, number, or a null"), and
-  reads `off` or `yes` as a boolean first: `yes` would become `True`;
+  true, which is an invalid type, it should be a string, number, or a null"), for
+  `off` and `yes` too, which its YAML 1.1 parser reads as booleans;
 - other YAML 1.1 readers (PyYAML-based tools, yaml.v2-based converters) read
   `on`/`off`/`yes`/`no` as booleans too.
 
