@@ -119,6 +119,7 @@ def test_env_not_passed(registry: Registry, tmp_path: Path, monkeypatch) -> None
         "services:\n  app:\n    image: a\n    environment:\n      DB: ${DATABASE_URL}\n",
         "services:\n  app:\n    image: a\n    env_file: .env\n",
         "services:\n  app:\n    image: a\n    volumes: [.:/app]\n",
+        "services:\n  app:\n    image: a\n    volumes: [./.env:/app/.env:ro]\n",
     ],
 )
 def test_env_not_passed_silent(

@@ -75,8 +75,8 @@ def check(project: RuleContext) -> Iterator[Violation]:
     used = used_names(project)
     mounts, builds = _mounts_and_builds(project)
     for ef in files:
-        if any(ef.path.parent == d or d in ef.path.parents for d in mounts):
-            continue  # a container can read the file itself (bind-mounted)
+        if any(ef.path == d or d in ef.path.parents for d in mounts):
+            continue  # a container can read the file itself (bind-mounted, or its directory)
         if any(b.bakes(ef.path) for b in builds):
             continue  # COPY/ADD puts it into an image, where a dotenv loader finds it
         for entry in ef.assignments():
