@@ -640,7 +640,7 @@ def _space_before_equals(item: Scalar, key: str, equals: bool) -> CanonicalError
     """``- LANG = C.UTF-8``: Compose refuses a list entry whose name ends in a blank.
     The span is the blank when the item's columns map onto its line."""
     name = key.rstrip()
-    col = item.text_column()
+    col = item.text_column() if item.raw in (None, item.value) else None  # not interpolated
     span = item.span
     if col is not None and span is not None:
         span = Span(span.path, span.line, col + len(name), span.line, col + len(key))
