@@ -30,6 +30,8 @@ from composelint.analysis.images import (
 from composelint.analysis.images import (
     image_facts as facts_of,
 )
+from composelint.analysis.listening import server_listening
+from composelint.model.nodes import Mapping, Node, Scalar, Sequence
 
 RULES = Path(__file__).resolve().parent.parent / "rules"
 
@@ -324,6 +326,59 @@ def test_pending_facts_are_not_used_yet() -> None:
 )  # fmt: skip
 def test_server_command(family: str | None, words: list[str], expected: ServerCommand) -> None:
     assert server_command(family, words) == expected
+
+
+def _service(command: object = None, **env: str) -> Mapping:
+    """A service mapping as the resolver builds it: literal values, nothing interpolated."""
+    items: dict[str, Node] = {}
+    if isinstance(command, list):
+        items["command"] = Sequence([Scalar(w, None, raw=w) for w in command])
+    elif isinstance(command, str):
+        items["command"] = Scalar(command, None, raw=command)
+    if env:
+        items["environment"] = Mapping({k: Scalar(v, None, raw=v) for k, v in env.items()})
+    return Mapping(items)
+
+
+@pytest.mark.parametrize(
+    ("image", "service", "port", "unknown", "password"),
+    [
+        ("redis:7", _service("redis-server --port 6380"), 6380, False, False),
+        ("redis:7", _service(["--port", "6380"]), 6380, False, False),  # the entrypoint
+        ("redis:7", _service(), None, False, False),  # the image's CMD: no password
+        ("redis:7", _service("/usr/local/bin/redis-server --requirepass x"), None, False, True),
+        ("redis:7", _service(["sh", "-c", "exec redis-server --port 6381"]), 6381, False, False),
+        ("redis:7", _service(["sh", "-c", "redis-server --port $PORT"]), None, True, False),
+        ("redis:7", _service(["sh", "-c", "sleep 1 && redis-server --port 6381"]), None, False,
+         None),  # more than one program: not read
+        ("redis:7", _service("redis-server /etc/redis.conf"), None, False, None),  # a config
+        ("redis:7", _service(REDIS_PASSWORD="x"), None, False, False),  # ignored by the image
+        ("bitnami/redis", _service(REDIS_PASSWORD="x"), None, False, True),
+        ("postgres:16", _service(PGPORT="5433"), 5433, False, None),
+        ("postgres:16", _service("postgres -p 5434", PGPORT="5433"), 5434, False, None),
+        ("postgres:16", _service(["-c", "port=5435"]), 5435, False, None),
+        ("postgis/postgis", _service(["-c", "port=5435"]), None, True, None),  # entrypoint?
+        ("postgis/postgis", _service(["-c", "max_connections=9"]), None, False, None),
+        ("mysql:8", _service(MYSQL_TCP_PORT="3307"), 3307, False, None),
+        ("mariadb:11", _service(["--port=3308"]), 3308, False, None),
+        ("mongo:7", _service(["mongod", "--port", "27018"]), 27018, False, None),
+        ("mongo:7", _service(MONGO_PORT="27018"), None, False, None),  # not read by the image
+        ("mongo:7", _service("mongosh --port 27019 --eval x"), None, False, None),  # a client
+        ("acme/app", _service("app --port 8000"), None, False, None),
+    ],
+)  # fmt: skip
+def test_server_listening(
+    image: str, service: Mapping, port: int | None, unknown: bool, password: bool | None
+) -> None:
+    own = server_listening(service, image)
+    assert (own.port, own.port_unknown, own.password) == (port, unknown, password)
+
+
+def test_server_listening_keeps_a_literal_password_only() -> None:
+    own = server_listening(_service(["redis-server", "--requirepass", "s3cret"]), "redis:7")
+    assert own.password_value == "s3cret"
+    own = server_listening(_service(["sh", "-c", "redis-server --requirepass $P"]), "redis:7")
+    assert own.password is True and own.password_value is None
 
 
 @pytest.mark.parametrize(

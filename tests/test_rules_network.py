@@ -444,3 +444,114 @@ def test_production_example_has_no_finding_of_these_rules(registry: Registry) ->
         for f in Engine(registry, registry.select(MY_CODES)).check(resolve(spec, ResolveOptions()))
     ]
     assert findings == []
+
+
+# --- what a server listens on, from its own settings -------------------------------------
+
+OWN_PORTS = """\
+services:
+  app:
+    image: acme/app
+    environment:
+      REDIS_URL: redis://cache:6379/0
+      DATABASE_URL: postgresql://app:secret@db:5432/app
+      MYSQL_URL: mysql://app:secret@my:3306/app
+      MONGO_URL: mongodb://mongo:27017/app
+    depends_on: [cache, db, my, mongo]
+  cache:
+    image: redis:7
+    command: redis-server --port 6380
+  db:
+    image: postgres:16
+    environment:
+      PGPORT: 5433
+  my:
+    image: mysql:8
+    command: ["--port=3307"]
+  mongo:
+    image: mongo:7
+    command: ["sh", "-c", "exec mongod --port 27018 --bind_ip_all"]
+"""
+
+
+def test_a_server_moved_to_another_port_is_reported(registry: Registry, tmp_path: Path) -> None:
+    findings = lint(registry, tmp_path, {"compose.yaml": OWN_PORTS}, "CMP204")
+    assert at(findings) == [
+        ("CMP204", 5, 32),
+        ("CMP204", 6, 48),
+        ("CMP204", 7, 40),
+        ("CMP204", 8, 34),
+    ]
+    redis, pg, mysql, mongo = findings
+    assert redis.message == (
+        "REDIS_URL connects to cache:6379, but cache listens on 6380 (--port 6380)"
+    )
+    assert redis.help == "use cache:6380"
+    assert [(r.span.line, r.message) for r in redis.related] == [(12, "cache sets its port here")]
+    assert pg.message.endswith("but db listens on 5433 (PGPORT=5433)")
+    assert mysql.message.endswith("but my listens on 3307 (--port=3307)")  # via the entrypoint
+    assert mongo.message.endswith("but mongo listens on 27018 (--port 27018)")  # sh -c
+
+
+def test_clients_of_a_moved_server_on_its_port_are_silent(
+    registry: Registry, tmp_path: Path
+) -> None:
+    text = (
+        OWN_PORTS.replace("cache:6379", "cache:6380")
+        .replace("db:5432", "db:5433")
+        .replace("my:3306", "my:3307")
+        .replace("mongo:27017", "mongo:27018")
+    )
+    assert lint(registry, tmp_path, {"compose.yaml": text}, "CMP204", "CMP203") == []
+
+
+def test_a_port_set_from_an_unknown_value_is_not_checked(
+    registry: Registry, tmp_path: Path
+) -> None:
+    text = """\
+services:
+  app:
+    image: acme/app
+    environment:
+      A: redis://a:6379
+      B: redis://b:6379
+      C: postgresql://u:p@c:5432/x
+      D: redis://d:1234
+    depends_on: [a, b, c, d]
+  a:
+    image: redis:7
+    command: redis-server --port ${REDIS_PORT}
+  b:
+    image: redis:7
+    command: ["sh", "-c", "redis-server --port $$REDIS_PORT"]
+  c:
+    image: postgres:16
+    environment:
+      PGPORT: ${PGPORT}
+  d:
+    image: postgis/postgis
+    command: ["--port", "1234"]
+"""
+    # a, b, c: the port is not known here; d: postgis' entrypoint is not known to run
+    # an option-first command, so 1234 is not known to be its port (nor reported)
+    findings = lint(registry, tmp_path, {"compose.yaml": text}, "CMP204")
+    assert at(findings) == []
+
+
+def test_flag_wins_over_the_variable(registry: Registry, tmp_path: Path) -> None:
+    text = """\
+services:
+  app:
+    image: acme/app
+    environment:
+      DATABASE_URL: postgresql://u:p@db:5433/x
+    depends_on: [db]
+  db:
+    image: postgres:16
+    command: postgres -p 5434
+    environment:
+      PGPORT: 5433
+"""
+    (f,) = lint(registry, tmp_path, {"compose.yaml": text}, "CMP204")
+    assert at([f]) == [("CMP204", 5, 41)]
+    assert f.message.endswith("but db listens on 5434 (-p 5434)")

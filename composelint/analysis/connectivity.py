@@ -33,6 +33,7 @@ from composelint.analysis.connstrings import (
     parse_value,
 )
 from composelint.analysis.images import common_port_env, common_port_flags, image_default_ports
+from composelint.analysis.listening import Listening, server_listening
 from composelint.model.context import RuleContext
 from composelint.model.findings import Related
 from composelint.model.nodes import Mapping, Node, Scalar, Sequence
@@ -107,6 +108,8 @@ class ServiceNet:
     dns: bool = False  # `dns:` or `dns_search:` set: other resolvers may know more names
     image: str | None = None
     listen_ports: frozenset[int] = frozenset()  # expose + ports targets + image defaults
+    # the port and password its own command line and variables set (--port, PGPORT)
+    listening: Listening = field(default_factory=Listening)
     published: dict[int, int] = field(default_factory=dict)  # published host port -> target
     depends_on: frozenset[str] = frozenset()
     profiles: tuple[str, ...] = ()
@@ -287,7 +290,9 @@ def _port_flag() -> re.Pattern[str]:
     return re.compile(rf"(?:^|\s)(?:{flags})[=\s]+(\d{{2,5}})\b")
 
 
-def _listen_ports(svc: Mapping, image: str | None) -> frozenset[int]:
+def _listen_ports(svc: Mapping, image: str | None, own: Listening) -> frozenset[int]:
+    """What the service listens on; ``own.port`` (its server's --port, PGPORT ...)
+    replaces the image's main default port."""
     ports: set[int] = set()
     for item in _strings(svc.get("expose")):
         first = item.split("/", 1)[0]
@@ -305,10 +310,16 @@ def _listen_ports(svc: Mapping, image: str | None) -> frozenset[int]:
             if isinstance(target, Scalar) and isinstance(target.value, int):
                 ports.add(target.value)
     if image:
-        ports.update(image_default_ports(image))
+        defaults = image_default_ports(image)
+        if own.port is not None and defaults:
+            defaults = (own.port, *defaults[1:])
+        ports.update(defaults)
     env = svc.get("environment")
     if isinstance(env, Mapping):
+        own_env = own.port_env if own.family else ()
         for key in common_port_env():
+            if key in own_env:
+                continue  # the server's own variable: read (or overridden) in `own`
             value = _text(env.get(key))
             if value and value.isdigit():
                 ports.add(int(value))
@@ -368,7 +379,8 @@ def _service_net(name: str, svc: Mapping) -> ServiceNet:
     net.external_links = frozenset(external)
     net.dns = svc.get("dns") is not None or svc.get("dns_search") is not None
     net.image = _text(svc.get("image"))
-    net.listen_ports = _listen_ports(svc, net.image)
+    net.listening = server_listening(svc, net.image)
+    net.listen_ports = _listen_ports(svc, net.image, net.listening)
     net.published = _published(svc)
     deps = svc.get("depends_on")
     net.depends_on = frozenset(deps.items) if isinstance(deps, Mapping) else frozenset()

@@ -59,6 +59,9 @@ class Family:
     bind_all_flags: tuple[str, ...] = ()  # bind every address, no value (--bind_ip_all)
     password_flags: tuple[str, ...] = ()  # set the password clients must give
     port_env: tuple[str, ...] = ()  # environment variables the server takes its port from
+    # the executables that start the server (compared without their directory): what the
+    # flags above are read from when a command names a program
+    programs: tuple[str, ...] = ()
     tls_by_default: bool | None = None  # False: the image serves no TLS until configured
     # a database, cache, broker, search or coordination server: its clients connect when
     # they start (and fail without it), unlike mail, telemetry or HTTP services, which
@@ -83,6 +86,12 @@ class Image:
     ignored_env: tuple[str, ...] = ()  # look like settings, but this image ignores them
     hostport_env: tuple[str, ...] = ()  # *_HOST variables it documents as host[:port]
     hostport_by_name: bool = False  # applied by variable name alone, whatever the image
+    # its entrypoint starts the server when the command's first word is an option
+    # (``command: --port 6380`` runs ``redis-server --port 6380``)
+    runs_options: bool = False
+    # False: the server asks clients for no password unless its own command line sets one
+    # (no variable and no default configuration file does); None: not known
+    asks_password: bool | None = None
     # why the record is not used yet: a checked fact that would change findings, kept
     # for the change that reviews them (images.pending_images lists these records)
     pending: str | None = None
@@ -124,9 +133,12 @@ _MYSQL_CREDENTIALS = Credentials(
     init_scripts_dir="/docker-entrypoint-initdb.d",  # both docker-entrypoint.sh run it
 )
 # mysqld --port=N / -P N, --bind-address (dev.mysql.com server-options); MYSQL_TCP_PORT:
-# "The default TCP/IP port number" (dev.mysql.com environment-variables, for MySQL
-# programs; that mysqld/mariadbd listen there is unverified); neither image's
-# docker-entrypoint.sh reads it
+# "The default TCP/IP port number" (dev.mysql.com environment-variables); the server reads
+# it too: sql/mysqld.cc set_ports() takes getenv("MYSQL_TCP_PORT") when no --port is given
+# ("either default can be overridden by the environment variable MYSQL_TCP_PORT, which in
+# turn can be overridden with command line options"), called from network_init() in
+# MariaDB/server sql/mysqld.cc as well; docker-library/mysql docker-entrypoint.sh starts
+# its set-up server with --skip-networking, so only the final server listens there
 _MYSQL_PORT_FLAGS = ("--port", "-P")
 _MYSQL_BIND_FLAGS = ("--bind-address",)
 _MYSQL_PORT_ENV = ("MYSQL_TCP_PORT",)
@@ -151,10 +163,12 @@ FAMILIES: tuple[Family, ...] = (
         probe='["CMD-SHELL", "pg_isready -U $${POSTGRES_USER:-postgres}"]',
         # postgresql.org docs app-postgres: -p port, -h addresses, -c name=value and
         # --name=value for any setting (port, listen_addresses); "-p ... Defaults to the
-        # value of the PGPORT environment variable"
+        # value of the PGPORT environment variable"; docker-library/postgres
+        # docker-entrypoint.sh starts its set-up server with -p "${PGPORT:-5432}" and then
+        # execs postgres with the same environment
         port_flags=("-p", "-c port", "--port"), bind_flags=("-h", "-c listen_addresses",
                                                             "--listen_addresses"),
-        port_env=("PGPORT",),
+        port_env=("PGPORT",), programs=("postgres", "postmaster"),
         # postgresql.org docs runtime-config-connection: ssl defaults to off;
         # docker-library/postgres 17/bookworm/Dockerfile changes only listen_addresses in
         # postgresql.conf.sample and its entrypoint creates no certificate
@@ -166,6 +180,7 @@ FAMILIES: tuple[Family, ...] = (
         own_env_prefixes=("MYSQL",),
         probe='["CMD", "mysqladmin", "ping", "-h", "localhost"]',
         port_flags=_MYSQL_PORT_FLAGS, bind_flags=_MYSQL_BIND_FLAGS, port_env=_MYSQL_PORT_ENV,
+        programs=("mysqld",),
     ),
     Family(
         # 33060 (X Protocol) is MySQL's; kept from the previous table (unverified)
@@ -176,6 +191,7 @@ FAMILIES: tuple[Family, ...] = (
         # HEALTHCHECK instruction)
         probe='["CMD", "healthcheck.sh", "--connect", "--innodb_initialized"]',
         port_flags=_MYSQL_PORT_FLAGS, bind_flags=_MYSQL_BIND_FLAGS, port_env=_MYSQL_PORT_ENV,
+        programs=("mariadbd", "mysqld"),
     ),
     Family(
         "mongo", needed_at_start=True, ports=(27017,), ports_known=True, slow_start=True,
@@ -189,8 +205,11 @@ FAMILIES: tuple[Family, ...] = (
         ),
         own_env_prefixes=("MONGO",),
         probe='["CMD", "mongosh", "--quiet", "--eval", "db.adminCommand(\'ping\')"]',
-        # mongodb.com docs mongod: --port, --bind_ip, --bind_ip_all
+        # mongodb.com docs mongod: --port, --bind_ip, --bind_ip_all; no variable sets the
+        # port: docker-library/mongo docker-entrypoint.sh reads no MONGO_PORT (it passes
+        # --port 27017 to its own set-up server only)
         port_flags=("--port",), bind_flags=("--bind_ip",), bind_all_flags=("--bind_ip_all",),
+        programs=("mongod", "mongos"),
     ),
     Family(
         # 26379: Sentinel; 8001: RedisInsight in redis/redis-stack (hub redis/redis-stack)
@@ -200,6 +219,7 @@ FAMILIES: tuple[Family, ...] = (
         preferred_scheme="redis", own_env_prefixes=("REDIS",),
         # redis.io docs "Redis configuration": any redis.conf directive as --name value
         port_flags=("--port",), bind_flags=("--bind",), password_flags=("--requirepass",),
+        programs=("redis-server", "valkey-server"),
     ),
     Family(
         # docker-library/rabbitmq Dockerfile: EXPOSE 4369 5671 5672 15691 15692 25672;
@@ -245,7 +265,7 @@ FAMILIES: tuple[Family, ...] = (
         # docker-library/memcached Dockerfile: EXPOSE 11211; memcached -p <port>, -l <addr>
         "memcached", needed_at_start=True, ports=(11211,), ports_known=True,
         schemes=frozenset({"memcached", "memcache"}), preferred_scheme="memcached",
-        port_flags=("-p", "--port"), bind_flags=("-l", "--listen"),
+        port_flags=("-p", "--port"), bind_flags=("-l", "--listen"), programs=("memcached",),
     ),
     Family(
         # learn.microsoft.com sql-server-linux-configure-environment-variables:
@@ -279,13 +299,13 @@ FAMILIES: tuple[Family, ...] = (
     ),
     # min.io docs: 9000 S3 API, 9001 console (--console-address); minio server --address
     Family("minio", needed_at_start=True, ports=(9000, 9001), secondary_ports=(9001,), ports_known=True,
-           port_flags=("--address",)),
+           port_flags=("--address",), programs=("minio",)),
     Family(
         # docs.nats.io: 4222 clients, 6222 routes, 8222 monitoring; nats-server -p/--port,
         # -a/--addr
         "nats", needed_at_start=True, ports=(4222,), secondary_ports=(6222, 8222), ports_known=True,
         schemes=frozenset({"nats", "tls"}), preferred_scheme="nats",
-        port_flags=("-p", "--port"), bind_flags=("-a", "--addr"),
+        port_flags=("-p", "--port"), bind_flags=("-a", "--addr"), programs=("nats-server",),
     ),
     Family(
         # neo4j.com operations manual ports: 7687 Bolt, 7474 HTTP, 7473 HTTPS
@@ -345,34 +365,42 @@ IMAGES: tuple[Image, ...] = (
     # no HEALTHCHECK; 18/: PGDATA /var/lib/postgresql/18/docker, VOLUME /var/lib/postgresql;
     # docker-entrypoint.sh: as root, find "$PGDATA" \! -user postgres -exec chown postgres,
     # then exec gosu postgres
+    # docker-entrypoint.sh _main: if [ "${1:0:1}" = '-' ]; then set -- postgres "$@"
     Image("postgres", paths=("postgres",), healthcheck=False,
           data_dirs=("/var/lib/postgresql/data", "/var/lib/postgresql"), chowns_data=True,
-          user="root"),
+          user="root", runs_options=True),
     # built FROM the official image (hub postgis/postgis, timescale/timescaledb); their own
     # facts are not checked here
     Image("postgres", names=("postgres", "postgresql", "postgis", "timescaledb",
                              "timescaledb-ha", "pgvector", "postgresql-repmgr")),
     # docker-library/mysql 9.7/Dockerfile: VOLUME /var/lib/mysql, EXPOSE 3306 33060, no
     # HEALTHCHECK; docker-entrypoint.sh: find ... \! -user mysql -exec chown, exec gosu mysql
+    # docker-entrypoint.sh _main: if [ "${1:0:1}" = '-' ]; then set -- mysqld "$@"
     Image("mysql", paths=("mysql",), healthcheck=False, data_dirs=("/var/lib/mysql",),
-          chowns_data=True, user="root"),
+          chowns_data=True, user="root", runs_options=True),
     Image("mysql", names=("mysql", "mysql-server", "percona", "percona-server")),
     # MariaDB/mariadb-docker 13.0/Dockerfile: VOLUME /var/lib/mysql, EXPOSE 3306, no
     # HEALTHCHECK; docker-entrypoint.sh: find "$DATADIR" \! -user mysql -exec chown mysql:
+    # docker-entrypoint.sh _main: "if command starts with an option, prepend mysqld"
     Image("mariadb", paths=("mariadb",), healthcheck=False, data_dirs=("/var/lib/mysql",),
-          chowns_data=True, user="root"),
+          chowns_data=True, user="root", runs_options=True),
     Image("mariadb", names=("mariadb",)),
     # docker-library/mongo 8.3/Dockerfile: VOLUME /data/db /data/configdb, no HEALTHCHECK;
     # docker-entrypoint.sh: find -L /data/configdb /data/db \! -user mongodb -exec chown
+    # docker-entrypoint.sh: if [ "${1:0:1}" = '-' ]; then set -- mongod "$@"
     Image("mongo", paths=("mongo",), healthcheck=False,
-          data_dirs=("/data/db", "/data/configdb"), chowns_data=True, user="root"),
+          data_dirs=("/data/db", "/data/configdb"), chowns_data=True, user="root",
+          runs_options=True),
     Image("mongo", names=("mongo", "mongodb", "mongodb-community-server")),
     # docker-library/redis 7.4-rc/debian/Dockerfile: VOLUME /data, no HEALTHCHECK;
     # docker-entrypoint.sh: find . \! -user redis -exec chown redis, exec gosu redis; it
     # never reads REDIS_PASSWORD (only --requirepass or a mounted redis.conf set one;
-    # docker-library/docs redis/content.md: set a password "by supplying a config file")
+    # docker-library/docs redis/content.md: set a password "by supplying a config file");
+    # docker-entrypoint.sh: a first argument that is an option or ends in .conf gets
+    # redis-server in front; the Dockerfile's CMD is ["redis-server"] (no config file)
     Image("redis", paths=("redis",), healthcheck=False, data_dirs=("/data",), chowns_data=True,
-          user="root", ignored_env=("REDIS_PASSWORD",)),
+          user="root", ignored_env=("REDIS_PASSWORD",), runs_options=True,
+          asks_password=False),
     Image("redis", names=("redis", "redis-stack", "redis-stack-server", "valkey", "keydb",
                           "dragonfly")),
     Image("redis", paths=("redis/redis-stack",), ports=(6379, 8001)),  # hub redis/redis-stack

@@ -9,8 +9,19 @@ when the port is none of:
 
 - the image's default and usual secondary ports (`5432`; `5672`/`15672` ...);
 - the targets of its `ports:` and its `expose:` entries;
-- a number in one of its port-like variables (`PGPORT`, `KAFKA_LISTENERS` ...) or in
-  its `command` / `entrypoint` (`redis-server --port 6380`).
+- a number in one of its port-like variables (`KAFKA_LISTENERS` ...) or in its
+  `command` / `entrypoint`.
+
+The server's own settings replace the image's default port: a port flag in its
+`command:` / `entrypoint:` (string or list form, after interpolation, also behind
+`exec`, `docker-entrypoint.sh` or a one-program `sh -c "..."`) — `redis-server --port
+6380`, `postgres -p 5433` / `-c port=5433`, `mysqld --port=3307`, `mongod --port
+27018`, `memcached -p`, `nats-server -p`, `minio server --address :9002` — and the
+variables its image documents (`PGPORT` for postgres, `MYSQL_TCP_PORT` for mysql and
+mariadb, `MSSQL_TCP_PORT` for SQL Server; the official mongo image reads no
+`MONGO_PORT`). A flag wins over a variable. When such a setting takes a value
+composelint cannot know (`--port ${PORT}` with `PORT` set nowhere, a shell `$PORT`),
+the target is not checked.
 
 An implicit port (`redis://cache`) counts as the scheme's default. Images whose
 ports are unknown (your own builds, web servers reading a mounted config) are
@@ -20,7 +31,8 @@ never reported; a published host port is reported by `port-published-not-target`
 
 Nothing listens on that port in the target container: the client fails with
 `Connection refused` (or times out), usually after a misremembered default
-(`mysql://db:5432`) or a copy-pasted port.
+(`mysql://db:5432`), a copy-pasted port, or a server moved to another port
+(`redis-server --port 6380`) while its clients still dial the default.
 
 ## Bad
 
@@ -65,7 +77,7 @@ from composelint.analysis.connections import (
     routes,
 )
 from composelint.model.context import RuleContext
-from composelint.model.findings import Violation
+from composelint.model.findings import Related, Violation
 
 code = "CMP204"
 name = "port-unexpected"
@@ -83,6 +95,8 @@ def check(project: RuleContext) -> Iterator[Violation]:
         facts = family_facts(fam)
         if facts is None or not facts.ports_known or port is None or fam is None:
             continue
+        if target.listening.port_unknown:
+            continue  # its own settings name a port composelint cannot know
         if conn.dest.port is None:
             if conn.dest.kind != "url":
                 continue  # a host variable: the port is usually in a sibling *_PORT
@@ -96,14 +110,24 @@ def check(project: RuleContext) -> Iterator[Violation]:
             continue
         listens = ", ".join(str(p) for p in sorted(target.listen_ports)) or "?"
         written = "" if conn.dest.port is not None else f" (the default port of {scheme}://)"
+        own = target.listening
+        setting = own.port_setting
         if target.listen_ports:
+            by = f" ({setting.text})" if setting is not None else ""
             yield Violation(
                 f"{describe(conn)} connects to {conn.host}:{port}{written}, but {target.name} "
-                f"listens on {listens}",
+                f"listens on {listens}{by}",
                 port_span(project, conn),
-                conn.related,
+                (
+                    *conn.related,
+                    *(
+                        (Related(setting.span, f"{target.name} sets its port here"),)
+                        if setting is not None and setting.span is not None
+                        else ()
+                    ),
+                ),
                 note=f'{target.name} ({target.image}) listens on {listens}: the connection is refused ("Connection refused")',
-                help=f"use {conn.host}:{min(target.listen_ports)}",
+                help=f"use {conn.host}:{own.port if own.port is not None else min(target.listen_ports)}",
             )
         else:
             yield Violation(

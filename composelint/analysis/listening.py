@@ -1,0 +1,292 @@
+"""What a server listens on, and whether it asks for a password, from its own settings.
+
+A server is told its port on its command line (``redis-server --port 6380``,
+``postgres -p 5433``) or in a variable its image documents (``PGPORT``,
+``MYSQL_TCP_PORT``). :func:`server_listening` reads both for one service, through the
+image facts (each family's flags, programs and variables):
+
+- the command counts when it starts the server: it names one of the family's programs
+  (``/usr/local/bin/redis-server``), or its first word is an option and the image's
+  entrypoint puts the server in front (``command: --port 6380``), possibly behind
+  ``exec``, ``gosu USER``, ``docker-entrypoint.sh`` or a one-program ``sh -c "..."``;
+- a flag wins over a variable (both servers document that order);
+- a value composelint cannot know (``${PORT}`` with nothing setting it, a shell
+  ``$VAR`` inside ``sh -c``) makes the port *unknown*, never wrong: rules stay silent.
+"""
+
+from __future__ import annotations
+
+import shlex
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from composelint.analysis.images import family_facts, image_facts, image_family, server_command
+from composelint.model.nodes import Mapping, Node, Scalar, Sequence
+from composelint.model.span import Span
+
+if TYPE_CHECKING:
+    from composelint.analysis.image_facts import Image
+
+__all__ = ["Listening", "Setting", "server_listening"]
+
+# the sources of a substitution whose value is not known at lint time
+_UNKNOWN_SOURCES = frozenset({"unset", "shell", "error"})
+_SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh"})
+_TRANSPARENT = frozenset({"exec", "tini", "dumb-init", "--", "docker-entrypoint.sh"})
+_TAKES_USER = frozenset({"gosu", "su-exec"})
+_OPERATORS = frozenset({";", "&&", "||", "|", "&", "(", ")", ";;"})
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    """Where a server's own configuration sets something: ``--port 6380`` at a span."""
+
+    text: str
+    span: Span | None
+
+
+@dataclass(frozen=True, slots=True)
+class Listening:
+    """A server's port and password as its own configuration sets them."""
+
+    family: str | None = None  # the server family these settings were read for
+    port_env: tuple[str, ...] = ()  # the family's port variables (read here)
+    port: int | None = None  # the main port its command or variables set
+    port_unknown: bool = False  # set from a value not known here: say nothing
+    port_setting: Setting | None = None
+    # True: it asks for a password; False: known to ask none; None: not known
+    password: bool | None = None
+    password_value: str | None = None  # the password when written or fully resolved
+    password_setting: Setting | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Word:
+    text: str
+    span: Span | None
+    known: bool  # False: holds a value not known at lint time
+
+
+def server_listening(svc: Mapping, image: str | None) -> Listening:
+    """What ``svc`` (a service mapping, after interpolation) configures its server to
+    listen on; ``Listening()`` for an image of no known server family."""
+    family = image_family(image) if image else None
+    fam = family_facts(family)
+    if fam is None or image is None:
+        return Listening()
+    rec = image_facts(image)
+    words = _words(svc.get("entrypoint")) + _words(svc.get("command"))
+    args, sure = _invocation(fam.programs, rec.runs_options if rec else False, words)
+    port: int | None = None
+    unknown = False
+    port_setting = password_setting = None
+    password: bool | None = None
+    password_value: str | None = None
+    if args is not None:
+        found = server_command(family, [w.text for w in args])
+        if found.port_text is not None:
+            word = _value_word(args, found.port_text)
+            if not sure or found.port is None or word is None or not word.known:
+                unknown = True
+            else:
+                port = found.port
+                port_setting = Setting(_flag_text(args, word), word.span)
+        if found.password and sure:
+            password = True
+            text = _password_text(fam.password_flags, args)
+            word = _value_word(args, text)
+            if word is not None and word.known and text and "$" not in text:
+                password_value = text
+            flag = fam.password_flags[0]
+            password_setting = Setting(flag, word.span if word else None)
+    elif any(not w.known for w in words):
+        unknown = True  # a command composelint cannot read may set any port
+    if port is None and not unknown:
+        port, unknown, port_setting = _from_environment(svc, fam.port_env)
+    if password is None:
+        password = _password_from(svc, rec, args, words)
+    return Listening(
+        family,
+        fam.port_env,
+        port,
+        unknown,
+        port_setting,
+        password,
+        password_value,
+        password_setting,
+    )
+
+
+# -- the command line ------------------------------------------------------------------
+
+
+def _words(node: Node | None) -> list[_Word]:
+    """A command or entrypoint as words: list items one by one, a string split the way
+    Compose splits it (shell-style); a word is unknown when an interpolation in it has
+    no value at lint time."""
+    if isinstance(node, Sequence):
+        return [
+            _Word(str(n.value), n.span, not _unresolved(n))
+            for n in node.items
+            if isinstance(n, Scalar) and n.value is not None
+        ]
+    if not isinstance(node, Scalar) or node.value is None:
+        return []
+    text = str(node.value)
+    try:
+        values = shlex.split(text)
+    except ValueError:
+        return [_Word(w, node.span, False) for w in text.split()]
+    if not _unresolved(node):
+        return [_Word(w, node.span, True) for w in values]
+    try:
+        raws = shlex.split(node.raw) if isinstance(node.raw, str) else []
+    except ValueError:
+        raws = []
+    if len(raws) != len(values):
+        return [_Word(w, node.span, False) for w in values]
+    return [_Word(v, node.span, "$" not in r) for v, r in zip(values, raws, strict=True)]
+
+
+def _unresolved(node: Scalar) -> bool:
+    return any(s.source in _UNKNOWN_SOURCES for s in node.subs)
+
+
+def _program(word: str) -> str:
+    return word.rpartition("/")[2]
+
+
+def _invocation(
+    programs: tuple[str, ...], runs_options: bool, words: list[_Word]
+) -> tuple[list[_Word] | None, bool]:
+    """The words the server receives as arguments and whether that is sure: None when
+    the command does not start the server (or composelint cannot tell)."""
+    i = 0
+    through_entrypoint = False
+    while i < len(words):
+        name = _program(words[i].text)
+        if name in _TAKES_USER:
+            i += 2
+        elif name in _TRANSPARENT:
+            through_entrypoint |= name == "docker-entrypoint.sh"
+            i += 1
+        else:
+            break
+    rest = words[i:]
+    if not rest:
+        return None, False
+    head = rest[0]
+    if _program(head.text) in programs:
+        return rest[1:], True
+    if head.text.startswith("-") and (i == 0 or through_entrypoint):
+        return rest, runs_options  # the entrypoint puts the server in front
+    if (
+        _program(head.text) in _SHELLS
+        and len(rest) == 3
+        and rest[1].text.startswith("-")
+        and "c" in rest[1].text
+    ):
+        return _script(programs, runs_options, rest[2])
+    return None, False
+
+
+def _script(
+    programs: tuple[str, ...], runs_options: bool, word: _Word
+) -> tuple[list[_Word] | None, bool]:
+    """The server's arguments in a ``sh -c`` script of one program (``exec`` and
+    ``docker-entrypoint.sh`` allowed in front); None for anything more complex."""
+    try:
+        lexer = shlex.shlex(word.text, posix=True, punctuation_chars=True)
+        lexer.whitespace_split = True
+        lexer.commenters = "#"
+        tokens = list(lexer)
+    except ValueError:
+        return None, False
+    if any(t in _OPERATORS for t in tokens):
+        return None, False
+    # the shell expands $VAR itself: a word holding one is not known here
+    inner = [_Word(t, word.span, word.known and "$" not in t and "`" not in t) for t in tokens]
+    args, sure = _invocation(programs, runs_options, inner)
+    if args is None or (inner and inner[0].text.startswith("-")):
+        return None, False  # an option first is not a program the script runs
+    return args, sure
+
+
+def _value_word(args: list[_Word], value: str | None) -> _Word | None:
+    """The last word holding ``value``: alone, after '=' or attached to a short option
+    ('-p5433'); None for no value or an empty one."""
+    if not value:
+        return None
+    for w in reversed(args):
+        t = w.text
+        if t == value or t.endswith("=" + value) or (t[:1] == "-" and t.endswith(value)):
+            return w
+    return None
+
+
+def _flag_text(args: list[_Word], word: _Word) -> str:
+    index = max(i for i, w in enumerate(args) if w is word)
+    if index > 0 and args[index - 1].text.startswith("-") and "=" not in word.text:
+        return f"{args[index - 1].text} {word.text}"
+    return word.text
+
+
+def _password_text(flags: tuple[str, ...], args: list[_Word]) -> str | None:
+    value = None
+    for i, w in enumerate(args):
+        for flag in flags:
+            if w.text == flag and i + 1 < len(args):
+                value = args[i + 1].text
+            elif w.text.startswith(flag + "="):
+                value = w.text[len(flag) + 1 :]
+    return value
+
+
+# -- variables ---------------------------------------------------------------------------
+
+
+def _from_environment(
+    svc: Mapping, names: tuple[str, ...]
+) -> tuple[int | None, bool, Setting | None]:
+    env = svc.get("environment")
+    if not isinstance(env, Mapping):
+        return None, False, None
+    for name in names:
+        node = env.get(name)
+        if not isinstance(node, Scalar):
+            continue
+        if node.value is None or _unresolved(node):
+            return None, True, None  # passed from the shell, or unset: not known
+        text = str(node.value).strip()
+        if text.isdigit() and 0 < int(text) < 65536:
+            return int(text), False, Setting(f"{name}={text}", node.span)
+        return None, True, None
+    return None, False, None
+
+
+def _password_from(
+    svc: Mapping, rec: Image | None, args: list[_Word] | None, words: list[_Word]
+) -> bool | None:
+    """Whether the server asks for a password when no flag sets one: a documented
+    variable of the image says yes; an image known to ask none unless told, running its
+    own command with nothing unknown and no configuration file, says no."""
+    if rec is None:
+        return None
+    env = svc.get("environment")
+    for name in rec.password_env if isinstance(env, Mapping) else ():
+        node = env.get(name) if isinstance(env, Mapping) else None
+        if isinstance(node, Scalar) and (_unresolved(node) or str(node.value or "") != ""):
+            return True
+    if rec.asks_password is not False:
+        return None
+    if not words:
+        return False  # the image's own CMD: redis-server with no configuration
+    if args is None or any(not w.known for w in words):
+        return None
+    # a configuration file or an ACL file may set a password or users
+    for w in args:
+        if not w.text.startswith("-") and (w.text.endswith(".conf") or "/" in w.text):
+            return None
+        if w.text.split("=")[0] in ("--aclfile", "--include", "--user"):
+            return None
+    return False
