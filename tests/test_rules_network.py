@@ -555,3 +555,57 @@ services:
     (f,) = lint(registry, tmp_path, {"compose.yaml": text}, "CMP204")
     assert at([f]) == [("CMP204", 5, 41)]
     assert f.message.endswith("but db listens on 5434 (-p 5434)")
+
+
+ONE_VARIABLE = """\
+services:
+  app:
+    image: acme/app
+    environment:
+      DB_HOST: db
+      DB_PORT: ${MYSQL_PORT}
+      DATABASE_URL: mysql://u:p@db:${MYSQL_PORT}/x
+    depends_on: [db]
+  db:
+    image: mysql:8
+    ports:
+      - "${MYSQL_PORT}:3306"
+"""
+
+
+def test_one_variable_for_two_ports(registry: Registry, tmp_path: Path) -> None:
+    files = {"compose.yaml": ONE_VARIABLE, ".env": "MYSQL_PORT=3307\n"}
+    findings = lint(registry, tmp_path, files, "CMP203")
+    assert at(findings) == [("CMP203", 6, 16), ("CMP203", 7, 36)]
+    pair, url = findings
+    assert pair.severity is Severity.ERROR
+    assert pair.message == (
+        "DB_PORT dials db:3307 from ${MYSQL_PORT}, which also sets the port db publishes "
+        "on the host"
+    )
+    assert [(Path(r.span.path).name, r.span.line, r.message) for r in pair.related] == [
+        (".env", 1, "MYSQL_PORT is set here"),
+        ("compose.yaml", 12, "db publishes 3307:3306 here"),
+    ]
+    assert pair.help == "use db:3306 (keep MYSQL_PORT for the host side only)"
+    assert url.span is not None and (url.span.col, url.span.end_col) == (36, 49)
+    assert url.fix is not None and [e.replacement for e in url.fix.edits] == ["3306"]
+
+
+def test_a_host_and_port_pair_on_the_published_port(registry: Registry, tmp_path: Path) -> None:
+    text = ONE_VARIABLE.replace("${MYSQL_PORT}", "3307").replace(
+        "      DATABASE_URL: mysql://u:p@db:3307/x\n", ""
+    )
+    (f,) = lint(registry, tmp_path, {"compose.yaml": text}, "CMP203")
+    assert at([f]) == [("CMP203", 6, 16)]
+    assert f.message == (
+        'DB_PORT connects to db:3307, the port db publishes on the host ("3307:3306")'
+    )
+
+
+def test_one_variable_for_the_host_side_only_is_silent(registry: Registry, tmp_path: Path) -> None:
+    text = ONE_VARIABLE.replace("DB_PORT: ${MYSQL_PORT}", "DB_PORT: 3306").replace(
+        "db:${MYSQL_PORT}/x", "db:3306/x"
+    )
+    files = {"compose.yaml": text, ".env": "MYSQL_PORT=3307\n"}
+    assert lint(registry, tmp_path, files, "CMP203", "CMP204") == []

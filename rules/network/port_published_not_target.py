@@ -8,6 +8,13 @@ the container listens on a different one: `db:5433` with `ports: ["5433:5432"]`.
 Only the left side of a mapping differs; a port the target may also listen on
 itself (`expose:`, image defaults, a `--port` flag) is not reported.
 
+A host variable and its port variable count as one destination: `DB_HOST: db` with
+`DB_PORT: 5433` (the `*_HOST` / `*_PORT` pair of one service, `PGHOST` / `PGPORT`
+too). The usual cause is one variable used for two ports: `MYSQL_PORT=3307` in `.env`
+sets the published port (`"${MYSQL_PORT}:3306"`) and is handed to the client as the
+port to dial (`DB_PORT: ${MYSQL_PORT}`); the finding then names the variable and
+points at its `.env` line.
+
 ## Why it matters
 
 Between containers on a Compose network, traffic goes straight to the container:
@@ -45,10 +52,21 @@ services:
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
-from composelint.analysis.connections import describe, port_span, possible_ports, routes
+from composelint.analysis.connections import (
+    Route,
+    describe,
+    environment,
+    port_span,
+    possible_ports,
+    routes,
+)
+from composelint.analysis.connectivity import ServiceNet
 from composelint.model.context import RuleContext
 from composelint.model.findings import Applicability, Edit, Fix, Related, Violation
+from composelint.model.nodes import Mapping, Scalar, Sequence, Substitution
+from composelint.model.span import Span
 
 code = "CMP203"
 name = "port-published-not-target"
@@ -56,36 +74,134 @@ summary = "A connection uses the target's published host port, not its container
 severity = "error"
 
 
+@dataclass(frozen=True)
+class _Dialed:
+    """A port a client dials on a target: where it is written and what feeds it."""
+
+    text: str  # DATABASE_URL / DB_PORT
+    port: int
+    span: Span | None
+    edit: Edit | None  # the exact replacement of the port text, when it can be made
+    subs: tuple[Substitution, ...]  # the variables interpolated into the port text
+
+
 def check(project: RuleContext) -> Iterator[Violation]:
-    for route in routes(project):
-        conn, target = route.conn, route.target
-        port = conn.dest.port
-        if port is None or port not in target.published:
+    for route, dialed in _dialed(project):
+        target = route.target
+        port = dialed.port
+        if port not in target.published or target.listening.port_unknown:
             continue
         inside = target.published[port]
         if inside == port or port in possible_ports(project, target):
             continue
-        span = port_span(project, conn)
-        exact = span is not None and span != conn.span
+        conn = route.conn
+        related: list[Related] = list(conn.related)
+        entry = _published_entry(project, target, port)
+        ports_span = entry.span if entry is not None else None
+        ports_span = ports_span or project.span("services", target.name, "ports")
+        if ports_span is not None:
+            related.append(Related(ports_span, f"{target.name} publishes {port}:{inside} here"))
+        shared = _shared_variable(dialed, entry)
+        span, edit = dialed.span, dialed.edit
+        if shared is not None and shared.expr_span is not None:
+            span = shared.expr_span  # the ${VAR} the client dials
+            edit = Edit(shared.expr_span, str(inside))
+        message = (
+            f"{dialed.text} connects to {conn.host}:{port}, the port {target.name} "
+            f'publishes on the host ("{port}:{inside}")'
+        )
+        if shared is not None:
+            message = (
+                f"{dialed.text} dials {conn.host}:{port} from ${{{shared.name}}}, which "
+                f"also sets the port {target.name} publishes on the host"
+            )
+            if shared.span is not None:
+                related.insert(0, Related(shared.span, f"{shared.name} is set here"))
         fix = Fix(
             f"use the container port {inside}",
-            (Edit(span, str(inside)),) if exact and span is not None else (),
-            applicability=Applicability.SAFE,
+            (edit,) if edit is not None else (),
+            applicability=Applicability.SAFE if shared is None else Applicability.UNSAFE,
         )
-        ports_span = project.span("services", target.name, "ports")
         yield Violation(
-            f"{describe(conn)} connects to {conn.host}:{port}, the port {target.name} "
-            f'publishes on the host ("{port}:{inside}")',
+            message,
             span,
-            (
-                *conn.related,
-                *(
-                    (Related(ports_span, f"{target.name} publishes {port}:{inside} here"),)
-                    if ports_span
-                    else ()
-                ),
-            ),
+            tuple(related),
             fix,
             note=f'inside the network it listens on {inside}, so the connection is refused ("Connection refused")',
-            help=f"use {conn.host}:{inside}",
+            help=f"use {conn.host}:{inside}"
+            + (f" (keep {shared.name} for the host side only)" if shared is not None else ""),
         )
+
+
+def _dialed(project: RuleContext) -> Iterator[tuple[Route, _Dialed]]:
+    """Each port a client dials: the port of a destination, and the ``*_PORT`` sibling
+    of a host variable (``DB_HOST: db`` with ``DB_PORT: 5433``)."""
+    for route in routes(project):
+        conn = route.conn
+        if conn.dest.port is not None:
+            span = port_span(project, conn)
+            exact = span is not None and span != conn.span
+            edit = (
+                Edit(span, str(route.target.published.get(conn.dest.port, "")))
+                if exact and span
+                else None
+            )
+            subs = _port_subs(conn.node, conn.dest.port)
+            yield route, _Dialed(describe(conn), conn.dest.port, span, edit, subs)
+        elif conn.dest.kind != "url" and conn.variable is not None:
+            sibling = _port_sibling(conn.variable)
+            node = environment(project, conn.client).get(sibling) if sibling else None
+            if sibling is None or not isinstance(node, Scalar) or node.value is None:
+                continue
+            text = str(node.value).strip()
+            if not text.isdigit():
+                continue
+            port = int(text)
+            edit = None
+            whole = node.sub_span(0, len(node.raw)) if isinstance(node.raw, str) else None
+            if node.style == "" and node.text_column() is not None and whole is not None:
+                edit = Edit(whole, str(route.target.published.get(port, "")))
+            yield route, _Dialed(sibling, port, node.span, edit, node.subs)
+
+
+def _port_sibling(variable: str) -> str | None:
+    """``DB_HOST`` -> ``DB_PORT``, ``PGHOST`` -> ``PGPORT``; None without a HOST part."""
+    upper = variable.upper()
+    if upper.endswith("_HOST"):
+        return variable[: -len("HOST")] + ("PORT" if variable.endswith("HOST") else "port")
+    if upper == "PGHOST":
+        return "PGPORT"
+    return None
+
+
+def _port_subs(node: Scalar | None, port: int) -> tuple[Substitution, ...]:
+    """The substitutions of a URL value that produced its port text."""
+    if node is None or not isinstance(node.raw, str):
+        return ()
+    return tuple(s for s in node.subs if s.value == str(port) and f":{s.expression}" in node.raw)
+
+
+def _published_entry(project: RuleContext, target: ServiceNet, port: int) -> Scalar | None:
+    """The ``published`` scalar of the ``ports:`` entry that publishes ``port``."""
+    svc = project.services.get(target.name)
+    ports = svc.get("ports") if svc is not None else None
+    for item in ports.items if isinstance(ports, Sequence) else []:
+        pub = item.get("published") if isinstance(item, Mapping) else None
+        if isinstance(pub, Scalar) and str(pub.value) == str(port):
+            return pub
+    return None
+
+
+def _shared_variable(dialed: _Dialed, published: Scalar | None) -> Substitution | None:
+    """The variable that sets both the dialed port and the published one."""
+    if published is None or not isinstance(published.raw, str):
+        return None
+    raw = published.raw
+    head = raw.rpartition(":")[0] if ":" in raw else raw  # the host side of "P:T"
+    for sub in published.subs:
+        if sub.expression not in head or sub.value != str(published.value):
+            continue
+        for mine in dialed.subs:
+            if mine.name == sub.name and mine.value == sub.value:
+                return mine
+    return None
