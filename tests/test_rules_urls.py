@@ -226,3 +226,87 @@ services:
 """
     files = {"compose.yaml": text, ".env": "DB_USER=app\nDB_PASS=x\n"}
     assert lint(registry, tmp_path, files, "CMP305") == []
+
+
+REDIS_AUTH = """\
+services:
+  app:
+    image: acme/app
+    environment:
+      A_URL: redis://:wrong@r1:6379/0
+      B_URL: redis://r1:6379/0
+      C_URL: redis://:s3cret@r2:6379/0
+    depends_on: [r1, r2]
+  r1:
+    image: redis:7
+    command: ["redis-server", "--requirepass", "s3cret"]
+  r2:
+    image: redis:7
+"""
+
+
+def test_redis_passwords_against_requirepass(registry: Registry, tmp_path: Path) -> None:
+    findings = lint(registry, tmp_path, {"compose.yaml": REDIS_AUTH}, "CMP305")
+    assert at(findings) == [("CMP305", 5, 23), ("CMP305", 6, 22), ("CMP305", 7, 23)]
+    wrong, missing, extra = findings
+    assert wrong.message == (
+        "A_URL does not match r1's settings: the password is not the one r1 sets with --requirepass"
+    )
+    assert wrong.span is not None and wrong.span.end_col == 28  # the password text
+    assert [(r.span.line, r.message) for r in wrong.related] == [(11, "r1 sets its password here")]
+    assert missing.message == "B_URL gives no password, but r1 requires one"
+    assert missing.note == 'every command fails with "NOAUTH Authentication required"'
+    assert extra.message == "C_URL gives a password, but r2 requires none"
+    assert extra.severity is Severity.WARNING
+    assert extra.note is not None and "redis-py fails with AuthenticationError" in extra.note
+    for f in findings:
+        assert "s3cret" not in f"{f.message}{f.note}{f.help}"
+        assert "wrong" not in f"{f.message}{f.note}{f.help}"
+
+
+def test_redis_passwords_that_match_are_silent(registry: Registry, tmp_path: Path) -> None:
+    text = """\
+services:
+  app:
+    image: acme/app
+    environment:
+      A_URL: redis://:${REDIS_PASSWORD}@r1:6379/0
+      B_URL: redis://r2:6379/0
+      C_URL: redis://default:any@r2:6379/0
+      D_URL: redis://r3:6379/0
+      REDIS_PASSWORD: ${REDIS_PASSWORD}
+    depends_on: [r1, r2, r3]
+  r1:
+    image: redis:7
+    command: sh -c "docker-entrypoint.sh --requirepass ${REDIS_PASSWORD}"
+  r2:
+    image: redis:7
+    environment:
+      REDIS_PASSWORD: ignored  # the official image reads no such variable
+  r3:
+    image: redis:7
+    command: redis-server /usr/local/etc/redis/redis.conf
+"""
+    # A: the same password; B: no password on either side; C: the default user takes
+    # any password; D: the client has a separate password variable, and r3's config
+    # file may set one
+    files = {"compose.yaml": text, ".env": "REDIS_PASSWORD=s3cret\n"}
+    assert lint(registry, tmp_path, files, "CMP305") == []
+
+
+def test_bitnami_redis_password_variable_asks_for_one(registry: Registry, tmp_path: Path) -> None:
+    text = """\
+services:
+  app:
+    image: acme/app
+    environment:
+      CACHE_URL: redis://cache:6379/0
+    depends_on: [cache]
+  cache:
+    image: bitnami/redis:7.2
+    environment:
+      REDIS_PASSWORD: s3cret
+"""
+    (f,) = lint(registry, tmp_path, {"compose.yaml": text}, "CMP305")
+    assert at([f]) == [("CMP305", 5, 26)]
+    assert f.message == "CACHE_URL gives no password, but cache requires one"

@@ -13,6 +13,21 @@ image creates on first start:
 | mongo | `MONGO_INITDB_ROOT_USERNAME` | `MONGO_INITDB_ROOT_PASSWORD` | — |
 | rabbitmq | `RABBITMQ_DEFAULT_USER` | `RABBITMQ_DEFAULT_PASS` | `RABBITMQ_DEFAULT_VHOST` |
 
+For redis, whose official image creates no user, the URL's password is compared with
+what the server's own command line says (`redis-server --requirepass X`, also behind
+`docker-entrypoint.sh` or a one-program `sh -c`; `REDIS_PASSWORD` on `bitnami/redis`):
+
+- the URL's password differs from `--requirepass` (`WRONGPASS`);
+- the server asks for a password and the URL gives none, and the client has no other
+  variable that could carry one (`*PASS*`, `*AUTH*`): `NOAUTH Authentication required`;
+- the URL gives a password (and no user) to an official `redis` image that asks for
+  none — no `--requirepass`, no configuration file on its command line. Redis answers
+  `AUTH <password> called without any password configured for the default user`;
+  redis-py raises `AuthenticationError`, while ioredis and node-redis only log a warning
+  and go on, so this one says "very likely wrong", not "fails".
+
+The official `redis` image ignores `REDIS_PASSWORD`: a password there sets nothing.
+
 Only settings written on the target are compared (no image defaults), values are
 compared after interpolation, and a side that interpolates an unset variable is
 skipped. Two values taken from the same `${VAR}` match by construction. User and
@@ -67,7 +82,7 @@ from collections.abc import Iterator
 from typing import NamedTuple
 from urllib.parse import unquote
 
-from composelint.analysis.connections import environment, family, locate, routes
+from composelint.analysis.connections import Route, environment, family, locate, routes
 from composelint.analysis.connectivity import Connection
 from composelint.analysis.images import family_facts
 from composelint.model.context import RuleContext
@@ -135,6 +150,9 @@ def check(project: RuleContext) -> Iterator[Violation]:
     for route in routes(project):
         conn, target = route.conn, route.target
         facts = family_facts(family(target))
+        if facts is not None and facts.password_flags:
+            yield from _redis(project, route)  # a password on the server's command line
+            continue
         creds = facts.credentials if facts is not None else None
         if creds is None or not _client_known(conn) or conn.dest.kind not in ("url", "jdbc"):
             continue
@@ -199,3 +217,88 @@ def check(project: RuleContext) -> Iterator[Violation]:
                 note=f'the connection fails with "{error}"',
                 help="use the same values (ideally the same ${VARIABLE} on both sides)",
             )
+
+
+# Redis: the password the server's command line sets, against the URL's.
+# redis/redis tests/unit/auth.tcl: AUTH with no password configured fails with
+# "ERR AUTH <password> called without any password configured for the default user";
+# with requirepass set, a wrong one gets WRONGPASS and any command without AUTH gets
+# NOAUTH. redis-py (redis/_parsers/base.py NO_AUTH_SET_ERROR) raises AuthenticationError
+# for the first; ioredis and node-redis log "does not require a password, but a password
+# was supplied" and go on.
+_OTHER_SECRET = ("PASS", "AUTH", "SECRET", "TOKEN", "CREDENTIAL")
+
+
+def _redis(project: RuleContext, route: Route) -> Iterator[Violation]:
+    conn, target = route.conn, route.target
+    d = conn.dest
+    own = target.listening
+    facts = family_facts(family(target))
+    schemes = facts.schemes if facts is not None and facts.schemes is not None else frozenset()
+    if (
+        d.kind != "url"
+        or d.scheme not in schemes
+        or "sentinel" in (d.scheme or "")  # a Sentinel has passwords of its own
+        or own.password is None
+        or not _client_known(conn)
+        or (d.user not in (None, "", "default"))
+    ):
+        return
+    where = conn.variable or conn.where
+    setting = own.password_setting
+    related = (
+        *conn.related,
+        *(
+            (Related(setting.span, f"{target.name} sets its password here"),)
+            if setting is not None and setting.span is not None
+            else ()
+        ),
+    )
+    at = conn.span
+    if d.password_offset is not None:
+        at = locate(project, conn, d.password_offset, d.password_length)
+    raw = (
+        conn.value[d.password_offset : d.password_offset + d.password_length]
+        if d.has_password and d.password_offset is not None
+        else None
+    )
+    if own.password and raw is not None:
+        if own.password_value is None or "$" in raw or unquote(raw) == own.password_value:
+            return
+        yield Violation(
+            f"{where} does not match {target.name}'s settings: the password is not the one "
+            f"{target.name} sets with --requirepass",
+            at,
+            related,
+            note='the connection fails with "WRONGPASS invalid username-password pair"',
+            help="use the same password (ideally the same ${VARIABLE} on both sides)",
+        )
+    elif own.password and not d.has_password:
+        if _other_secret(project, conn):
+            return  # the client may pass the password apart from the URL
+        yield Violation(
+            f"{where} gives no password, but {target.name} requires one",
+            conn.span,
+            related,
+            note='every command fails with "NOAUTH Authentication required"',
+            help=f"give the URL {target.name}'s password (the same ${{VARIABLE}} as its --requirepass)",
+        )
+    elif own.password is False and raw and not d.user:
+        yield Violation(
+            f"{where} gives a password, but {target.name} requires none",
+            at,
+            conn.related,
+            note='Redis answers AUTH with "AUTH <password> called without any password '
+            'configured for the default user": redis-py fails with AuthenticationError, '
+            "ioredis and node-redis only warn",
+            help=f"start {target.name} with --requirepass (command: redis-server --requirepass "
+            "${REDIS_PASSWORD}), or drop the password from the URL",
+        )
+
+
+def _other_secret(project: RuleContext, conn: Connection) -> bool:
+    """Whether the client has another variable that may carry a password."""
+    return any(
+        key != conn.variable and any(w in key.upper() for w in _OTHER_SECRET)
+        for key in environment(project, conn.client).items
+    )
