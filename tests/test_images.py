@@ -354,6 +354,9 @@ def _service(command: object = None, **env: str) -> Mapping:
         ("redis:7", _service("redis-server /etc/redis.conf"), None, False, None),  # a config
         ("redis:7", _service(REDIS_PASSWORD="x"), None, False, False),  # ignored by the image
         ("bitnami/redis", _service(REDIS_PASSWORD="x"), None, False, True),
+        ("bitnami/redis", _service(REDIS_PORT_NUMBER="6380", REDIS_PASSWORD="x"), 6380, False,
+         True),
+        ("redis:7", _service(REDIS_PORT_NUMBER="6380"), None, False, False),  # bitnami's only
         ("postgres:16", _service(PGPORT="5433"), 5433, False, None),
         ("postgres:16", _service("postgres -p 5434", PGPORT="5433"), 5434, False, None),
         ("postgres:16", _service(["-c", "port=5435"]), 5435, False, None),
@@ -364,6 +367,8 @@ def _service(command: object = None, **env: str) -> Mapping:
         ("mongo:7", _service(["mongod", "--port", "27018"]), 27018, False, None),
         ("mongo:7", _service(MONGO_PORT="27018"), None, False, None),  # not read by the image
         ("mongo:7", _service("mongosh --port 27019 --eval x"), None, False, None),  # a client
+        ("memcached:1.6", _service(["-p", "11212"]), 11212, False, None),
+        ("nats:2.10", _service(["-p", "4223"]), 4223, False, None),
         ("acme/app", _service("app --port 8000"), None, False, None),
     ],
 )  # fmt: skip

@@ -220,7 +220,7 @@ def possible_ports(project: RuleContext, net: ServiceNet) -> frozenset[int]:
     facts = family_facts(family(net))
     if facts is not None:
         ports.update(facts.secondary_ports)
-    own_env = facts.port_env if facts is not None else ()
+    own_env = net.listening.port_env
     for key, node in environment(project, net.name).items.items():
         if key in own_env:
             continue  # PGPORT ...: what it sets is in listen_ports, unless a flag wins

@@ -316,9 +316,8 @@ def _listen_ports(svc: Mapping, image: str | None, own: Listening) -> frozenset[
         ports.update(defaults)
     env = svc.get("environment")
     if isinstance(env, Mapping):
-        own_env = own.port_env if own.family else ()
         for key in common_port_env():
-            if key in own_env:
+            if key in own.port_env:
                 continue  # the server's own variable: read (or overridden) in `own`
             value = _text(env.get(key))
             if value and value.isdigit():

@@ -86,6 +86,7 @@ class Image:
     ignored_env: tuple[str, ...] = ()  # look like settings, but this image ignores them
     hostport_env: tuple[str, ...] = ()  # *_HOST variables it documents as host[:port]
     hostport_by_name: bool = False  # applied by variable name alone, whatever the image
+    port_env: tuple[str, ...] = ()  # variables this image takes its port from (the family's too)
     # its entrypoint starts the server when the command's first word is an option
     # (``command: --port 6380`` runs ``redis-server --port 6380``)
     runs_options: bool = False
@@ -406,7 +407,12 @@ IMAGES: tuple[Image, ...] = (
     Image("redis", paths=("redis/redis-stack",), ports=(6379, 8001)),  # hub redis/redis-stack
     # hub bitnami/redis "Configuration": REDIS_PASSWORD sets requirepass; Bitnami images run
     # as the non-root user 1001 (hub bitnami/redis, "Why use a non-root container?")
-    Image("redis", paths=("bitnami/redis",), password_env=("REDIS_PASSWORD",), user="1001"),
+    # bitnami/containers bitnami/redis/7.4/debian-12 rootfs/opt/bitnami/scripts/libredis.sh:
+    # redis_configure_default writes "port $REDIS_PORT_NUMBER" into redis.conf (unless a
+    # redis.conf is mounted in its mounted-etc directory), redis_validate refuses to start
+    # without REDIS_PASSWORD unless ALLOW_EMPTY_PASSWORD=yes
+    Image("redis", paths=("bitnami/redis",), password_env=("REDIS_PASSWORD",), user="1001",
+          port_env=("REDIS_PORT_NUMBER",)),
     # docker-library/rabbitmq 4.3/ubuntu/Dockerfile: VOLUME $RABBITMQ_DATA_DIR
     # (/var/lib/rabbitmq), no HEALTHCHECK; docker-entrypoint.sh: find /var/lib/rabbitmq
     # \! -user rabbitmq -exec chown, exec gosu rabbitmq; '-management' tags add the UI
@@ -440,8 +446,10 @@ IMAGES: tuple[Image, ...] = (
     Image("opensearch", paths=("opensearchproject/opensearch",), healthcheck=False,
           data_dirs=("/usr/share/opensearch/data",), user="1000"),
     Image("opensearch", names=("opensearch",)),
-    # docker-library/memcached Dockerfile: USER memcache, EXPOSE 11211, no HEALTHCHECK
-    Image("memcached", paths=("memcached",), healthcheck=False, user="memcache"),
+    # docker-library/memcached Dockerfile: USER memcache, EXPOSE 11211, no HEALTHCHECK;
+    # docker-entrypoint.sh: case "$1" in -*) set -- memcached "$@"
+    Image("memcached", paths=("memcached",), healthcheck=False, user="memcache",
+          runs_options=True),
     Image("memcached", names=("memcached",)),
     Image("mssql", names=("azure-sql-edge",), paths=("mssql/server",)),
     Image("oracle", names=("oracle-xe", "oracle-free"),
@@ -453,8 +461,10 @@ IMAGES: tuple[Image, ...] = (
           data_dirs=("/var/lib/cassandra",), chowns_data=True, user="root"),
     Image("cassandra", names=("cassandra",)),
     Image("minio", names=("minio",)),
-    # nats-io/nats-docker 2.14.x/alpine3.22/Dockerfile: no USER, no VOLUME, no HEALTHCHECK
-    Image("nats", paths=("nats",), healthcheck=False, user="root"),
+    # nats-io/nats-docker 2.14.x/alpine3.22/Dockerfile: no USER, no VOLUME, no HEALTHCHECK;
+    # 2.15.x/scratch/Dockerfile: ENTRYPOINT ["/nats-server"]; alpine3.22/docker-entrypoint.sh
+    # puts nats-server in front of a first argument that is a flag
+    Image("nats", paths=("nats",), healthcheck=False, user="root", runs_options=True),
     Image("nats", names=("nats",)),
     # neo4j/docker-neo4j-publish 2026.06.0/*/Dockerfile: VOLUME /data /logs, no
     # HEALTHCHECK; docker-entrypoint.sh chowns a mounted folder it cannot write to

@@ -101,13 +101,14 @@ def server_listening(svc: Mapping, image: str | None) -> Listening:
             password_setting = Setting(flag, word.span if word else None)
     elif any(not w.known for w in words):
         unknown = True  # a command composelint cannot read may set any port
+    port_env = fam.port_env + (rec.port_env if rec is not None else ())
     if port is None and not unknown:
-        port, unknown, port_setting = _from_environment(svc, fam.port_env)
+        port, unknown, port_setting = _from_environment(svc, port_env)
     if password is None:
         password = _password_from(svc, rec, args, words)
     return Listening(
         family,
-        fam.port_env,
+        port_env,
         port,
         unknown,
         port_setting,

@@ -18,8 +18,8 @@ The server's own settings replace the image's default port: a port flag in its
 6380`, `postgres -p 5433` / `-c port=5433`, `mysqld --port=3307`, `mongod --port
 27018`, `memcached -p`, `nats-server -p`, `minio server --address :9002` — and the
 variables its image documents (`PGPORT` for postgres, `MYSQL_TCP_PORT` for mysql and
-mariadb, `MSSQL_TCP_PORT` for SQL Server; the official mongo image reads no
-`MONGO_PORT`). A flag wins over a variable. When such a setting takes a value
+mariadb, `MSSQL_TCP_PORT` for SQL Server, `REDIS_PORT_NUMBER` for bitnami/redis; the
+official mongo image reads no `MONGO_PORT`). A flag wins over a variable. When such a setting takes a value
 composelint cannot know (`--port ${PORT}` with `PORT` set nowhere, a shell `$PORT`),
 the target is not checked.
 
