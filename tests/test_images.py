@@ -379,6 +379,24 @@ def test_server_listening(
     assert (own.port, own.port_unknown, own.password) == (port, unknown, password)
 
 
+@pytest.mark.parametrize(
+    ("image", "service", "bind"),
+    [
+        ("redis:7", _service("redis-server --bind 127.0.0.1 ::1 --port 6380"), ("127.0.0.1", "::1")),
+        ("postgres:16", _service(["-c", "listen_addresses=localhost"]), ("localhost",)),
+        ("postgres:16", _service(["postgres", "-h", "127.0.0.1,10.0.0.2"]), ("127.0.0.1", "10.0.0.2")),
+        ("mongo:7", _service(["mongod", "--bind_ip_all"]), ("*",)),
+        ("mysql:8", _service(["--bind-address=127.0.0.1"]), ("127.0.0.1",)),
+        ("memcached:1.6", _service(["sh", "-c", "memcached -l $ADDR"]), ()),  # not known
+        ("postgis/postgis", _service(["-h", "127.0.0.1"]), ()),  # its entrypoint: not known
+    ],
+)  # fmt: skip
+def test_server_listening_reads_the_bind_option(
+    image: str, service: Mapping, bind: tuple[str, ...]
+) -> None:
+    assert server_listening(service, image).bind == bind
+
+
 def test_server_listening_keeps_a_literal_password_only() -> None:
     own = server_listening(_service(["redis-server", "--requirepass", "s3cret"]), "redis:7")
     assert own.password_value == "s3cret"

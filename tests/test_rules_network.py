@@ -609,3 +609,52 @@ def test_one_variable_for_the_host_side_only_is_silent(registry: Registry, tmp_p
     )
     files = {"compose.yaml": text, ".env": "MYSQL_PORT=3307\n"}
     assert lint(registry, tmp_path, files, "CMP203", "CMP204") == []
+
+
+def test_a_server_bound_to_loopback_by_its_own_option(registry: Registry, tmp_path: Path) -> None:
+    text = """\
+services:
+  db:
+    image: postgres:16
+    command: ["postgres", "-c", "listen_addresses=localhost"]
+  cache:
+    image: memcached:1.6
+    command: ["sh", "-c", "exec memcached -l 127.0.0.1"]
+  store:
+    image: redis:7
+    command: redis-server --bind 127.0.0.1 ::1
+  app:
+    image: acme/app
+    environment:
+      DATABASE_URL: postgresql://u:p@db:5432/x
+      CACHE: memcached://cache:11211
+      REDIS_URL: redis://store:6379
+"""
+    findings = lint(registry, tmp_path, {"compose.yaml": text}, "CMP209")
+    assert at(findings) == [("CMP209", 4, 33), ("CMP209", 7, 27), ("CMP209", 10, 14)]
+    db, cache, store = findings
+    assert db.message == (
+        "db listens only on loopback (-c listen_addresses=localhost), but app connects to it"
+    )
+    assert "(-l 127.0.0.1)" in cache.message
+    assert "(--bind 127.0.0.1)" in store.message  # the generic flag reader's word
+
+
+def test_a_server_bound_to_loopback_and_another_address_is_silent(
+    registry: Registry, tmp_path: Path
+) -> None:
+    text = """\
+services:
+  db:
+    image: postgres:16
+    command: ["postgres", "-c", "listen_addresses=localhost,172.18.0.5"]
+  cache:
+    image: memcached:1.6
+    command: ["memcached", "-l", "0.0.0.0"]
+  app:
+    image: acme/app
+    environment:
+      DATABASE_URL: postgresql://u:p@db:5432/x
+      CACHE: memcached://cache:11211
+"""
+    assert lint(registry, tmp_path, {"compose.yaml": text}, "CMP209") == []

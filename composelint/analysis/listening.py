@@ -54,6 +54,10 @@ class Listening:
     port: int | None = None  # the main port its command or variables set
     port_unknown: bool = False  # set from a value not known here: say nothing
     port_setting: Setting | None = None
+    # the addresses its bind flag names ('127.0.0.1', '::1'); ('*',) for a bind-all flag;
+    # () when not set or not known
+    bind: tuple[str, ...] = ()
+    bind_setting: Setting | None = None
     # True: it asks for a password; False: known to ask none; None: not known
     password: bool | None = None
     password_value: str | None = None  # the password when written or fully resolved
@@ -79,7 +83,8 @@ def server_listening(svc: Mapping, image: str | None) -> Listening:
     args, sure = _invocation(fam.programs, rec.runs_options if rec else False, words)
     port: int | None = None
     unknown = False
-    port_setting = password_setting = None
+    port_setting = password_setting = bind_setting = None
+    bind: tuple[str, ...] = ()
     password: bool | None = None
     password_value: str | None = None
     if args is not None:
@@ -91,6 +96,8 @@ def server_listening(svc: Mapping, image: str | None) -> Listening:
             else:
                 port = found.port
                 port_setting = Setting(_flag_text(args, word), word.span)
+        if found.bind is not None and sure:
+            bind, bind_setting = _bind(fam.bind_flags, fam.bind_all_flags, args)
         if found.password and sure:
             password = True
             text = _password_text(fam.password_flags, args)
@@ -112,6 +119,8 @@ def server_listening(svc: Mapping, image: str | None) -> Listening:
         port,
         unknown,
         port_setting,
+        bind,
+        bind_setting,
         password,
         password_value,
         password_setting,
@@ -230,6 +239,49 @@ def _flag_text(args: list[_Word], word: _Word) -> str:
     if index > 0 and args[index - 1].text.startswith("-") and "=" not in word.text:
         return f"{args[index - 1].text} {word.text}"
     return word.text
+
+
+def _bind(
+    flags: tuple[str, ...], all_flags: tuple[str, ...], args: list[_Word]
+) -> tuple[tuple[str, ...], Setting | None]:
+    """The addresses of the last bind option: its value (a comma list for postgres,
+    mongod and memcached) and, after a separate flag, the plain words that follow it
+    (``redis-server --bind 127.0.0.1 ::1``); () when one of them is not known."""
+    found: tuple[list[_Word], str] | None = None
+    for i, w in enumerate(args):
+        if w.text in all_flags:
+            found = ([w], w.text)
+            continue
+        for flag in flags:
+            option, _, key = flag.partition(" ")
+            if key:  # '-c listen_addresses=...' or '-clisten_addresses=...'
+                nxt = args[i + 1] if i + 1 < len(args) else None
+                if w.text == option and nxt is not None and nxt.text.startswith(key + "="):
+                    found = ([nxt], f"{w.text} {nxt.text}")
+                elif w.text.startswith(option + key + "="):
+                    found = ([w], w.text)
+            elif w.text == option:
+                values = []
+                for v in args[i + 1 :]:
+                    if v.text.startswith("-"):
+                        break
+                    values.append(v)
+                if values:
+                    found = (values, " ".join([w.text, *(v.text for v in values)]))
+            elif w.text.startswith(option + "="):
+                found = ([w], w.text)
+    if found is None:
+        return (), None
+    words, text = found
+    if any(not v.known or "$" in v.text for v in words):
+        return (), None
+    if text in all_flags:
+        return ("*",), Setting(text, words[0].span)
+    addresses: list[str] = []
+    for v in words:
+        value = v.text.partition("=")[2] if "=" in v.text else v.text
+        addresses.extend(a.strip("'\"") for a in value.replace(",", " ").split())
+    return tuple(a for a in addresses if a), Setting(text, words[0].span)
 
 
 def _password_text(flags: tuple[str, ...], args: list[_Word]) -> str | None:

@@ -9,7 +9,12 @@ configuration binds it to the loopback interface:
   `*_LISTEN_HOST`, `*_BIND`, `KAFKA_LISTENERS=PLAINTEXT://127.0.0.1:9092` ...;
 - a command flag: `--bind 127.0.0.1` (redis, gunicorn `-b`), `--host 127.0.0.1`
   (uvicorn, flask), `--bind_ip 127.0.0.1` (mongod), `--listen`, `--address`,
-  `--bind-address`.
+  `--bind-address`;
+- a database or cache server's own bind option, read like its port (also behind
+  `docker-entrypoint.sh` or a one-program `sh -c`): `postgres -h localhost` /
+  `-c listen_addresses=localhost`, `mysqld --bind-address=127.0.0.1`, `mongod
+  --bind_ip localhost`, `redis-server --bind 127.0.0.1 ::1`, `memcached -l
+  127.0.0.1`, `nats-server -a 127.0.0.1`; every address it lists must be loopback.
 
 Values loaded from an `env_file` are not used (such files are often shared with
 other programs, and a generic `HOST` there may mean something else). When the bind value carries a port and clients use another port, nothing is
@@ -110,7 +115,7 @@ def _command_binds(
 
 
 def check(project: RuleContext) -> Iterator[Violation]:
-    from composelint.analysis.connectivity import connections, is_loopback
+    from composelint.analysis.connectivity import connections, is_loopback, reachability
 
     by_target: dict[str, list[Route]] = {}
     for route in routes(project):
@@ -127,8 +132,14 @@ def check(project: RuleContext) -> Iterator[Violation]:
             and (conn.client, conn.variable or "") not in project.env_file_origins
         ):
             binds.append((conn.client, f"{conn.variable}={conn.host}", conn.dest.port, conn.span))
+    reach = reachability(project)
     for service in by_target:
-        binds.extend((service, *b) for b in _command_binds(project, service))
+        found = [(service, *b) for b in _command_binds(project, service)]
+        own = reach.services[service].listening
+        option = own.bind_setting
+        if not found and option is not None and own.bind and all(map(is_loopback, own.bind)):
+            found.append((service, option.text, None, option.span))  # postgres -h ...
+        binds.extend(found)
     for service, setting, port, span in binds:
         clients = [r for r in by_target[service] if port is None or r.conn.port == port]
         if not clients:
