@@ -31,7 +31,7 @@ from composelint.analysis.images import (
     image_facts as facts_of,
 )
 from composelint.analysis.listening import server_listening
-from composelint.model.nodes import Mapping, Node, Scalar, Sequence
+from composelint.model.nodes import Mapping, Node, Scalar, Sequence, Substitution
 
 RULES = Path(__file__).resolve().parent.parent / "rules"
 
@@ -340,6 +340,14 @@ def _service(command: object = None, **env: str) -> Mapping:
     return Mapping(items)
 
 
+def _unset_word(*words: str) -> Mapping:
+    """A list command whose last item is a ``${VAR}`` that nothing sets."""
+    unset = Substitution("VAR", "unset", "", None, "${VAR}")
+    items: list[Node] = [Scalar(w, None, raw=w) for w in words]
+    items.append(Scalar("", None, raw="${VAR}", subs=(unset,)))
+    return Mapping({"command": Sequence(items)})
+
+
 @pytest.mark.parametrize(
     ("image", "service", "port", "unknown", "password"),
     [
@@ -353,6 +361,7 @@ def _service(command: object = None, **env: str) -> Mapping:
          None),  # more than one program: not read
         ("redis:7", _service("redis-server /etc/redis.conf"), None, False, None),  # a config
         ("redis:7", _service(REDIS_PASSWORD="x"), None, False, False),  # ignored by the image
+        ("redis:7", _service(["redis-server", "--port", ""]), None, True, False),  # ${P} unset
         ("bitnami/redis", _service(REDIS_PASSWORD="x"), None, False, True),
         ("bitnami/redis", _service(REDIS_PORT_NUMBER="6380", REDIS_PASSWORD="x"), 6380, False,
          True),
@@ -370,6 +379,8 @@ def _service(command: object = None, **env: str) -> Mapping:
         ("memcached:1.6", _service(["-p", "11212"]), 11212, False, None),
         ("nats:2.10", _service(["-p", "4223"]), 4223, False, None),
         ("acme/app", _service("app --port 8000"), None, False, None),
+        ("caddy:2", _unset_word("caddy", "run", "--config"), None, False, None),  # no flags
+        ("redis:7", _unset_word("sh", "-c"), None, True, None),  # could be anything
     ],
 )  # fmt: skip
 def test_server_listening(

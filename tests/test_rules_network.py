@@ -513,8 +513,8 @@ services:
   app:
     image: acme/app
     environment:
-      A: redis://a:6379
-      B: redis://b:6379
+      A: redis://a:6380
+      B: redis://b:6380
       C: postgresql://u:p@c:5432/x
       D: redis://d:1234
     depends_on: [a, b, c, d]

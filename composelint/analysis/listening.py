@@ -106,8 +106,8 @@ def server_listening(svc: Mapping, image: str | None) -> Listening:
                 password_value = text
             flag = fam.password_flags[0]
             password_setting = Setting(flag, word.span if word else None)
-    elif any(not w.known for w in words):
-        unknown = True  # a command composelint cannot read may set any port
+    elif fam.port_flags and any(not w.known for w in words):
+        unknown = True  # a command composelint cannot read may pass a port flag
     port_env = fam.port_env + (rec.port_env if rec is not None else ())
     if port is None and not unknown:
         port, unknown, port_setting = _from_environment(svc, port_env)
@@ -132,29 +132,38 @@ def server_listening(svc: Mapping, image: str | None) -> Listening:
 
 def _words(node: Node | None) -> list[_Word]:
     """A command or entrypoint as words: list items one by one, a string split the way
-    Compose splits it (shell-style); a word is unknown when an interpolation in it has
-    no value at lint time."""
-    if isinstance(node, Sequence):
-        return [
-            _Word(str(n.value), n.span, not _unresolved(n))
-            for n in node.items
-            if isinstance(n, Scalar) and n.value is not None
-        ]
-    if not isinstance(node, Scalar) or node.value is None:
+    Compose splits it (shell-style; the resolver hands it over already split, every
+    word keeping the whole string as its raw text); a word is unknown when an
+    interpolation in it has no value at lint time."""
+    if isinstance(node, Scalar) and node.value is not None:
+        try:
+            values = shlex.split(str(node.value))
+        except ValueError:
+            values = str(node.value).split()
+        return _split_words(values, node.raw, node)
+    if not isinstance(node, Sequence):
         return []
-    text = str(node.value)
-    try:
-        values = shlex.split(text)
-    except ValueError:
-        return [_Word(w, node.span, False) for w in text.split()]
+    items = [n for n in node.items if isinstance(n, Scalar) and n.value is not None]
+    raws = {n.raw for n in items}
+    if len(raws) == 1 and items and isinstance(items[0].raw, str):
+        raw = items[0].raw
+        if len(items) > 1 or raw != str(items[0].value):  # one string, split
+            return _split_words([str(n.value) for n in items], raw, items[0])
+    return [_Word(str(n.value), n.span, not _unresolved(n)) for n in items]
+
+
+def _split_words(values: list[str], raw: str | None, node: Scalar) -> list[_Word]:
+    """The words of a string command, each known unless it holds an interpolation that
+    has no value; when a variable expanded to no word or to several, the written words,
+    none of them known."""
     if not _unresolved(node):
         return [_Word(w, node.span, True) for w in values]
     try:
-        raws = shlex.split(node.raw) if isinstance(node.raw, str) else []
+        raws = shlex.split(raw) if isinstance(raw, str) else []
     except ValueError:
         raws = []
     if len(raws) != len(values):
-        return [_Word(w, node.span, False) for w in values]
+        return [_Word(w, node.span, False) for w in raws or values]
     return [_Word(v, node.span, "$" not in r) for v, r in zip(values, raws, strict=True)]
 
 
