@@ -361,6 +361,7 @@ def _unset_word(*words: str) -> Mapping:
          None),  # more than one program: not read
         ("redis:7", _service("redis-server /etc/redis.conf"), None, False, None),  # a config
         ("redis:7", _service(REDIS_PASSWORD="x"), None, False, False),  # ignored by the image
+        ("redis:7", _service(["redis-server", "--requirepass", ""]), None, False, False),
         ("redis:7", _service(["redis-server", "--port", ""]), None, True, False),  # ${P} unset
         ("bitnami/redis", _service(REDIS_PASSWORD="x"), None, False, True),
         ("bitnami/redis", _service(REDIS_PORT_NUMBER="6380", REDIS_PASSWORD="x"), 6380, False,

@@ -98,14 +98,14 @@ def server_listening(svc: Mapping, image: str | None) -> Listening:
                 port_setting = Setting(_flag_text(args, word), word.span)
         if found.bind is not None and sure:
             bind, bind_setting = _bind(fam.bind_flags, fam.bind_all_flags, args)
-        if found.password and sure:
-            password = True
-            text = _password_text(fam.password_flags, args)
-            word = _value_word(args, text)
-            if word is not None and word.known and text and "$" not in text:
-                password_value = text
-            flag = fam.password_flags[0]
-            password_setting = Setting(flag, word.span if word else None)
+        given = _password_option(fam.password_flags, args) if sure else None
+        if given is not None:
+            text, word = given
+            if text or not word.known:  # requirepass "" sets no password
+                password = True
+                if word.known and text and "$" not in text:
+                    password_value = text
+                password_setting = Setting(fam.password_flags[0], word.span)
     elif fam.port_flags and any(not w.known for w in words):
         unknown = True  # a command composelint cannot read may pass a port flag
     port_env = fam.port_env + (rec.port_env if rec is not None else ())
@@ -293,15 +293,16 @@ def _bind(
     return tuple(a for a in addresses if a), Setting(text, words[0].span)
 
 
-def _password_text(flags: tuple[str, ...], args: list[_Word]) -> str | None:
-    value = None
+def _password_option(flags: tuple[str, ...], args: list[_Word]) -> tuple[str, _Word] | None:
+    """The value of the last password option and the word that holds it."""
+    found = None
     for i, w in enumerate(args):
         for flag in flags:
             if w.text == flag and i + 1 < len(args):
-                value = args[i + 1].text
+                found = (args[i + 1].text, args[i + 1])
             elif w.text.startswith(flag + "="):
-                value = w.text[len(flag) + 1 :]
-    return value
+                found = (w.text[len(flag) + 1 :], w)
+    return found
 
 
 # -- variables ---------------------------------------------------------------------------
