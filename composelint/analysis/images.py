@@ -12,7 +12,9 @@ fact), imported and indexed on the first question, so importing this module is c
   data directories, the user it starts as, host:port variables);
 - :func:`image_default_ports` and :func:`schemes_for_family` answer the two questions
   the connection rules ask most;
-- :func:`server_command` reads the port, bind and password options of a command line.
+- :func:`server_command` reads the port, bind and password options of a command line
+  (:mod:`composelint.analysis.listening` finds that command line in a service, and the
+  variables, for the port a server really listens on).
 """
 
 from __future__ import annotations
