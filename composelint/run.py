@@ -2,6 +2,7 @@
 server and the tests::
 
     discover -> settings -> for each project: resolve -> rules -> filter
+             -> across the projects of a directory: tree rules -> filter
              -> run-wide: unused suppressions, baseline, diff -> LintReport
 
 :func:`lint` is the whole path; every step below it is one call. The settings
@@ -36,6 +37,7 @@ from composelint.lint.settings import (
     SettingsError,
     load_settings,
 )
+from composelint.lint.tree import directory_run, tree_pass
 from composelint.load.discover import NoComposeFile, ProjectSpec, discover
 from composelint.model.context import ImageKnowledge, RuleContext
 from composelint.model.findings import Finding
@@ -131,6 +133,9 @@ def lint(
     results = [lint_project(spec, targets, run, registry, filters, images) for spec in specs]
     linted = [r for r in results if isinstance(r, LintedProject)]
     crashed = [r for r in results if isinstance(r, Finding)]
+    # across the projects of a directory run: the tree rules (composelint.lint.tree)
+    if len(linted) >= 2 and targets.specs is None and directory_run(targets.paths, targets.cwd):
+        linted = tree_pass(linted, registry, filters, debug=run.request.debug)
     # what belongs to no project: argument problems, broken plugins
     orphans = Engine(registry, run.default.rules).problem_findings(problems, orphans=True)
     findings = [
@@ -210,7 +215,8 @@ def lint_project(
         project = replace(project, problems=kept)
     ctx = RuleContext(project, settings.options, images)
     found = Engine(registry, rules, debug=debug).check(ctx)
-    kept_findings = filters.project(found, project.sources, settings, rules)
+    ran = [r for r in rules if r.per_project]  # tree rules run later, if at all
+    kept_findings = filters.project(found, project.sources, settings, ran)
     return LintedProject(ctx, settings, tuple(kept_findings))
 
 

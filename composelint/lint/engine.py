@@ -41,7 +41,8 @@ class Engine:
         ctx = context_of(project)
         findings: list[Finding] = []
         for rule in self.rules:
-            findings.extend(self._run(rule, ctx))
+            if rule.per_project:
+                findings.extend(self._run(rule, ctx))
         findings.extend(self.problem_findings(ctx.problems))
         return finalize(mark_fatal(findings, ctx.problems))
 
@@ -59,6 +60,41 @@ class Engine:
                 )
             ]
         return out
+
+    def check_tree(self, projects: Sequence[RuleContext]) -> list[list[Finding]]:
+        """The findings of the selected tree rules (``check_tree``) across ``projects``,
+        one list per project, in the order given.
+
+        A finding belongs to the first project that read the file its span is in (to
+        the first project when it has no span, or a file no project read), so that
+        project's settings and suppression comments govern it. A rule that raises
+        contributes one ``internal-error`` finding to the first project.
+        """
+        out: list[list[Finding]] = [[] for _ in projects]
+        if not projects:
+            return out
+        owner: dict[str, int] = {}
+        for i, ctx in enumerate(projects):
+            for display in ctx.sources:
+                owner.setdefault(display, i)
+        for rule in self.rules:
+            if not rule.tree:
+                continue
+            try:
+                found = [stamp(rule, v) for v in rule.check_tree(projects)]
+            except Exception as exc:
+                if self.debug:
+                    traceback.print_exception(exc, file=sys.stderr)
+                out[0].append(
+                    internal_error(
+                        f"rule {rule.code} ({rule.name}) failed across the projects of the "
+                        f"directory: {type(exc).__name__}: {exc}"
+                    )
+                )
+                continue
+            for f in found:
+                out[owner.get(f.span.path, 0) if f.span is not None else 0].append(f)
+        return [finalize(f) for f in out]
 
     def problem_findings(
         self, problems: Iterable[Problem], *, orphans: bool = False

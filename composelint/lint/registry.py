@@ -6,6 +6,10 @@ Loading imports every registered module: selection by code or code prefix needs
 each rule's ``code``, and rule modules are required to be cheap to import (heavy
 dependencies are imported inside ``check``).
 
+A rule module defines ``check(ctx)``, run on each project, and/or
+``check_tree(projects)``, run once over every project of a directory run after the
+per-project passes (``composelint.lint.tree``).
+
 A plugin that cannot be imported, has invalid metadata, or clashes with another
 rule's code or name is never silently dropped: it becomes a ``RegistryProblem``
 that the CLI reports (and that makes the run exit 2).
@@ -54,6 +58,20 @@ class Rule:
 
     def check(self, ctx: RuleContext) -> Iterable[Violation]:
         result: Iterable[Violation] = self.module.check(ctx)
+        return result
+
+    @property
+    def per_project(self) -> bool:
+        """The rule has a ``check(ctx)`` run on each project."""
+        return callable(getattr(self.module, "check", None))
+
+    @property
+    def tree(self) -> bool:
+        """The rule has a ``check_tree(projects)`` run across the projects of a directory."""
+        return callable(getattr(self.module, "check_tree", None))
+
+    def check_tree(self, projects: Sequence[RuleContext]) -> Iterable[Violation]:
+        result: Iterable[Violation] = self.module.check_tree(projects)
         return result
 
     @property
@@ -175,8 +193,10 @@ def rule_from_module(
     default_enabled = getattr(module, "default_enabled", True)
     if not isinstance(default_enabled, bool):
         errors.append(f"default_enabled {default_enabled!r} is not a bool")
-    if not callable(getattr(module, "check", None)):
-        errors.append("no check(project) function")
+    if not callable(getattr(module, "check", None)) and not callable(
+        getattr(module, "check_tree", None)
+    ):
+        errors.append("no check(project) or check_tree(projects) function")
     errors.extend(doc_problems(doc))
     if errors:
         return None, errors

@@ -1,0 +1,65 @@
+"""The tree pass: rules that look across the projects of a directory run.
+
+A directory argument (``composelint path/``) can yield several projects: an app and
+the infrastructure it joins, the services of a monorepo. After every project has
+been linted on its own, the rules that define ``check_tree(projects)`` run once over
+all of them. This is a separate step after the per-project passes and needs only
+their results (each project's context and settings), so it can run in the parent
+of a process pool.
+
+Each tree finding belongs to the project whose files hold its span
+(``Engine.check_tree``) and goes through that project's filters exactly like its own
+findings: the rule must be selected there, and its severity overrides,
+``per-file-ignores`` and suppression comments apply; the baseline and the diff
+filter come later, run-wide, as for every finding. A rule that has both ``check``
+and ``check_tree`` (the tree knows more, e.g. that a name is used twice) replaces its
+own per-project finding at the same span with the tree's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from composelint.lint.engine import INTERNAL_CODE, Engine, finalize
+from composelint.lint.filters import FindingFilter
+from composelint.lint.registry import Registry, Rule
+
+if TYPE_CHECKING:
+    from composelint.run import LintedProject
+
+
+def directory_run(paths: Sequence[str], cwd: Path) -> bool:
+    """Whether one of the path arguments is a directory (cross-project rules run only then)."""
+    from composelint.load.sources import resolve_path
+
+    return any(p != "-" and resolve_path(p, cwd).is_dir() for p in paths)
+
+
+def tree_pass(
+    linted: Sequence[LintedProject],
+    registry: Registry,
+    filters: FindingFilter,
+    *,
+    debug: bool = False,
+) -> list[LintedProject]:
+    """The projects with the findings of the tree rules merged into their own."""
+    chosen: dict[str, Rule] = {}
+    for p in linted:
+        chosen.update((r.code, r) for r in p.settings.rules if r.tree)
+    rules = sorted(chosen.values(), key=lambda r: r.code)
+    if not rules:
+        return list(linted)
+    per_project = Engine(registry, rules, debug=debug).check_tree([p.context for p in linted])
+    out: list[LintedProject] = []
+    for p, found in zip(linted, per_project, strict=True):
+        mine = [r for r in p.settings.rules if r.tree]
+        codes = {r.code for r in mine}
+        found = [f for f in found if f.code in codes or f.code == INTERNAL_CODE]
+        kept = filters.project(found, p.project.sources, p.settings, mine)
+        replaced = {(f.code, f.span) for f in found}
+        own = [f for f in p.findings if (f.code, f.span) not in replaced]
+        out.append(replace(p, findings=tuple(finalize([*own, *kept]))))
+    return out
