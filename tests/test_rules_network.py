@@ -95,6 +95,56 @@ services:
     assert findings[1].note is not None and "network_mode: bridge" in findings[1].note
 
 
+def test_network_mode_default_client_and_bridge_target(registry: Registry, tmp_path: Path) -> None:
+    text = """\
+services:
+  app:
+    image: acme/app
+    network_mode: default
+    environment: {DB_HOST: db}
+  web:
+    image: acme/web
+    environment:
+      CACHE_URL: redis://cache:6379/0
+  cache:
+    image: redis:7
+    network_mode: bridge
+  legacy:
+    image: acme/legacy
+    network_mode: bridge
+    environment: {CACHE_HOST: cache}
+  db:
+    image: postgres:16
+"""
+    findings = lint(registry, tmp_path, {"compose.yaml": text}, "CMP201")
+    assert at(findings) == [("CMP201", 5, 28), ("CMP201", 9, 26), ("CMP201", 16, 31)]
+    app, web, legacy = findings
+    assert app.note is not None and "not the project's default network" in app.note
+    assert app.help == "remove network_mode: default from app and put it on a network db is on"
+    assert web.note is not None and web.note.startswith("cache uses network_mode: bridge")
+    assert web.help == (
+        "remove network_mode: bridge from cache (it then joins the project's default network)"
+    )
+    assert legacy.note is not None and legacy.note.startswith("legacy uses network_mode: bridge")
+
+
+def test_legacy_link_between_two_bridge_containers_is_silent(
+    registry: Registry, tmp_path: Path
+) -> None:
+    text = """\
+services:
+  app:
+    image: acme/app
+    network_mode: bridge
+    links: [cache]
+    environment: {CACHE_HOST: cache}
+  cache:
+    image: redis:7
+    network_mode: bridge
+"""
+    assert lint(registry, tmp_path, {"compose.yaml": text}, "CMP201") == []
+
+
 def test_alias_only_on_another_network(registry: Registry, tmp_path: Path) -> None:
     text = """\
 services:
@@ -345,8 +395,40 @@ networks:
     external: true
 """
     (f,) = lint(registry, tmp_path, {"compose.yaml": text}, "CMP208")
-    assert at([f]) == [("CMP208", 5, 45)]
-    assert f.severity is Severity.INFO and f.note is not None and "not checked" in f.note
+    assert at([f]) == [("CMP208", 10, 5)]  # the `external` key: where the user can act
+    assert f.severity is Severity.INFO and f.note is not None and "not known" in f.note
+    assert (
+        f.message
+        == "external network 'shared' is expected to hold 'shared-db', which is not checked"
+    )
+    assert [(r.span.line, r.span.col, r.message) for r in f.related] == [
+        (5, 45, "DATABASE_URL of app points at 'shared-db'")
+    ]
+
+
+def test_external_network_info_is_once_per_network(registry: Registry, tmp_path: Path) -> None:
+    text = """\
+services:
+  app:
+    image: acme/app
+    environment:
+      DATABASE_URL: postgresql://app:secret@shared-db:5432/app
+      CACHE_URL: redis://shared-cache:6379/0
+    networks: [shared]
+  worker:
+    image: acme/app
+    environment:
+      DATABASE_URL: postgresql://app:secret@shared-db:5432/app
+    networks: [shared]
+networks:
+  shared:
+    external:
+      name: infra_shared
+"""
+    (f,) = lint(registry, tmp_path, {"compose.yaml": text}, "CMP208")
+    assert at([f]) == [("CMP208", 15, 5)]
+    assert "'shared-db', 'shared-cache'" in f.message
+    assert [(r.span.line, r.span.col) for r in f.related] == [(5, 45), (6, 26), (11, 45)]
 
 
 def test_no_external_network_no_info(registry: Registry, tmp_path: Path) -> None:

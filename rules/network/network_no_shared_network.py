@@ -10,8 +10,12 @@ attached to a common network:
 - the client and the target list disjoint `networks:` (`app` only on `front`, `db`
   only on `back`; a service without `networks:` is on `default`);
 - the name is an alias that only exists on a network the client is not on;
-- the client uses `network_mode: none` or `network_mode: bridge` (the legacy
-  docker0 network, which has no name-based discovery).
+- the client uses `network_mode: none`;
+- the client or the target uses `network_mode: bridge` (the legacy docker0
+  network, which has no name-based discovery) or `network_mode: default` (the
+  engine's default network, which is that same docker0 bridge on Linux — not the
+  project's `default` network). Only a `links` entry between two containers that
+  are both on docker0 resolves there.
 
 `network_mode: service:X` counts X's networks. Clients or targets in
 `network_mode: host` are reported by `network-host-mode` (CMP202);
@@ -74,6 +78,17 @@ name = "network-no-shared-network"
 summary = "A service connects by name to a service it shares no network with"
 severity = "error"
 
+# Docker's legacy docker0 bridge, which has no embedded DNS. `default` is passed to the
+# engine as it is (docker/compose pkg/compose/create.go defaultNetworkSettings: a
+# non-empty network_mode is used as written; `docker compose config` keeps it), and the
+# daemon maps it to its default network, `bridge` on Linux (moby
+# daemon/container_operations.go: `if mode.IsDefault() { networkName = ...DefaultNetwork }`).
+LEGACY = frozenset({"bridge", "default"})
+_LEGACY_WHAT = {
+    "bridge": "the default docker0 network",
+    "default": "the engine's default network, docker0, not the project's default network",
+}
+
 
 def check(project: RuleContext) -> Iterator[Violation]:
     from composelint.analysis.connectivity import reachability
@@ -85,20 +100,28 @@ def check(project: RuleContext) -> Iterator[Violation]:
             continue
         client_mode = mode_of(reach, conn.client)
         target_mode = mode_of(reach, target.name)
-        if "host" in (client_mode, target_mode) or target_mode is not None:
-            continue  # host mode: CMP202; target in another namespace: not checkable here
-        if client_mode is not None and client_mode not in ("none", "bridge"):
+        if "host" in (client_mode, target_mode):
+            continue  # host mode: CMP202
+        if client_mode in LEGACY and target_mode in LEGACY and res.via == "link":
+            continue  # a legacy link between two containers on docker0: an /etc/hosts entry
+        if target_mode is not None and target_mode not in LEGACY:
+            continue  # target in another namespace (container:<id>, none): not checkable here
+        if client_mode is not None and client_mode not in ("none", *LEGACY):
             continue  # container:<id> or an unknown mode
         where = describe(conn)
         if client_mode == "none":
             why = f"{conn.client} has network_mode: none, so it has no network at all"
             fix = f"remove network_mode: none from {conn.client}"
-        elif client_mode == "bridge":
-            why = (
-                f"{conn.client} uses network_mode: bridge (the default docker0 network), "
+        elif client_mode in LEGACY or target_mode in LEGACY:
+            legacy = conn.client if client_mode in LEGACY else target.name
+            mode = client_mode if client_mode in LEGACY else target_mode
+            why = f"{legacy} uses network_mode: {mode} ({_LEGACY_WHAT[mode or 'bridge']}), " + (
                 "which has no name resolution between containers"
             )
-            fix = f"remove network_mode: bridge from {conn.client} and put it on a network {target.name} is on"
+            if legacy == conn.client:
+                fix = f"remove network_mode: {mode} from {conn.client} and put it on a network {target.name} is on"
+            else:
+                fix = f"remove network_mode: {mode} from {target.name} (it then joins the project's default network)"
         else:
             mine = reach.effective_networks(conn.client)
             theirs = reach.effective_networks(target.name)
