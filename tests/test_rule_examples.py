@@ -2,6 +2,8 @@
 its *Good* example does not (like ruff's checked docs). The examples are run
 through the real CLI as a project: the first ``yaml`` block is ``compose.yaml``,
 ``dotenv`` blocks are ``.env`` (or the file named in their first comment line),
+``yaml`` blocks whose first line names ``dir/compose.yaml`` are the projects of a
+tree (linted as a directory, so the cross-project rules run),
 a project with only env files gets a one-service compose file reading them, and
 ``json`` blocks are a state snapshot passed with ``--state`` (the CMP95x rules)."""
 
@@ -40,6 +42,7 @@ NOT_SELF_CONTAINED = {
 }
 
 FENCE = re.compile(r"```(\w+)\n(.*?)```", re.S)
+COMPOSE_NAME = re.compile(r"#\s*(\w[\w./-]*/compose\.ya?ml)\n")
 ENV_NAME = re.compile(r"#\s*(\S*\.env\S*|\.env\S*)")
 BUILTIN = [r for r in load_registry().rules if r.origin.startswith("composelint.rules.")]
 
@@ -52,7 +55,11 @@ def section(doc: str, name: str) -> list[tuple[str, str]]:
 def findings_of(rule: Rule, blocks: list[tuple[str, str]], root: Path) -> list[dict]:  # type: ignore[type-arg]
     root.mkdir()
     for lang, body in blocks:
-        if lang == "yaml" and not (root / "compose.yaml").exists():
+        placed = COMPOSE_NAME.match(body) if lang == "yaml" else None
+        if placed:  # a project of a tree (the cross-project rules): "# app/compose.yaml"
+            (root / placed.group(1)).parent.mkdir(parents=True, exist_ok=True)
+            (root / placed.group(1)).write_text(body)
+        elif lang == "yaml" and not (root / "compose.yaml").exists():
             (root / "compose.yaml").write_text(body)
         elif lang in ("dotenv", "env"):
             named = ENV_NAME.match(body.splitlines()[0]) if body else None
@@ -63,7 +70,7 @@ def findings_of(rule: Rule, blocks: list[tuple[str, str]], root: Path) -> list[d
             with (root.parent / f"{root.name}-state.json").open("a") as fh:
                 fh.write(body)
     state = root.parent / f"{root.name}-state.json"
-    if not (root / "compose.yaml").exists():
+    if not (root / "compose.yaml").exists() and not any(p.is_dir() for p in root.iterdir()):
         envs = sorted(p.name for p in root.iterdir())
         (root / "compose.yaml").write_text(
             f"services:\n  app:\n    image: acme/app\n    env_file: [{', '.join(envs)}]\n"

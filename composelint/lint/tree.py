@@ -12,8 +12,9 @@ Each tree finding belongs to the project whose files hold its span
 findings: the rule must be selected there, and its severity overrides,
 ``per-file-ignores`` and suppression comments apply; the baseline and the diff
 filter come later, run-wide, as for every finding. A rule that has both ``check``
-and ``check_tree`` (the tree knows more, e.g. that a name is used twice) replaces its
-own per-project finding at the same span with the tree's.
+and ``check_tree`` sees more in the tree (a name another project uses too, a host
+another project provides): in a tree run its ``check_tree`` findings replace its
+per-project ones.
 """
 
 from __future__ import annotations
@@ -59,7 +60,7 @@ def tree_pass(
         codes = {r.code for r in mine}
         found = [f for f in found if f.code in codes or f.code == INTERNAL_CODE]
         kept = filters.project(found, p.project.sources, p.settings, mine)
-        replaced = {(f.code, f.span) for f in found}
-        own = [f for f in p.findings if (f.code, f.span) not in replaced]
+        replaced = {r.code for r in mine if r.per_project}
+        own = [f for f in p.findings if f.code not in replaced]
         out.append(replace(p, findings=tuple(finalize([*own, *kept]))))
     return out
