@@ -42,6 +42,16 @@ def find_repository_root(start: Path) -> Path | None:
     return None
 
 
+def repository_of(start: Path) -> Path | None:
+    """The git directory of the repository ``start`` is in, the same for every worktree
+    of one repository (``<repo>/.git``); None outside a repository."""
+    root = find_repository_root(start)
+    git_dir = _git_dir(root) if root is not None else None
+    if git_dir is not None and git_dir.parent.name == "worktrees":  # <repo>/.git/worktrees/<name>
+        return git_dir.parent.parent
+    return git_dir
+
+
 def _translate(body: str) -> str:
     """A gitignore glob (without anchoring) as a regex over a relative path."""
     out: list[str] = []
