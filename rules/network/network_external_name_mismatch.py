@@ -63,6 +63,13 @@ networks:
   proxy:
     name: proxy
 ```
+
+## References
+
+- Compose names a network `<project>_<key>` unless it sets `name:`
+  (`docker compose -p infra config` prints `name: infra_proxy` for a network
+  `proxy: {}`); an external network is looked up by its `name:`, else its key
+  (compose-facts §5).
 """
 
 from __future__ import annotations

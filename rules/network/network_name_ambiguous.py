@@ -14,8 +14,8 @@ directory.
 
 ## Why it matters
 
-When several containers on a client's networks answer to one name, Docker's
-DNS returns whichever it finds first or rotates between them: the app connects to
+When several containers on a client's networks answer to one name, which one
+Docker's DNS returns is undefined: it rotates between them or picks one: the app connects to
 the other project's database, sometimes, with its own credentials. Nothing fails
 at startup; data goes to the wrong place or logins fail now and then.
 
@@ -74,6 +74,13 @@ networks:
   proxy:
     external: true
 ```
+
+## References
+
+- docker/compose#2984: which container a name shared by two projects resolves to
+  is undefined ("You will get one of the containers").
+- docker/compose#8223 and moby/moby#41961: two projects with a service of the same
+  name on one external network resolve, and load-balance, to each other.
 """
 
 from __future__ import annotations
