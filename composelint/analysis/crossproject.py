@@ -120,5 +120,6 @@ def _repository(directory: Path) -> Path | None:
 
 def project_label(ctx: RuleContext) -> str:
     """``project "infra" (infra/compose.yaml)``: how a message names another project."""
-    where = next(iter(ctx.sources), None)
+    main = ctx.compose_files[0] if ctx.compose_files else None
+    where = next((d for d, src in ctx.sources.items() if src.path == main), None)
     return f'project "{ctx.name}" ({where})' if where else f'project "{ctx.name}"'

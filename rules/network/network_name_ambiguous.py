@@ -158,7 +158,7 @@ def check_tree(projects: Sequence[RuleContext]) -> Iterator[Violation]:
                 tuple(dict.fromkeys(related)),
                 help=f"connect through a name that is unique on {network!r} (an alias such as "
                 f"{ctx.name}-{conn.host}), or keep the other service off {network!r}",
-                note="Docker's DNS answers with whichever container it finds first on the "
-                f"client's networks: {conn.client} may connect to the other project's "
-                f"{service}",
+                note=f"several containers on the networks of {conn.client} answer to "
+                f"{conn.host!r}, and which one Docker's DNS returns is undefined: "
+                f"{conn.client} may connect to the other project's {service}",
             )
