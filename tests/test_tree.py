@@ -348,3 +348,28 @@ networks:
     (tree,) = run(tmp_path, select=["CMP208"])
     assert (tree.span.path, tree.span.line, tree.span.col) == ("app/compose.yaml", 10, 5)
     assert "'shared-cache'" in tree.message and "shared-db" not in tree.message
+
+
+def test_tree_findings_go_into_the_baseline_and_stay_hidden(tmp_path: Path) -> None:
+    write(tmp_path, {"app/compose.yaml": APP, "infra/compose.yaml": INFRA})
+    settings = Settings(select=("CMP211",), baseline=Path("baseline.json"))
+    first = lint(Targets(paths=(".",), cwd=tmp_path), settings)
+    assert first.findings == [] and (tmp_path / "baseline.json").is_file()
+    assert where(run(tmp_path, select=["CMP211"]), "CMP211") == [("app/compose.yaml", 12, 5)]
+    again = lint(Targets(paths=(".",), cwd=tmp_path), settings)
+    assert again.findings == [] and again.exit_code == 0
+
+
+def test_tree_findings_are_in_a_stable_order(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {"shop/compose.yaml": APP, "blog/compose.yaml": BLOG, "infra/compose.yaml": INFRA},
+    )
+    codes = ["CMP208", "CMP211", "CMP212", "CMP715"]
+    first = run(tmp_path, select=codes)
+    assert [(f.span.path if f.span else "", f.code) for f in first] == [
+        ("blog/compose.yaml", "CMP211"),
+        ("shop/compose.yaml", "CMP212"),
+        ("shop/compose.yaml", "CMP211"),
+    ]
+    assert run(tmp_path, select=codes) == first
