@@ -223,6 +223,26 @@ def test_name_registered_by_another_project_on_a_shared_network(tmp_path: Path) 
     assert f.severity is Severity.WARNING
 
 
+def test_a_name_that_two_other_projects_register_is_ambiguous(tmp_path: Path) -> None:
+    client = """\
+services:
+  app:
+    image: acme/app
+    environment:
+      DATABASE_URL: postgresql://app:secret@db:5432/app
+    networks: [proxy]
+networks:
+  proxy:
+    external: true
+"""
+    write(
+        tmp_path, {"app/compose.yaml": client, "blog/compose.yaml": BLOG, "wiki/compose.yaml": BLOG}
+    )
+    (f,) = run(tmp_path, select=["CMP212"])
+    assert (f.span.path, f.span.line, f.span.col) == ("app/compose.yaml", 5, 45)
+    assert [r.span.path for r in f.related] == ["blog/compose.yaml", "wiki/compose.yaml"]
+
+
 def test_name_on_a_network_the_client_is_not_on_is_silent(tmp_path: Path) -> None:
     shop = APP.replace("    networks: [default, proxy]\n  db:", "  db:", 1)  # app: default only
     write(tmp_path, {"shop/compose.yaml": shop, "blog/compose.yaml": BLOG})
