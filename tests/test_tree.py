@@ -393,3 +393,22 @@ def test_tree_findings_are_in_a_stable_order(tmp_path: Path) -> None:
         ("shop/compose.yaml", "CMP211"),
     ]
     assert run(tmp_path, select=codes) == first
+
+
+def test_external_name_fix_writes_the_created_name(tmp_path: Path) -> None:
+    from composelint.model.findings import Applicability
+
+    quoted = BLOG.replace("    external: true\n", "    external: true\n    name: 'proxy'\n")
+    write(
+        tmp_path,
+        {"app/compose.yaml": APP, "blog/compose.yaml": quoted, "infra/compose.yaml": INFRA},
+    )
+    app, blog = run(tmp_path, select=["CMP211"])
+    assert blog.fix is not None and app.fix is not None
+    assert blog.fix.applicability is Applicability.UNSAFE
+    assert [(e.span.line, e.span.col, e.span.end_col, e.replacement) for e in blog.fix.edits] == [
+        (8, 11, 18, "infra_proxy")
+    ]
+    assert [(e.span.line, e.span.col, e.replacement) for e in app.fix.edits] == [
+        (12, 19, "\n    name: infra_proxy")
+    ]

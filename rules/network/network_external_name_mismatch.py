@@ -64,6 +64,13 @@ networks:
     name: proxy
 ```
 
+## Fix safety
+
+The fix writes the name the other project creates into this project's `name:`
+(replacing a literal value, or adding it under `external: true`). It is unsafe:
+setting `name:` on the other project's network may be the better repair, and a
+network with the old name may exist outside the tree.
+
 ## References
 
 - Compose names a network `<project>_<key>` unless it sets `name:`
@@ -77,7 +84,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from composelint.model.context import RuleContext
-from composelint.model.findings import Related, Violation
+from composelint.model.findings import Edit, Fix, Related, Violation
+from composelint.model.nodes import Scalar
+from composelint.model.span import Span
 
 code = "CMP211"
 name = "network-external-name-mismatch"
@@ -114,8 +123,46 @@ def check_tree(projects: Sequence[RuleContext]) -> Iterator[Violation]:
                     for o, d in candidates
                     if d.span is not None
                 ),
+                fix=_rename(ctx, decl.key, first.name),
                 help=f"use `name: {first.name}` here, or set `name: {decl.name}` on the "
                 f"network in {first_ctx.name} (Compose prefixes the project name otherwise)",
                 note=f"docker compose up stops with: network {decl.name} declared as external, "
                 f"but could not be found (the network on the engine is {names})",
             )
+
+
+def _rename(ctx: RuleContext, key: str, real: str) -> Fix | None:
+    """Write the name the other project creates: replace a literal `name:` value, or add
+    `name:` under a one-line `external: true`. Unsafe: the other project could instead
+    set `name:` on its network, and a network of that name may exist outside the tree."""
+    description = f"set name: {real} on the external network"
+    node = ctx.node("networks", key, "name")
+    span = node.span if isinstance(node, Scalar) else None
+    if isinstance(node, Scalar) and not node.subs and span is not None:
+        line = _line(ctx, span)
+        written = line[span.col - 1 : span.end_col - 1] if line is not None else None
+        if span.line == span.end_line and written in (
+            node.value,
+            f'"{node.value}"',
+            f"'{node.value}'",
+        ):
+            return Fix(description, (Edit(span, real),))
+    ext = ctx.span("networks", key, "external", key=True)
+    line = _line(ctx, ext) if ext is not None else None
+    if ext is None or line is None or not line[ext.col - 1 :].startswith("external:"):
+        return None
+    value = line[ext.col - 1 + len("external:") :].split("#", 1)[0].strip()
+    if value != "true":
+        return None
+    end = len(line) + 1
+    indent = line[: ext.col - 1]
+    return Fix(
+        description,
+        (Edit(Span(ext.path, ext.line, end, ext.line, end), f"\n{indent}name: {real}"),),
+    )
+
+
+def _line(ctx: RuleContext, span: Span) -> str | None:
+    text = ctx.source_text(span.path)
+    lines = text.splitlines() if text is not None else []
+    return lines[span.line - 1] if 0 < span.line <= len(lines) else None
