@@ -428,6 +428,7 @@ networks:
     (f,) = lint(registry, tmp_path, {"compose.yaml": text}, "CMP208")
     assert at([f]) == [("CMP208", 15, 5)]
     assert "'shared-db', 'shared-cache'" in f.message
+    assert f.help == "verify with `docker network inspect infra_shared`"  # its name on the engine
     assert [(r.span.line, r.span.col) for r in f.related] == [(5, 45), (6, 26), (11, 45)]
 
 

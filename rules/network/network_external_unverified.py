@@ -142,5 +142,5 @@ def _unverified(project: RuleContext, known: frozenset[tuple[str, str]]) -> Iter
             "this project, and the members of an external network are not known statically; "
             'if it is not there at runtime the connection fails with "could not translate '
             'host name"',
-            help=f"verify with `docker network inspect {net}`",
+            help=f"verify with `docker network inspect {decls[net].name if net in decls else net}`",
         )
