@@ -18,8 +18,8 @@ Container names are unique per Docker engine, while Compose names containers
 name collides with the next project that picks the same word, with a second
 checkout of the same repository and with a git worktree of it: the second
 `docker compose up` stops with `Conflict. The container name "/postgres" is
-already in use by container ...`, or `--remove-orphans` and `down` in one project
-act on the other's container.
+already in use by container ...`, and whoever started second has no database
+until the other project is stopped.
 
 ## Bad
 
