@@ -15,6 +15,8 @@ __all__ = [
     "HTTP_SCHEMES",
     "KNOWN_SCHEMES",
     "LEGITIMATE_SCHEMES",
+    "LIBPQ_ENUMS",
+    "LIBPQ_ENV",
     "NAMED_SCHEMES",
     "POSTGRES_SCHEMES",
     "SSLMODES",
@@ -84,6 +86,29 @@ POSTGRES_SCHEMES = frozenset({"postgresql", "libpq", "cockroachdb"})
 AMQP_SCHEMES = frozenset({"amqp", "amqps", "pyamqp"})
 HTTP_SCHEMES = frozenset({"http", "https", "ws", "wss"})
 SSLMODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
+# libpq settings whose values form a closed set: connectOptions2() in postgres/postgres
+# src/interfaces/libpq/fe-connect.c compares each with strcmp (so case-sensitively) and
+# fails with 'invalid <name> value: "..."'; target_session_attrs has had its last four
+# values since PostgreSQL 14 (commit ee28cacf), sslcertmode since 16, sslnegotiation since 17
+LIBPQ_ENUMS: dict[str, tuple[str, ...]] = {
+    "sslmode": SSLMODES,
+    "target_session_attrs": ("any", "read-write", "read-only", "primary", "standby",
+                             "prefer-standby"),
+    "gssencmode": ("disable", "prefer", "require"),
+    "channel_binding": ("disable", "prefer", "require"),
+    "load_balance_hosts": ("disable", "random"),
+    "sslnegotiation": ("postgres", "direct"),
+    "sslcertmode": ("disable", "allow", "require"),
+}
+# the environment variables libpq reads for them (postgresql.org/docs/current/libpq-envars.html)
+LIBPQ_ENV = {"PGSSLMODE": "sslmode", "PGTARGETSESSIONATTRS": "target_session_attrs",
+             "PGGSSENCMODE": "gssencmode", "PGCHANNELBINDING": "channel_binding",
+             "PGLOADBALANCEHOSTS": "load_balance_hosts", "PGSSLNEGOTIATION": "sslnegotiation",
+             "PGSSLCERTMODE": "sslcertmode"}
+# node-postgres also takes sslmode=no-verify, in a URL (pg-connection-string) and in
+# PGSSLMODE (brianc/node-postgres packages/pg/lib/connection-parameters.js): TLS without
+# certificate checks. libpq rejects it, but a Node client is as likely: never an error
+NODE_PG_SSLMODES = ("no-verify",)
 # fmt: on
 
 
