@@ -15,7 +15,10 @@ practice: the server the client needs is not part of this compose file.
   time), and for values recognised only by their shape.
 - When the name is a service disabled by the active profiles, the message says
   so (warning).
-- Dotted names (`api.example.com`), IP addresses and browser-facing variables
+- A misspelling of a special name of the Docker host (`host.docker.intenral`,
+  `docker.host.internal`, `host-docker-internal`, `gateway.docker.interal`,
+  `host.container.internal`) is reported with a did-you-mean, dotted or not.
+- Other dotted names (`api.example.com`), IP addresses and browser-facing variables
   (`NEXT_PUBLIC_*`, `VITE_*`) are not checked; neither are values of variables
   that are not connection settings (`CACHE_DRIVER=redis`).
 
@@ -82,6 +85,7 @@ from .helpers import (
     NAMED,
     dialed,
     lookup_error,
+    near_special,
     scheme_of,
     sibling_services,
     subject,
@@ -101,7 +105,10 @@ def check(project: RuleContext) -> Iterator[Violation]:
     reach = reachability(project)
     for c in dialed(connections(project), reach, where=NAMED):
         host = c.host
-        if "." in host or ":" in host or is_ip_literal(host) or is_loopback(host):
+        if ":" in host or is_ip_literal(host) or is_loopback(host):
+            continue
+        special = near_special(host)
+        if "." in host and special is None:
             continue
         me = reach.services.get(c.client)
         if me is None:
@@ -110,6 +117,9 @@ def check(project: RuleContext) -> Iterator[Violation]:
         if mode is not None and (mode in _SKIP_MODES or mode.startswith("container:")):
             continue
         res = reach.resolve(c.client, host)
+        if special is not None and res.via is None:
+            yield _misspelt(reach, c, special)
+            continue
         if res.via == "disabled" and res.target is not None:
             yield Violation(
                 f'{subject(c)} points at "{host}", a service disabled by the active profiles',
@@ -124,6 +134,23 @@ def check(project: RuleContext) -> Iterator[Violation]:
         if res.via is not None:
             continue
         yield _unknown(project, reach, c)
+
+
+def _misspelt(reach: Reachability, c: Connection, special: str) -> Violation:
+    """host.docker.intenral, docker.host.internal: a special name, misspelt."""
+    me = reach.services[c.client]
+    fix = f'did you mean "{special}"?'
+    if special == "host.docker.internal" and not any(h.lower() == special for h in me.extra_hosts):
+        fix += f' On Linux also add extra_hosts: ["{special}:host-gateway"]'
+    return Violation(
+        f'{subject(c)} points at unknown host "{c.host}"',
+        c.span,
+        c.related,
+        severity=Severity.WARNING if me.dns else None,
+        note=f'no runtime defines "{c.host}", a near miss of the special name {special}: '
+        f"the client reports: {lookup_error(c)}",
+        help=fix,
+    )
 
 
 def _unknown(project: RuleContext, reach: Reachability, c: Connection) -> Violation:

@@ -53,12 +53,23 @@ services:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
-from composelint.analysis.connections import family, locate, owner, parsed, routes, value_groups
+from composelint.analysis.connections import (
+    Route,
+    family,
+    locate,
+    owner,
+    parsed,
+    routes,
+    span_text,
+    value_groups,
+)
 from composelint.analysis.connectivity import Connection
+from composelint.analysis.connstrings import VarRole
 from composelint.model.context import RuleContext
-from composelint.model.findings import Applicability, Edit, Fix, Violation
+from composelint.model.findings import Applicability, Edit, Fix, Severity, Violation
 from composelint.model.span import Span
 
 code = "CMP302"
@@ -71,6 +82,89 @@ def _scheme_span(project: RuleContext, conn: Connection) -> Span | None:
     raw = conn.dest.raw_scheme or ""
     i = conn.value.rfind(raw + ":", 0, conn.dest.host_offset)
     return locate(project, conn, i, len(raw)) if raw and i != -1 else conn.span
+
+
+# SQLAlchemy 1.4 removed the "postgres" dialect name, deprecated since 0.6: create_engine
+# fails with "Can't load plugin: sqlalchemy.dialects:postgres" (docs.sqlalchemy.org/en/14/
+# changelog/changelog_14.html#change-3687655465c25a39b968b4f5f6e9170b, sqlalchemy/
+# sqlalchemy#6083); "postgres+psycopg2" too (apache/superset#20895 adds it back as a plugin)
+_SQLALCHEMY_REMOVED = {"postgres": "postgresql"}
+# servers whose clients take a URL and nothing else, for the scheme-less *_URL check;
+# ZooKeeper, Kafka and memcached connect strings are host:port lists by design
+_URL_ONLY_SCHEMES = frozenset({"postgresql", "mysql", "mongodb", "redis", "amqp"})
+_NOT_URL_WORDS = frozenset({"ZOOKEEPER", "ZK", "KAFKA", "BOOTSTRAP", "CONNECT", "MEMCACHED"})
+
+
+def _words(variable: str | None) -> list[str]:
+    return [w for w in re.split(r"[^A-Z0-9]+", (variable or "").upper()) if w]
+
+
+def _sqlalchemy(project: RuleContext) -> Iterator[Violation]:
+    """postgres:// in a SQLAlchemy setting (SQLALCHEMY_DATABASE_URI, FOO_SQLALCHEMY_URL)."""
+    for group in value_groups(project):
+        conn = group[0]
+        raw = (conn.dest.raw_scheme or "").lower()
+        base = raw.split("+", 1)[0]
+        if "SQLALCHEMY" not in _words(conn.variable) or conn.dest.kind != "url":
+            continue
+        if base not in _SQLALCHEMY_REMOVED:
+            continue
+        want = _SQLALCHEMY_REMOVED[base]
+        span = _scheme_span(project, conn)
+        fix = None
+        if span is not None and span != conn.span:
+            head = Span(span.path, span.line, span.col, span.line, span.col + len(base))
+            if (span_text(project, head) or "").lower() == base:
+                fix = Fix(f"use {want}://", (Edit(head, want),), applicability=Applicability.SAFE)
+        yield Violation(
+            f"{conn.variable} uses {base}://, which SQLAlchemy 1.4 and later reject",
+            span,
+            conn.related,
+            fix,
+            severity=Severity.WARNING,
+            note=f'SQLAlchemy 1.4 removed the "{base}" dialect name: create_engine fails with '
+            f'"Can\'t load plugin: sqlalchemy.dialects:{base}"',
+            help=f"write {want}{raw[len(base) :]}://",
+        )
+
+
+def _scheme_less(project: RuleContext, routes_: list[Route]) -> Iterator[Violation]:
+    """BROKER_URL=rabbitmq:5672: a URL parser reads 'rabbitmq' as the scheme."""
+    from composelint.analysis.images import family_facts
+
+    for route in routes_:
+        conn, target = route.conn, route.target
+        words = _words(conn.variable)
+        if conn.dest.kind != "hostport" or conn.role is not VarRole.DESTINATION_URL:
+            continue
+        if not words or words[-1] not in ("URL", "URI") or set(words) & _NOT_URL_WORDS:
+            continue
+        facts = family_facts(family(target))
+        want = facts.preferred_scheme if facts is not None else None
+        if want not in _URL_ONLY_SCHEMES or len(parsed(conn).destinations) != 1:
+            continue
+        host = conn.host
+        span = conn.host_span
+        exact = span is not None and span_text(project, span) == host
+        fix = (
+            Fix(
+                f"add the {want}:// scheme",
+                (Edit(span, f"{want}://{host}"),),
+                applicability=Applicability.UNSAFE,
+            )
+            if exact and span is not None
+            else None
+        )
+        yield Violation(
+            f"{conn.variable} has no scheme: URL parsers read {host!r} as the scheme",
+            conn.span,
+            conn.related,
+            fix,
+            severity=Severity.WARNING,
+            note=f"a client that parses {conn.variable} as a URL (Python's urllib, Go's net/url, "
+            f"WHATWG URL) sees the scheme {host!r} and no host, and fails before connecting",
+            help=f"write {want}://{host}:{conn.dest.port}" if conn.dest.port else None,
+        )
 
 
 def check(project: RuleContext) -> Iterator[Violation]:
@@ -102,7 +196,10 @@ def check(project: RuleContext) -> Iterator[Violation]:
                 'SQLAlchemy "Can\'t load plugin")',
                 help=f"write {guess}://" if guess else None,
             )
-    for route in routes(project):
+    yield from _sqlalchemy(project)
+    all_routes = routes(project)
+    yield from _scheme_less(project, all_routes)
+    for route in all_routes:
         conn, target = route.conn, route.target
         fam = family(target)
         facts = family_facts(fam)
