@@ -192,8 +192,24 @@ def locate(project: RuleContext, conn: Connection, offset: int, length: int) -> 
     if lines is None or anchor.line > len(lines):
         return fallback
     if lines[anchor.line - 1][col - 1 : col - 1 + length] != conn.value[offset : offset + length]:
-        return fallback
+        return _literal_span(project, conn, offset, length) or fallback
     return Span(anchor.path, anchor.line, col, anchor.line, col + length)
+
+
+def _literal_span(project: RuleContext, conn: Connection, offset: int, length: int) -> Span | None:
+    """The span of value[offset:offset+length] when it is literal text of the scalar
+    around variables (the scheme of ``postgres://app:${PW}@db/app``)."""
+    node = conn.node
+    found = pieces(node) if node is not None and node.subs else None
+    for p in found or ():
+        if p.sub is None and p.start <= offset and offset + length <= p.end and node is not None:
+            span = node.sub_span(p.raw + offset - p.start, length)
+            if (
+                span is not None
+                and span_text(project, span) == conn.value[offset : offset + length]
+            ):
+                return span
+    return None
 
 
 @dataclass(frozen=True)
@@ -204,6 +220,7 @@ class Piece:
     start: int
     end: int
     sub: Substitution | None
+    raw: int = 0  # where the piece starts in the scalar's raw text
 
 
 def pieces(node: Scalar) -> list[Piece] | None:
@@ -212,16 +229,16 @@ def pieces(node: Scalar) -> list[Piece] | None:
     raw, value = node.raw, node.value
     if raw is None or not isinstance(value, str):
         return None
-    found = _pieces(raw, node.subs, value)
+    found = _pieces(raw, node.subs, value, 0)
     if found is None and "=" in raw:  # '- KEY=value': raw holds the key too
-        found = _pieces(raw[raw.index("=") + 1 :], node.subs, value)
+        found = _pieces(raw, node.subs, value, raw.index("=") + 1)
     return found
 
 
-def _pieces(raw: str, subs: tuple[Substitution, ...], value: str) -> list[Piece] | None:
+def _pieces(raw: str, subs: tuple[Substitution, ...], value: str, i: int) -> list[Piece] | None:
     out: list[Piece] = []
     unused = list(subs)
-    i = j = 0
+    j = 0
     while i < len(raw):
         sub = next((x for x in unused if x.expression and raw.startswith(x.expression, i)), None)
         if raw[i] == "$" and not raw.startswith("$$", i) and sub is not None:
@@ -229,16 +246,22 @@ def _pieces(raw: str, subs: tuple[Substitution, ...], value: str) -> list[Piece]
             if not value.startswith(text, j):
                 return None
             unused.remove(sub)
-            out.append(Piece(j, j + len(text), sub))
+            out.append(Piece(j, j + len(text), sub, i))
             i, j = i + len(sub.expression), j + len(text)
             continue
         step = 2 if raw.startswith("$$", i) else 1  # '$$' is one '$' of the value
         if j >= len(value) or value[j] != raw[i]:
             return None
-        if out and out[-1].sub is None:
-            out[-1] = Piece(out[-1].start, j + 1, None)
+        last = out[-1] if out else None
+        if (
+            step == 1
+            and last is not None
+            and last.sub is None
+            and last.end - last.start == i - last.raw
+        ):
+            out[-1] = Piece(last.start, j + 1, None, last.raw)  # 1:1 text goes on
         else:
-            out.append(Piece(j, j + 1, None))
+            out.append(Piece(j, j + 1, None, i))
         i, j = i + step, j + 1
     return out if j == len(value) else None
 

@@ -11,6 +11,14 @@
   not speak: `http://redis:6379`, `redis://rabbitmq:5672`,
   `mysql+pymysql://…@postgres/…`. A UI or HTTP port of the same image
   (`http://rabbitmq:15672`) is not reported.
+- A `*_URL` / `*_URI` value with no scheme that names a Postgres, MySQL,
+  MongoDB, Redis or RabbitMQ service (`BROKER_URL: rabbitmq:5672`) — warning.
+  ZooKeeper, Kafka and memcached connect strings, which are `host:port` lists by
+  design, and names with `KAFKA`, `ZOOKEEPER`, `BOOTSTRAP` or `CONNECT` are left
+  alone.
+- `postgres://` (also `postgres+psycopg2://`) in a SQLAlchemy setting
+  (`SQLALCHEMY_DATABASE_URI`, any name with the word `SQLALCHEMY`): SQLAlchemy
+  1.4 removed that dialect name — warning.
 
 ## Why it matters
 
@@ -18,7 +26,10 @@ The client library picks the protocol from the scheme. An unknown one fails
 before connecting (SQLAlchemy: `Can't load plugin: sqlalchemy.dialects:postgress`;
 Prisma: `the URL must start with the protocol postgresql://`), and a wrong one
 talks the wrong protocol to the server: `Connection reset by peer`, `wrong version
-number`, `Protocol error` or a hang until the timeout.
+number`, `Protocol error` or a hang until the timeout. A URL parser (Python's
+`urllib`, Go's `net/url`, WHATWG `URL`) reads `rabbitmq:5672` as the scheme
+`rabbitmq` and no host. SQLAlchemy 1.4 and later fail on `postgres://` with
+`Can't load plugin: sqlalchemy.dialects:postgres` (1.3 only warned).
 
 ## Bad
 
@@ -49,6 +60,13 @@ services:
   db:
     image: postgres:16
 ```
+
+## Fix safety
+
+Replacing `postgres` by `postgresql` in a SQLAlchemy setting is safe: every
+SQLAlchemy release since 0.6 accepts `postgresql://`. The fix of a misspelt scheme is
+unsafe (the suggestion is a guess), and so is adding the scheme to a scheme-less
+`*_URL` (the client may want credentials or another scheme, `amqps://`).
 """
 
 from __future__ import annotations
