@@ -83,6 +83,24 @@ services:
     assert lint(registry, tmp_path, {"compose.yaml": text}, "CMP107") == []  # not "ss"
 
 
+def test_userinfo_literal_in_the_env_url(registry: Registry, tmp_path: Path) -> None:
+    compose = INTERPOLATED.replace("mysql://app:${PW}@db/app", "${DATABASE_URL}")
+    files = {"compose.yaml": compose, ".env": "DATABASE_URL=mysql://app:a#b@c@db/app\n"}
+    (f,) = lint(registry, tmp_path, files, "CMP301")
+    assert f.span is not None and Path(f.span.path).name == ".env"
+    assert (f.span.line, f.span.col, f.span.end_col) == (1, 22, 31)  # app:a#b@c
+    assert f.fix is not None and f.fix.applicability is Applicability.SAFE
+    assert f.fix.edits[0].replacement == "app:a%23b%40c"
+
+
+def test_userinfo_around_a_variable_fixes_the_character(registry: Registry, tmp_path: Path) -> None:
+    text = INTERPOLATED.replace("mysql://app:${PW}@db/app", "mysql://${DB_USER}:p@ss@db/app")
+    files = {"compose.yaml": text, ".env": "DB_USER=app\n"}
+    (f,) = lint(registry, tmp_path, files, "CMP301")
+    assert where([f]) == [("CMP301", 5, 41, 42)]  # the first '@'
+    assert f.fix is not None and f.fix.edits[0].replacement == "%40"
+
+
 FIX_COMPOSE = """\
 services:
   app:
@@ -179,6 +197,7 @@ services:
     (f,) = lint(registry, tmp_path, {"compose.yaml": text}, "CMP303")
     assert where([f]) == [("CMP303", 5, 38, 43)]
     assert f.message == "DATABASE_URL: the port is written after the database name"
+    assert 'database "app:5433" does not exist' in (f.note or "")
 
 
 LIBPQ_VARS = """\

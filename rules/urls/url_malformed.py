@@ -122,7 +122,12 @@ def _serves_tls(project: RuleContext, service: str) -> bool:
     return any(w in text for w in _TLS_WORDS)
 
 
-def _note(kind: str, message: str) -> str:
+def _note(kind: str, message: str, database: str | None = None) -> str:
+    if kind == "port-after-path" and database:  # the database name is no secret
+        return (
+            "libpq/SQLAlchemy read it as part of the database name "
+            f'(database "{database}" does not exist)'
+        )
     if kind == "bad-libpq-setting":  # "target_session_attrs must be one of ..."
         return f'libpq refuses to connect ("invalid {message.split(" ", 1)[0]} value")'
     return _KINDS[kind]
@@ -161,7 +166,7 @@ def check(project: RuleContext) -> Iterator[Violation]:
                 f"{conn.variable}: {what}",
                 locate(project, conn, problem.offset, problem.length),
                 conn.related,
-                note=_note(problem.kind, problem.message),
+                note=_note(problem.kind, problem.message, conn.dest.database),
                 help=fix or None,
             )
     yield from _settings(project)

@@ -101,27 +101,34 @@ def _violation(project: RuleContext, conn: Connection, offset: int) -> Violation
     char = value[offset]
     start = value.rfind("://", 0, offset) + 3
     end = conn.dest.host_offset - 1  # the '@' before the host
+    if start < 3 or end <= start or value[end] != "@":
+        start, end = offset, offset + 1  # only the character itself is known
     span: Span | None = conn.span
     related = conn.related
     fix = None
+    help_ = f"percent-encode it as %{ord(char):02X}"
     piece = piece_at(conn.node, offset)
-    if piece is not None and piece.sub is not None:  # the character came from ${VAR}
-        sub = piece.sub
+    sub = piece.sub if piece is not None else None
+    if piece is not None and sub is not None and piece.start <= start and end <= piece.end:
+        # the whole URL came from one variable: the user info is literal in its .env value
+        exact = _in_value(project, sub, start - piece.start, end - start)
+        if exact is not None:
+            span, fix = exact, _literal_fix(exact, value[start:end])
+        elif sub.expr_span is not None:
+            span = sub.expr_span
+    elif piece is not None and sub is not None:  # ${PW} brought the character in
         span = sub.expr_span or span
         if sub.span is not None and sub.source == "env":
             related = (*related, Related(sub.span, f"{sub.name} is set here"))
         if piece.start >= start and piece.end <= end:
             fix = _variable_fix(project, sub)
-    elif start > 2 and end > start and value[end] == "@":
+    else:
         exact = locate(project, conn, start, end - start)
+        if exact is None or exact == conn.span:  # variables around: the character alone
+            start, end = offset, offset + 1
+            exact = locate(project, conn, offset, 1)
         if exact is not None and exact != conn.span:
-            span = exact
-            userinfo = value[start:end]
-            fix = Fix(
-                "percent-encode the user info",
-                (Edit(exact, _encode_userinfo(userinfo), sensitive=True),),
-                applicability=Applicability.SAFE,
-            )
+            span, fix = exact, _literal_fix(exact, value[start:end])
     return Violation(
         f"the user or password in {conn.variable} contains an unencoded {char!r}",
         span,
@@ -130,8 +137,41 @@ def _violation(project: RuleContext, conn: Connection, offset: int) -> Violation
         note="URL parsers split there and connect to a different host (libpq and "
         "SQLAlchemy take the text after the first '@' as the host), failing with "
         '"could not translate host name" or an authentication error',
-        help=f"percent-encode it as %{ord(char):02X}",
+        help=help_,
     )
+
+
+def _literal_fix(span: Span, text: str) -> Fix:
+    return Fix(
+        "percent-encode the user info",
+        (Edit(span, _encode_userinfo(text), sensitive=True),),
+        applicability=Applicability.SAFE,
+    )
+
+
+def _in_value(project: RuleContext, sub: Substitution, offset: int, length: int) -> Span | None:
+    """The span of sub.value[offset:offset+length] in the .env line that sets it."""
+    inner = _written(project, sub)
+    if inner is None or sub.span is None:
+        return None
+    quote, _ = inner
+    s = sub.span
+    col = s.col + len(quote) + offset
+    span = Span(s.path, s.line, col, s.line, col + length)
+    return span if span_text(project, span) == (sub.value or "")[offset : offset + length] else None
+
+
+def _written(project: RuleContext, sub: Substitution) -> tuple[str, str] | None:
+    """(quote, text) of the .env value that sets ``sub`` when that text is exactly its
+    value (no escapes or references), else None."""
+    if sub.source != "env" or sub.value is None or sub.span is None:
+        return None
+    written = span_text(project, sub.span)
+    if written is None:
+        return None
+    quote = written[:1] if len(written) >= 2 and written[0] == written[-1] in "'\"" else ""
+    inner = written[len(quote) : len(written) - len(quote)]
+    return (quote, inner) if inner == sub.value else None
 
 
 def _encode_userinfo(userinfo: str) -> str:
@@ -140,18 +180,13 @@ def _encode_userinfo(userinfo: str) -> str:
 
 
 def _variable_fix(project: RuleContext, sub: Substitution) -> Fix | None:
-    """Encode the variable's value where a .env file sets it; None unless that text
-    is exactly the value (no escapes or references), optionally quoted."""
-    if sub.source != "env" or sub.value is None or sub.span is None:
+    """Encode the variable's value where a .env file sets it, when that is plain text."""
+    written = _written(project, sub)
+    if written is None or sub.span is None:
         return None
-    written = span_text(project, sub.span)
-    if written is None:
-        return None
-    quote = written[:1] if len(written) >= 2 and written[0] == written[-1] in "'\"" else ""
-    if written[len(quote) : len(written) - len(quote)] != sub.value:
-        return None
+    quote, inner = written
     return Fix(
         f"percent-encode the value of {sub.name} in its .env file",
-        (Edit(sub.span, quote + encode(sub.value) + quote, sensitive=True),),
+        (Edit(sub.span, quote + encode(inner) + quote, sensitive=True),),
         applicability=Applicability.UNSAFE,
     )
