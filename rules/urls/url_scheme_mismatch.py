@@ -12,7 +12,8 @@
   `mysql+pymysql://…@postgres/…`. A UI or HTTP port of the same image
   (`http://rabbitmq:15672`) is not reported.
 - A `*_URL` / `*_URI` value with no scheme that names a Postgres, MySQL,
-  MongoDB, Redis or RabbitMQ service (`BROKER_URL: rabbitmq:5672`) — warning.
+  MongoDB, Redis or RabbitMQ service (`BROKER_URL: rabbitmq:5672`) — warning,
+  since a few clients (ioredis) fall back to reading `host:port`.
   ZooKeeper, Kafka and memcached connect strings, which are `host:port` lists by
   design, and names with `KAFKA`, `ZOOKEEPER`, `BOOTSTRAP` or `CONNECT` are left
   alone.
@@ -107,8 +108,12 @@ def _scheme_span(project: RuleContext, conn: Connection) -> Span | None:
 # changelog/changelog_14.html#change-3687655465c25a39b968b4f5f6e9170b, sqlalchemy/
 # sqlalchemy#6083); "postgres+psycopg2" too (apache/superset#20895 adds it back as a plugin)
 _SQLALCHEMY_REMOVED = {"postgres": "postgresql"}
-# servers whose clients take a URL and nothing else, for the scheme-less *_URL check;
-# ZooKeeper, Kafka and memcached connect strings are host:port lists by design
+# servers whose clients are given URLs in *_URL settings, for the scheme-less check:
+# a URL parser reads "rabbitmq:5672" as scheme "rabbitmq" and path "5672" (RFC 3986
+# §3.1; urllib.parse.urlsplit, Go's url.Parse and WHATWG URL all do), though a client
+# may fall back to host:port (ioredis' parseURL prefixes "//" when there are no
+# slashes), hence a warning; ZooKeeper, Kafka and memcached connect strings are
+# host:port lists by design
 _URL_ONLY_SCHEMES = frozenset({"postgresql", "mysql", "mongodb", "redis", "amqp"})
 _NOT_URL_WORDS = frozenset({"ZOOKEEPER", "ZK", "KAFKA", "BOOTSTRAP", "CONNECT", "MEMCACHED"})
 
@@ -180,7 +185,8 @@ def _scheme_less(project: RuleContext, routes_: list[Route]) -> Iterator[Violati
             fix,
             severity=Severity.WARNING,
             note=f"a client that parses {conn.variable} as a URL (Python's urllib, Go's net/url, "
-            f"WHATWG URL) sees the scheme {host!r} and no host, and fails before connecting",
+            f"WHATWG URL) sees the scheme {host!r} and no host, and fails before connecting; "
+            "only clients that fall back to host:port (ioredis) connect",
             help=f"write {want}://{host}:{conn.dest.port}" if conn.dest.port else None,
         )
 
