@@ -367,3 +367,24 @@ def test_near_miss_of_host_docker_internal(registry: Registry, tmp_path: Path) -
 def test_special_names_spelt_right_are_silent(registry: Registry, tmp_path: Path) -> None:
     text = SPECIAL.replace("intenral", "internal").replace("docker.host.", "host.docker.")
     assert lint(registry, tmp_path, {"compose.yaml": text}, "CMP107") == []
+
+
+def test_pieces_match_raw_text_and_expansions() -> None:
+    from composelint.analysis.connections import piece_at, pieces
+    from composelint.model.nodes import Scalar, Substitution
+
+    pw = Substitution("PW", "env", "a#b", None, "${PW}")
+    node = Scalar("x:$1a#b@db", None, raw="x:$$1${PW}@db", subs=(pw,))
+    got = pieces(node)
+    assert got is not None
+    assert [(p.start, p.end, p.sub is not None, p.raw) for p in got] == [
+        (0, 2, False, 0),
+        (2, 3, False, 2),  # '$$': one '$', two characters of raw text
+        (3, 4, False, 4),
+        (4, 7, True, 5),
+        (7, 10, False, 10),
+    ]
+    assert piece_at(node, 5) is not None and piece_at(node, 8) is None
+    listed = Scalar("u:a#b", None, raw="URL=u:${PW}", subs=(pw,))  # '- URL=...' items
+    assert [p.raw for p in pieces(listed) or []] == [4, 6]
+    assert pieces(Scalar("other", None, raw="u:${PW}", subs=(pw,))) is None

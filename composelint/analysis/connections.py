@@ -240,8 +240,12 @@ def _pieces(raw: str, subs: tuple[Substitution, ...], value: str, i: int) -> lis
     unused = list(subs)
     j = 0
     while i < len(raw):
-        sub = next((x for x in unused if x.expression and raw.startswith(x.expression, i)), None)
-        if raw[i] == "$" and not raw.startswith("$$", i) and sub is not None:
+        sub = None
+        if raw[i] == "$" and not raw.startswith("$$", i):
+            sub = next(
+                (x for x in unused if x.expression and raw.startswith(x.expression, i)), None
+            )
+        if sub is not None:
             text = sub.value or ""
             if not value.startswith(text, j):
                 return None
