@@ -101,6 +101,14 @@ def test_userinfo_around_a_variable_fixes_the_character(registry: Registry, tmp_
     assert f.fix is not None and f.fix.edits[0].replacement == "%40"
 
 
+def test_stray_percent_in_a_literal_password(registry: Registry, tmp_path: Path) -> None:
+    text = INTERPOLATED.replace("mysql://app:${PW}@db/app", "postgresql://u:50%off@db/app")
+    (f,) = lint(registry, tmp_path, {"compose.yaml": text}, "CMP301")
+    assert where([f]) == [("CMP301", 5, 34, 42)]
+    assert "invalid percent-encoded token" in (f.note or "")
+    assert f.fix is not None and f.fix.edits[0].replacement == "u:50%25off"
+
+
 FIX_COMPOSE = """\
 services:
   app:

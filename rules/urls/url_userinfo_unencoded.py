@@ -83,6 +83,18 @@ severity = "error"
 _RESERVED = re.compile(r"[@/?#]|%(?![0-9A-Fa-f]{2})")
 
 
+_NOTES = {
+    "@": "URL parsers split there and connect to a different host (libpq and "
+    "SQLAlchemy take the text after the first '@' as the host), failing with "
+    '"could not translate host name" or an authentication error',
+    "/": "URL parsers end the host part there and connect to a different host, failing "
+    'with "could not translate host name" or an authentication error',
+    # libpq's conninfo_uri_decode; Go's url.Parse (unescape with encodeUserPassword)
+    "%": 'libpq refuses the URL ("invalid percent-encoded token"), and so does Go\'s '
+    'net/url ("invalid URL escape")',
+}
+
+
 def encode(text: str) -> str:
     """``text`` with the characters that break user info percent-encoded."""
     return _RESERVED.sub(lambda m: f"%{ord(m.group()[0]):02X}", text)
@@ -134,9 +146,7 @@ def _violation(project: RuleContext, conn: Connection, offset: int) -> Violation
         span,
         related,
         fix,
-        note="URL parsers split there and connect to a different host (libpq and "
-        "SQLAlchemy take the text after the first '@' as the host), failing with "
-        '"could not translate host name" or an authentication error',
+        note=_NOTES.get(char, _NOTES["/"]),
         help=help_,
     )
 
