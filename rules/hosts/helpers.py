@@ -146,10 +146,12 @@ def _compute_siblings(project: RuleContext) -> dict[str, str]:
     return out
 
 
-# names that Docker Desktop, Docker Engine's host-gateway and other runtimes define for
-# the host (docs.docker.com/desktop/features/networking/#i-want-to-connect-from-a-
-# container-to-a-service-on-the-host; Podman's host.containers.internal; minikube's
-# host.minikube.internal): near misses of the first three are typos
+# names runtimes define for the Docker host: Docker Desktop's host.docker.internal and
+# gateway.docker.internal (docs.docker.com/desktop/features/networking/networking-how-tos/
+# #i-want-to-connect-from-a-container-to-a-service-on-the-host), Podman's
+# host.containers.internal (containers/podman docs/source/markdown/options/add-host.md:
+# added to /etc/hosts with host.docker.internal); near misses of these three are typos
+# (apple/container#346 shows "host.container.internal"), the others are real names
 SPECIAL_NAMES = ("host.docker.internal", "gateway.docker.internal", "host.containers.internal")
 _OTHER_SPECIAL = frozenset(
     {"kubernetes.docker.internal", "docker.for.mac.localhost", "docker.for.win.localhost",
