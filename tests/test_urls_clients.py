@@ -396,3 +396,26 @@ def test_pieces_match_raw_text_and_expansions() -> None:
     listed = Scalar("u:a#b", None, raw="URL=u:${PW}", subs=(pw,))  # '- URL=...' items
     assert [p.raw for p in pieces(listed) or []] == [4, 6]
     assert pieces(Scalar("other", None, raw="u:${PW}", subs=(pw,))) is None
+
+
+FRAGMENT = """\
+services:
+  app:
+    image: acme/app
+    environment:
+      DATABASE_URL: postgresql://u:5432/x@db/app
+  db:
+    image: postgres:16
+"""
+
+
+def test_host_that_is_a_fragment_of_the_userinfo(registry: Registry, tmp_path: Path) -> None:
+    (f,) = lint(registry, tmp_path, {"compose.yaml": FRAGMENT}, "CMP107")
+    assert where([f]) == [("CMP107", 5, 34, 35)]
+    assert 'read "u" as the host, not "db"' in (f.note or "")
+    assert f.help == 'percent-encode the "/" of the password as %2F'
+
+
+def test_encoded_fragment_is_silent(registry: Registry, tmp_path: Path) -> None:
+    text = FRAGMENT.replace("5432/x@db", "5432%2Fx@db")
+    assert lint(registry, tmp_path, {"compose.yaml": text}, "CMP107", "CMP301") == []
