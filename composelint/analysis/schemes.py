@@ -10,6 +10,7 @@ import difflib
 
 __all__ = [
     "AMQP_SCHEMES",
+    "CONNECT_STRING_WORDS",
     "DEFAULT_PORTS",
     "GENERIC_SCHEMES",
     "HTTP_SCHEMES",
@@ -19,8 +20,10 @@ __all__ = [
     "LIBPQ_ENV",
     "NAMED_SCHEMES",
     "POSTGRES_SCHEMES",
+    "SQLALCHEMY_REMOVED",
     "SSLMODES",
     "TYPO_TARGETS",
+    "URL_CONFIGURED_SCHEMES",
     "default_port_for_scheme",
     "is_local_scheme",
     "lookup_error",
@@ -207,4 +210,21 @@ TYPO_TARGETS = frozenset(
 )
 # schemes that name no application protocol
 GENERIC_SCHEMES = frozenset({"tcp", "udp", "tls", "ssl", "adonet", "libpq", "kafka-listener"})
+# fmt: on
+
+
+# fmt: off
+# SQLAlchemy 1.4 removed the "postgres" dialect name, deprecated since 0.6: create_engine
+# fails with "Can't load plugin: sqlalchemy.dialects:postgres" (docs.sqlalchemy.org/en/14/
+# changelog/changelog_14.html#change-3687655465c25a39b968b4f5f6e9170b, sqlalchemy/
+# sqlalchemy#6083); "postgres+psycopg2" too (apache/superset#20895 adds it back as a plugin)
+SQLALCHEMY_REMOVED = {"postgres": "postgresql"}
+# servers whose clients are given URLs in *_URL settings, for the scheme-less check:
+# a URL parser reads "rabbitmq:5672" as scheme "rabbitmq" and path "5672" (RFC 3986
+# §3.1; urllib.parse.urlsplit, Go's url.Parse and WHATWG URL all do), though a client
+# may fall back to host:port (ioredis' parseURL prefixes "//" when there are no
+# slashes), hence a warning; ZooKeeper, Kafka and memcached connect strings are
+# host:port lists by design
+URL_CONFIGURED_SCHEMES = frozenset({"postgresql", "mysql", "mongodb", "redis", "amqp"})
+CONNECT_STRING_WORDS = frozenset({"ZOOKEEPER", "ZK", "KAFKA", "BOOTSTRAP", "CONNECT", "MEMCACHED"})
 # fmt: on

@@ -87,6 +87,11 @@ from composelint.analysis.connections import (
 )
 from composelint.analysis.connectivity import Connection
 from composelint.analysis.connstrings import VarRole
+from composelint.analysis.schemes import (
+    CONNECT_STRING_WORDS,
+    SQLALCHEMY_REMOVED,
+    URL_CONFIGURED_SCHEMES,
+)
 from composelint.model.context import RuleContext
 from composelint.model.findings import Applicability, Edit, Fix, Severity, Violation
 from composelint.model.span import Span
@@ -103,21 +108,6 @@ def _scheme_span(project: RuleContext, conn: Connection) -> Span | None:
     return locate(project, conn, i, len(raw)) if raw and i != -1 else conn.span
 
 
-# SQLAlchemy 1.4 removed the "postgres" dialect name, deprecated since 0.6: create_engine
-# fails with "Can't load plugin: sqlalchemy.dialects:postgres" (docs.sqlalchemy.org/en/14/
-# changelog/changelog_14.html#change-3687655465c25a39b968b4f5f6e9170b, sqlalchemy/
-# sqlalchemy#6083); "postgres+psycopg2" too (apache/superset#20895 adds it back as a plugin)
-_SQLALCHEMY_REMOVED = {"postgres": "postgresql"}
-# servers whose clients are given URLs in *_URL settings, for the scheme-less check:
-# a URL parser reads "rabbitmq:5672" as scheme "rabbitmq" and path "5672" (RFC 3986
-# §3.1; urllib.parse.urlsplit, Go's url.Parse and WHATWG URL all do), though a client
-# may fall back to host:port (ioredis' parseURL prefixes "//" when there are no
-# slashes), hence a warning; ZooKeeper, Kafka and memcached connect strings are
-# host:port lists by design
-_URL_ONLY_SCHEMES = frozenset({"postgresql", "mysql", "mongodb", "redis", "amqp"})
-_NOT_URL_WORDS = frozenset({"ZOOKEEPER", "ZK", "KAFKA", "BOOTSTRAP", "CONNECT", "MEMCACHED"})
-
-
 def _words(variable: str | None) -> list[str]:
     return [w for w in re.split(r"[^A-Z0-9]+", (variable or "").upper()) if w]
 
@@ -130,9 +120,9 @@ def _sqlalchemy(project: RuleContext) -> Iterator[Violation]:
         base = raw.split("+", 1)[0]
         if "SQLALCHEMY" not in _words(conn.variable) or conn.dest.kind != "url":
             continue
-        if base not in _SQLALCHEMY_REMOVED:
+        if base not in SQLALCHEMY_REMOVED:
             continue
-        want = _SQLALCHEMY_REMOVED[base]
+        want = SQLALCHEMY_REMOVED[base]
         span = _scheme_span(project, conn)
         fix = None
         if span is not None and span != conn.span:
@@ -160,11 +150,11 @@ def _scheme_less(project: RuleContext, routes_: list[Route]) -> Iterator[Violati
         words = _words(conn.variable)
         if conn.dest.kind != "hostport" or conn.role is not VarRole.DESTINATION_URL:
             continue
-        if not words or words[-1] not in ("URL", "URI") or set(words) & _NOT_URL_WORDS:
+        if not words or words[-1] not in ("URL", "URI") or set(words) & CONNECT_STRING_WORDS:
             continue
         facts = family_facts(family(target))
         want = facts.preferred_scheme if facts is not None else None
-        if want not in _URL_ONLY_SCHEMES or len(parsed(conn).destinations) != 1:
+        if want not in URL_CONFIGURED_SCHEMES or len(parsed(conn).destinations) != 1:
             continue
         host = conn.host
         span = conn.host_span
