@@ -1,4 +1,4 @@
-"""A connection URL's scheme is misspelt, or is not a protocol the target image speaks.
+"""A URL scheme that is misspelt, missing, dropped by its client library, or not spoken by the target.
 
 ## What it catches
 
@@ -98,7 +98,7 @@ from composelint.model.span import Span
 
 code = "CMP302"
 name = "url-scheme-mismatch"
-summary = "A URL scheme that is misspelt or not spoken by the target image"
+summary = "A URL scheme that is misspelt, missing, no longer accepted by its client library, or not spoken by the target image"
 severity = "error"
 
 
