@@ -1,4 +1,4 @@
-"""A URL scheme that is misspelt, missing, dropped by its client library, or not spoken by the target.
+"""A URL scheme that is misspelt, missing, dropped by its client, or not spoken by the target.
 
 ## What it catches
 
