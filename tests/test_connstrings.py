@@ -473,6 +473,7 @@ CASES: dict[str, Case] = {
     "p-underscore-any-scheme": Case(
         "redis://redis_cache:6379/0", None, [D("redis_cache", 6379)], [("host-underscore", "_")]
     ),
+    "p-path-at-after-a-domain": Case("git+ssh://git@github.com/org@v1", None, [D("github.com")]),
     "p-path-at-in-web-url": Case("https://mastodon.social/@user", None, [D("mastodon.social")]),
     "p-userinfo-slash": Case(
         "postgresql://u:p/ss@db:5432/x",

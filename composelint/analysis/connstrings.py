@@ -564,7 +564,9 @@ def _parse_url(
     at = s.rfind("@", p, auth_end)
     if at != -1:
         first = s.find("@", p, at)
-        later = _later_userinfo_end(s, auth_end, b, stops) if not http_like else -1
+        # a dotted name before the stop is a real host (git+ssh://git@github.com/a@b)
+        dotted = "." in s[at + 1 : auth_end]
+        later = _later_userinfo_end(s, auth_end, b, stops) if not (http_like or dotted) else -1
         if first != -1 or later != -1:
             ctx.problem(
                 "userinfo-unencoded",
