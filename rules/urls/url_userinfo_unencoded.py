@@ -118,7 +118,6 @@ def _violation(project: RuleContext, conn: Connection, offset: int) -> Violation
     span: Span | None = conn.span
     related = conn.related
     fix = None
-    help_ = f"percent-encode it as %{ord(char):02X}"
     piece = piece_at(conn.node, offset)
     sub = piece.sub if piece is not None else None
     if piece is not None and sub is not None and piece.start <= start and end <= piece.end:
@@ -126,8 +125,6 @@ def _violation(project: RuleContext, conn: Connection, offset: int) -> Violation
         exact = _in_value(project, sub, start - piece.start, end - start)
         if exact is not None:
             span, fix = exact, _literal_fix(exact, value[start:end])
-        elif sub.expr_span is not None:
-            span = sub.expr_span
     elif piece is not None and sub is not None:  # ${PW} brought the character in
         span = sub.expr_span or span
         if sub.span is not None and sub.source == "env":
@@ -147,7 +144,7 @@ def _violation(project: RuleContext, conn: Connection, offset: int) -> Violation
         related,
         fix,
         note=_NOTES.get(char, _NOTES["/"]),
-        help=help_,
+        help=f"percent-encode it as %{ord(char):02X}",
     )
 
 
