@@ -58,11 +58,10 @@ def test_encoded_interpolated_userinfo_is_silent(registry: Registry, tmp_path: P
     assert lint(registry, tmp_path, files, "CMP301", "CMP107") == []
 
 
-def test_userinfo_from_the_shell_has_no_fix(
-    registry: Registry, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    text = INTERPOLATED.replace("${PW}", "${PW:-a/b}")  # a default: no .env line to edit
+def test_userinfo_from_a_default_has_no_fix(registry: Registry, tmp_path: Path) -> None:
+    text = INTERPOLATED.replace("${PW}", "${PW:-a/b}")  # no .env line to edit
     (f,) = lint(registry, tmp_path, {"compose.yaml": text}, "CMP301")
+    assert where([f]) == [("CMP301", 5, 33, 43)]  # the whole expression
     assert f.fix is None and f.related == ()
 
 
