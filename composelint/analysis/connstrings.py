@@ -514,8 +514,10 @@ def _underscore(ctx: _Ctx, ha: int, hb: int, why: str) -> None:
 # java.net.URI reads a host with '_' as a registry-based authority: getHost() is null
 # (JDK-6587184), so Java clients that parse URLs with it fail whatever the scheme
 # (redisson/redisson#2150, quarkusio/quarkus#16037 for redis://); Ruby's URI rejected it
-# before 2.2 ("does not accept registry part", bugs.ruby-lang.org/issues/8241). Python's
-# urllib, Go's net/url (shouldEscape(encodeHost) lets '_' through) and WHATWG URL accept it.
+# before 2.2 ("does not accept registry part", bugs.ruby-lang.org/issues/8241; 2.2's
+# URI() uses the RFC 3986 parser, ruby/uri#105). Python's urllib, Go's net/url
+# (shouldEscape(encodeHost) lets '_' through) and WHATWG URL ('_' is no forbidden host
+# code point: web-platform-tests url/resources/urltestdata.json) accept it.
 _URL_UNDERSCORE = "java.net.URI (Java clients) and Ruby's URI before 2.2 reject it"
 
 
