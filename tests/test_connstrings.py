@@ -462,6 +462,19 @@ CASES: dict[str, Case] = {
         [("userinfo-unencoded", "@")],
         password="p@ss",
     ),
+    # an '@' and then a '/' in the password: the host is not the fragment 'ss'
+    "p-userinfo-at-then-slash": Case(
+        "mysql://app:p@ss/w@db/app",
+        None,
+        [D("db", database="app")],
+        [("userinfo-unencoded", "@")],
+        password="p@ss/w",
+    ),
+    "p-underscore-any-scheme": Case(
+        "redis://redis_cache:6379/0", None, [D("redis_cache", 6379)], [("host-underscore", "_")]
+    ),
+    "p-path-at-after-a-domain": Case("git+ssh://git@github.com/org@v1", None, [D("github.com")]),
+    "p-path-at-in-web-url": Case("https://mastodon.social/@user", None, [D("mastodon.social")]),
     "p-userinfo-slash": Case(
         "postgresql://u:p/ss@db:5432/x",
         None,
@@ -562,6 +575,26 @@ CASES: dict[str, Case] = {
     ),
     "p-bad-sslmode-var": Case("true", "PGSSLMODE", [], [("bad-sslmode", "true")]),
     "p-sslmode-var-ok": Case("verify-full", "PGSSLMODE", []),
+    # node-postgres reads PGSSLMODE and URLs, and takes no-verify; libpq's kv never sees it
+    "p-sslmode-no-verify-var": Case("no-verify", "PGSSLMODE", []),
+    "p-sslmode-no-verify-url": Case("postgres://db/app?sslmode=no-verify", None, [D("db")]),
+    "p-sslmode-no-verify-kv": Case(
+        "host=db sslmode=no-verify", None, [D("db")], [("bad-sslmode", "no-verify")]
+    ),
+    "p-bad-target-session-attrs-var": Case(
+        "master", "PGTARGETSESSIONATTRS", [], [("bad-libpq-setting", "master")]
+    ),
+    "p-target-session-attrs-var-ok": Case("prefer-standby", "PGTARGETSESSIONATTRS", []),
+    "p-bad-gssencmode-var": Case("Disable", "PGGSSENCMODE", [], [("bad-libpq-setting", "Disable")]),
+    "p-bad-target-session-attrs-url": Case(
+        "postgresql://h1,h2/app?target_session_attrs=readwrite",
+        None,
+        [D("h1"), D("h2")],
+        [("bad-libpq-setting", "readwrite")],
+    ),
+    "p-bad-load-balance-kv": Case(
+        "host=db load_balance_hosts=on", None, [D("db")], [("bad-libpq-setting", "on")]
+    ),
     "p-sslmode-jdbc-case-insensitive": Case(
         "jdbc:postgresql://db/app?sslmode=Require", None, [D("db")]
     ),

@@ -500,3 +500,29 @@ def test_no_code_action_carries_a_secret(client: Client, tmp_path: Path) -> None
     assert [a["title"] for a in actions] == ["Disable env-inline-comment for this line"]
     assert "CommentSecret4" not in json.dumps([diags, actions])
     assert client.close() == 0
+
+
+@needs_pygls
+def test_userinfo_fix_is_not_sent(client: Client, tmp_path: Path) -> None:
+    """The url-userinfo-unencoded fix rewrites password text: no code action carries it."""
+    text = (
+        "services:\n  app:\n    image: acme/app\n    environment:\n"
+        "      DATABASE_URL: postgresql://app:Zq9@Secret5@db/app\n"
+        "  db:\n    image: postgres:16\n"
+    )
+    compose = tmp_path / "compose.yaml"
+    compose.write_text(text)
+    uri = _open(client, compose, text)
+    diags = [d for d in client.diagnostics(uri) if d["code"] == "CMP301"]
+    assert len(diags) == 1
+    actions = client.request(
+        "textDocument/codeAction",
+        {
+            "textDocument": {"uri": uri},
+            "range": diags[0]["range"],
+            "context": {"diagnostics": diags},
+        },
+    )
+    assert all("url-userinfo-unencoded)" not in a["title"] for a in actions)
+    assert "Secret5" not in json.dumps([diags, actions])
+    assert client.close() == 0

@@ -20,7 +20,7 @@ from composelint.analysis.connectivity import (
 from composelint.analysis.connstrings import ParsedValue, VarRole, parse_value
 from composelint.analysis.images import family_facts, image_family
 from composelint.model.context import RuleContext
-from composelint.model.nodes import Mapping, Node, Scalar, Sequence
+from composelint.model.nodes import Mapping, Node, Scalar, Sequence, Substitution
 from composelint.model.span import Span
 
 # roles whose value is a destination the service itself connects to
@@ -162,6 +162,16 @@ def _lines(project: RuleContext, path: str) -> list[str] | None:
     return cache[path]
 
 
+def span_text(project: RuleContext, span: Span | None) -> str | None:
+    """The source text a one-line span covers, or None."""
+    if span is None or span.line != span.end_line:
+        return None
+    lines = _lines(project, span.path)
+    if lines is None or span.line > len(lines):
+        return None
+    return lines[span.line - 1][span.col - 1 : span.end_col - 1]
+
+
 def _line_cache(project: RuleContext) -> dict[str, list[str] | None]:
     return {}
 
@@ -182,8 +192,88 @@ def locate(project: RuleContext, conn: Connection, offset: int, length: int) -> 
     if lines is None or anchor.line > len(lines):
         return fallback
     if lines[anchor.line - 1][col - 1 : col - 1 + length] != conn.value[offset : offset + length]:
-        return fallback
+        return _literal_span(project, conn, offset, length) or fallback
     return Span(anchor.path, anchor.line, col, anchor.line, col + length)
+
+
+def _literal_span(project: RuleContext, conn: Connection, offset: int, length: int) -> Span | None:
+    """The span of value[offset:offset+length] when it is literal text of the scalar
+    around variables (the scheme of ``postgres://app:${PW}@db/app``)."""
+    node = conn.node
+    found = pieces(node) if node is not None and node.subs else None
+    for p in found or ():
+        if p.sub is None and p.start <= offset and offset + length <= p.end and node is not None:
+            span = node.sub_span(p.raw + offset - p.start, length)
+            if (
+                span is not None
+                and span_text(project, span) == conn.value[offset : offset + length]
+            ):
+                return span
+    return None
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A run of an interpolated value: ``value[start:end]`` is literal text of the raw
+    scalar (``sub`` None) or the expansion of one ``${VAR}`` expression."""
+
+    start: int
+    end: int
+    sub: Substitution | None
+    raw: int = 0  # where the piece starts in the scalar's raw text
+
+
+def pieces(node: Scalar) -> list[Piece] | None:
+    """The value of ``node`` cut into literal text and variable expansions, or None
+    when its raw text cannot be matched up with its substitutions."""
+    raw, value = node.raw, node.value
+    if raw is None or not isinstance(value, str):
+        return None
+    found = _pieces(raw, node.subs, value, 0)
+    if found is None and "=" in raw:  # '- KEY=value': raw holds the key too
+        found = _pieces(raw, node.subs, value, raw.index("=") + 1)
+    return found
+
+
+def _pieces(raw: str, subs: tuple[Substitution, ...], value: str, i: int) -> list[Piece] | None:
+    out: list[Piece] = []
+    unused = list(subs)
+    j = 0
+    while i < len(raw):
+        sub = None
+        if raw[i] == "$" and not raw.startswith("$$", i):
+            sub = next(
+                (x for x in unused if x.expression and raw.startswith(x.expression, i)), None
+            )
+        if sub is not None:
+            text = sub.value or ""
+            if not value.startswith(text, j):
+                return None
+            unused.remove(sub)
+            out.append(Piece(j, j + len(text), sub, i))
+            i, j = i + len(sub.expression), j + len(text)
+            continue
+        step = 2 if raw.startswith("$$", i) else 1  # '$$' is one '$' of the value
+        if j >= len(value) or value[j] != raw[i]:
+            return None
+        last = out[-1] if out else None
+        if (
+            step == 1
+            and last is not None
+            and last.sub is None
+            and last.end - last.start == i - last.raw
+        ):
+            out[-1] = Piece(last.start, j + 1, None, last.raw)  # 1:1 text goes on
+        else:
+            out.append(Piece(j, j + 1, None, i))
+        i, j = i + step, j + 1
+    return out if j == len(value) else None
+
+
+def piece_at(node: Scalar | None, offset: int) -> Piece | None:
+    """The variable expansion that supplied ``value[offset]``, if one did."""
+    found = pieces(node) if node is not None and node.subs else None
+    return next((p for p in found or () if p.sub and p.start <= offset < p.end), None)
 
 
 def port_span(project: RuleContext, conn: Connection) -> Span | None:

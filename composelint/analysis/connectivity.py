@@ -34,6 +34,7 @@ from composelint.analysis.connstrings import (
 )
 from composelint.analysis.images import common_port_env, common_port_flags, image_default_ports
 from composelint.analysis.listening import Listening, server_listening
+from composelint.analysis.varroles import var_info
 from composelint.model.context import RuleContext
 from composelint.model.findings import Related
 from composelint.model.nodes import Mapping, Node, Scalar, Sequence
@@ -698,7 +699,8 @@ def _compute_value_issues(project: RuleContext) -> list[ValueIssue]:
                 role = classify_variable(
                     var, extra_destination_names=project.options.connection_variables
                 )
-                if role in (VarRole.CREDENTIAL, VarRole.OTHER, VarRole.PUBLIC, VarRole.BROWSER):
+                quiet = (VarRole.CREDENTIAL, VarRole.OTHER, VarRole.PUBLIC, VarRole.BROWSER)
+                if role in quiet and not var_info(var).setting:  # PGSSLMODE is OTHER
                     continue
                 problems = parse_value(node.value, var).problems
                 if not problems:

@@ -32,9 +32,12 @@ Decisions (background: connection-settings.md §H-§J):
   listener name as raw_scheme; an empty host (bind all) is returned as ``host == ""``.
 - **References**: ``${VAR}`` text is kept as written (``:`` or ``@`` inside braces never
   split anything); a host or port containing ``$`` is ``templated`` and never invalid.
-- ``host-underscore`` is reported for host variables, http(s)/ws(s) URLs and JDBC URLs
-  (Java's URI class, Tomcat and some HTTP clients reject '_'); Docker's DNS resolves such
-  names, so callers should treat it as a warning.
+- ``host-underscore`` is reported for host variables and the hosts of URLs of every
+  scheme (java.net.URI rejects '_' whatever the scheme); Docker's DNS resolves such
+  names, so callers should treat it as a warning at most.
+- **libpq settings** in their own variables (``PGSSLMODE``, ``PGTARGETSESSIONATTRS`` ...)
+  and in libpq URLs / key=value strings are checked against libpq's closed value sets
+  (``schemes.LIBPQ_ENUMS``), case-sensitively like libpq.
 """
 
 from __future__ import annotations
@@ -51,9 +54,10 @@ from composelint.analysis.schemes import (
     DEFAULT_PORTS,
     HTTP_SCHEMES,
     KNOWN_SCHEMES,
+    LIBPQ_ENUMS,
     NAMED_SCHEMES,
+    NODE_PG_SSLMODES,
     POSTGRES_SCHEMES,
-    SSLMODES,
     default_port_for_scheme,
     is_local_scheme,
     normalise_scheme,
@@ -149,6 +153,7 @@ PROBLEM_KINDS = frozenset(
         "invalid-port",  # not a number from 1 to 65535
         "amqp-vhost-slash",  # amqp://h/a/b
         "bad-sslmode",  # sslmode=required
+        "bad-libpq-setting",  # target_session_attrs=master, PGGSSENCMODE=on
         "scheme-typo",  # postgress://
     }
 )
@@ -450,6 +455,21 @@ def _hidden_userinfo(ctx: _Ctx, p: int, auth_end: int, b: int, stops: re.Pattern
     return at
 
 
+def _later_userinfo_end(s: str, auth_end: int, b: int, stops: re.Pattern[str]) -> int:
+    """The '@' that really ends the user info when the password holds '@' and then '/',
+    '?' or '#' ('postgresql://u:p@ss/w@db/app' reads as host 'ss' and path 'w@db/app'),
+    or -1. Only a short run without '/', '=' or '&' may sit between the stop and that
+    '@', and a host list must follow it: a database name or query never looks so."""
+    if auth_end >= b:
+        return -1
+    later = s.find("@", auth_end + 1, b)
+    between = s[auth_end + 1 : later]
+    if later == -1 or not between or any(ch in between for ch in "/=&"):
+        return -1
+    m = stops.search(s, later + 1, b)
+    return later if _looks_like_hostlist(s, later + 1, m.start() if m else b) else -1
+
+
 def _query(ctx: _Ctx, a: int, b: int, sep: str = "&") -> dict[str, tuple[str, int, int]]:
     """lower-case key -> (decoded value, value start, value end); records secrets."""
     out: dict[str, tuple[str, int, int]] = {}
@@ -464,11 +484,19 @@ def _query(ctx: _Ctx, a: int, b: int, sep: str = "&") -> dict[str, tuple[str, in
     return out
 
 
-def _check_sslmode(ctx: _Ctx, mode: str, a: int, *, strict: bool) -> None:
-    """libpq compares sslmode case-sensitively; pgjdbc and r2dbc do not."""
-    ok = mode in SSLMODES if strict else mode.lower() in SSLMODES
-    if not ok and "$" not in mode:
-        ctx.problem("bad-sslmode", "sslmode must be one of " + ", ".join(SSLMODES), a, len(mode))
+def _check_setting(
+    ctx: _Ctx, key: str, value: str, a: int, *, strict: bool, node: bool = False
+) -> None:
+    """A libpq setting with a closed set of values (LIBPQ_ENUMS). libpq compares them
+    case-sensitively, pgjdbc and r2dbc do not (strict=False); node: a URL or PGSSLMODE,
+    which node-postgres may read (it adds sslmode=no-verify)."""
+    allowed = LIBPQ_ENUMS[key]
+    ok = value in allowed if strict else value.lower() in allowed
+    if key == "sslmode" and node and value in NODE_PG_SSLMODES:
+        ok = True
+    if not ok and "$" not in value:
+        kind = "bad-sslmode" if key == "sslmode" else "bad-libpq-setting"
+        ctx.problem(kind, f"{key} must be one of " + ", ".join(allowed), a, len(value))
 
 
 def _underscore(ctx: _Ctx, ha: int, hb: int, why: str) -> None:
@@ -481,6 +509,16 @@ def _underscore(ctx: _Ctx, ha: int, hb: int, why: str) -> None:
             ha + i,
             1,
         )
+
+
+# java.net.URI reads a host with '_' as a registry-based authority: getHost() is null
+# (JDK-6587184), so Java clients that parse URLs with it fail whatever the scheme
+# (redisson/redisson#2150, quarkusio/quarkus#16037 for redis://); Ruby's URI rejected it
+# before 2.2 ("does not accept registry part", bugs.ruby-lang.org/issues/8241; 2.2's
+# URI() uses the RFC 3986 parser, ruby/uri#105). Python's urllib, Go's net/url
+# (shouldEscape(encodeHost) lets '_' through) and WHATWG URL ('_' is no forbidden host
+# code point: web-platform-tests url/resources/urltestdata.json) accept it.
+_URL_UNDERSCORE = "java.net.URI (Java clients) and Ruby's URI before 2.2 reject it"
 
 
 def _paired_port(ports: list[tuple[int, int]], n: int) -> tuple[int | None, int | None]:
@@ -518,6 +556,8 @@ def _parse_url(
     raw_scheme = v[a:se]
     sqlserver = scheme == "jdbc:sqlserver"
     stops = _AUTH_STOP_SQLSERVER if sqlserver else _AUTH_STOP
+    # web URLs may carry an '@' in their path (https://mastodon.social/@user)
+    http_like = scheme in HTTP_SCHEMES or sqlserver or is_local_scheme(scheme)
     p = se + 3
     mm = stops.search(s, p, b)
     auth_end = mm.start() if mm else b
@@ -526,14 +566,21 @@ def _parse_url(
     at = s.rfind("@", p, auth_end)
     if at != -1:
         first = s.find("@", p, at)
-        if first != -1:
+        # a dotted name before the stop is a real host (git+ssh://git@github.com/a@b)
+        dotted = "." in s[at + 1 : auth_end]
+        later = _later_userinfo_end(s, auth_end, b, stops) if not (http_like or dotted) else -1
+        if first != -1 or later != -1:
             ctx.problem(
                 "userinfo-unencoded",
                 "the user or password contains an unencoded '@' (write it as %40); libpq "
                 "(psql, psycopg) splits at the first '@' and takes the rest for the host",
-                first,
+                first if first != -1 else at,
                 1,
             )
+        if later != -1:  # 'u:p@ss/w@db': the host is the later one, not 'ss'
+            at = later
+            mm = stops.search(s, at + 1, b)
+            auth_end = mm.start() if mm else b
     elif auth_end < b:
         at = _hidden_userinfo(ctx, p, auth_end, b, stops)
         if at != -1:
@@ -592,9 +639,11 @@ def _parse_url(
     if pw is None and "password" in query:
         pw = query["password"][1:]
     postgres = scheme in POSTGRES_SCHEMES or scheme.endswith(":postgresql")
-    if postgres and "sslmode" in query:
-        mode, qa, _ = query["sslmode"]
-        _check_sslmode(ctx, mode, qa, strict=not prefix)
+    # pgjdbc and r2dbc take sslmode, but name the other settings their own way
+    keys = LIBPQ_ENUMS.keys() if not prefix else {"sslmode"}
+    for key in sorted(keys & query.keys()) if postgres else ():
+        mode, qa, _ = query[key]
+        _check_setting(ctx, key, mode, qa, strict=not prefix, node=not prefix)
     if not prefix and scheme not in KNOWN_SCHEMES:
         guess = suggest_scheme(raw_scheme)
         if guess:
@@ -642,8 +691,7 @@ def _parse_url(
             pa = pb = None
         if hb == ha:
             continue
-        if scheme in HTTP_SCHEMES or prefix == "jdbc:":
-            _underscore(ctx, ha, hb, "Java's URI class, Tomcat and some HTTP clients reject it")
+        _underscore(ctx, ha, hb, _URL_UNDERSCORE)
         ctx.add(ha, hb, pa, pb, host_meta)
 
 
@@ -794,8 +842,8 @@ def _parse_libpq(ctx: _Ctx) -> None:
         if _is_secret_key(key):
             ctx.secret(a, b)
     text = {k: v[a:b] for k, (a, b) in kv.items()}
-    if "sslmode" in kv:
-        _check_sslmode(ctx, text["sslmode"], kv["sslmode"][0], strict=True)
+    for key in sorted(LIBPQ_ENUMS.keys() & kv.keys()):
+        _check_setting(ctx, key, text[key], kv[key][0], strict=True)
     hk = "host" if "host" in kv else "hostaddr" if "hostaddr" in kv else None
     if hk is None:
         return  # the default: a local socket
@@ -1062,14 +1110,14 @@ def parse_value(value: str, variable: str | None = None) -> ParsedValue:
     role = info.role
     if not value or role is VarRole.CREDENTIAL:
         return ParsedValue([], [])
-    if role in _QUICK_ROLES and not info.sslmode and ":" not in value and "=" not in value:
+    if role in _QUICK_ROLES and not info.setting and ":" not in value and "=" not in value:
         return ParsedValue([], [])  # the fast path: cannot be a URL, DSN or host:port
     ctx = _Ctx(value, info)
     stripped = value.strip()
     start = value.find(stripped) if stripped else 0
-    if info.sslmode:
+    if info.setting:
         if stripped:
-            _check_sslmode(ctx, stripped, start, strict=True)
+            _check_setting(ctx, info.setting, stripped, start, strict=True, node=True)
     elif role is VarRole.DESTINATION_PORT or (role is VarRole.BIND and stripped.isdigit()):
         ctx.port(start, start + len(stripped))
     elif role is VarRole.DESTINATION_HOST:

@@ -10,15 +10,20 @@ import difflib
 
 __all__ = [
     "AMQP_SCHEMES",
+    "CONNECT_STRING_WORDS",
     "DEFAULT_PORTS",
     "GENERIC_SCHEMES",
     "HTTP_SCHEMES",
     "KNOWN_SCHEMES",
     "LEGITIMATE_SCHEMES",
+    "LIBPQ_ENUMS",
+    "LIBPQ_ENV",
     "NAMED_SCHEMES",
     "POSTGRES_SCHEMES",
+    "SQLALCHEMY_REMOVED",
     "SSLMODES",
     "TYPO_TARGETS",
+    "URL_CONFIGURED_SCHEMES",
     "default_port_for_scheme",
     "is_local_scheme",
     "lookup_error",
@@ -84,6 +89,29 @@ POSTGRES_SCHEMES = frozenset({"postgresql", "libpq", "cockroachdb"})
 AMQP_SCHEMES = frozenset({"amqp", "amqps", "pyamqp"})
 HTTP_SCHEMES = frozenset({"http", "https", "ws", "wss"})
 SSLMODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
+# libpq settings whose values form a closed set: connectOptions2() in postgres/postgres
+# src/interfaces/libpq/fe-connect.c compares each with strcmp (so case-sensitively) and
+# fails with 'invalid <name> value: "..."'; target_session_attrs has had its last four
+# values since PostgreSQL 14 (commit ee28cacf), sslcertmode since 16, sslnegotiation since 17
+LIBPQ_ENUMS: dict[str, tuple[str, ...]] = {
+    "sslmode": SSLMODES,
+    "target_session_attrs": ("any", "read-write", "read-only", "primary", "standby",
+                             "prefer-standby"),
+    "gssencmode": ("disable", "prefer", "require"),
+    "channel_binding": ("disable", "prefer", "require"),
+    "load_balance_hosts": ("disable", "random"),
+    "sslnegotiation": ("postgres", "direct"),
+    "sslcertmode": ("disable", "allow", "require"),
+}
+# the environment variables libpq reads for them (postgresql.org/docs/current/libpq-envars.html)
+LIBPQ_ENV = {"PGSSLMODE": "sslmode", "PGTARGETSESSIONATTRS": "target_session_attrs",
+             "PGGSSENCMODE": "gssencmode", "PGCHANNELBINDING": "channel_binding",
+             "PGLOADBALANCEHOSTS": "load_balance_hosts", "PGSSLNEGOTIATION": "sslnegotiation",
+             "PGSSLCERTMODE": "sslcertmode"}
+# node-postgres also takes sslmode=no-verify, in a URL (pg-connection-string) and in
+# PGSSLMODE (brianc/node-postgres packages/pg/lib/connection-parameters.js): TLS without
+# certificate checks. libpq rejects it, but a Node client is as likely: never an error
+NODE_PG_SSLMODES = ("no-verify",)
 # fmt: on
 
 
@@ -182,4 +210,21 @@ TYPO_TARGETS = frozenset(
 )
 # schemes that name no application protocol
 GENERIC_SCHEMES = frozenset({"tcp", "udp", "tls", "ssl", "adonet", "libpq", "kafka-listener"})
+# fmt: on
+
+
+# fmt: off
+# SQLAlchemy 1.4 removed the "postgres" dialect name, deprecated since 0.6: create_engine
+# fails with "Can't load plugin: sqlalchemy.dialects:postgres" (docs.sqlalchemy.org/en/14/
+# changelog/changelog_14.html#change-3687655465c25a39b968b4f5f6e9170b, sqlalchemy/
+# sqlalchemy#6083); "postgres+psycopg2" too (apache/superset#20895 adds it back as a plugin)
+SQLALCHEMY_REMOVED = {"postgres": "postgresql"}
+# servers whose clients are given URLs in *_URL settings, for the scheme-less check:
+# a URL parser reads "rabbitmq:5672" as scheme "rabbitmq" and path "5672" (RFC 3986
+# §3.1; urllib.parse.urlsplit, Go's url.Parse and WHATWG URL all do), though a client
+# may fall back to host:port (ioredis' parseURL prefixes "//" when there are no
+# slashes), hence a warning; ZooKeeper, Kafka and memcached connect strings are
+# host:port lists by design
+URL_CONFIGURED_SCHEMES = frozenset({"postgresql", "mysql", "mongodb", "redis", "amqp"})
+CONNECT_STRING_WORDS = frozenset({"ZOOKEEPER", "ZK", "KAFKA", "BOOTSTRAP", "CONNECT", "MEMCACHED"})
 # fmt: on

@@ -16,6 +16,7 @@ from enum import Enum
 from functools import lru_cache
 
 from composelint.analysis.images import hostport_variables
+from composelint.analysis.schemes import LIBPQ_ENV
 
 __all__ = ["VarInfo", "VarRole", "classify_variable", "var_info"]
 
@@ -205,10 +206,14 @@ class VarInfo:
     role: VarRole | None
     listeners: bool = False  # KAFKA_LISTENERS, *_ADVERTISED_LISTENERS
     hostport_ok: bool = False  # a host variable that accepts host:port
-    sslmode: bool = False  # PGSSLMODE-style
+    setting: str | None = None  # the libpq setting it holds: PGSSLMODE -> "sslmode"
     http_host_ok: bool = False  # a host variable that may hold an http(s) URL (ES_HOST)
     hint: str | None = None  # scheme for bare hosts, from the name
     bare_ok: bool = False  # a bare host name (no ':') counts: ELASTICSEARCH_HOSTS=es
+
+    @property
+    def sslmode(self) -> bool:
+        return self.setting == "sslmode"
 
 
 @lru_cache(maxsize=4096)
@@ -221,7 +226,7 @@ def var_info(variable: str) -> VarInfo:
         role=role,
         listeners="LISTENERS" in cs,
         hostport_ok=n in hostport_variables() or (bool(c) and c[-1] in _HOSTPORT_OK_LAST),
-        sslmode=n in _SSLMODE_VARS,
+        setting="sslmode" if n in _SSLMODE_VARS else LIBPQ_ENV.get(n),
         http_host_ok=not (cs & _DB_WORDS),
         hint=next((s for words, s in _NAME_HINTS if cs & words), None),
         bare_ok=role in (VarRole.BIND, VarRole.ADVERTISED)

@@ -144,3 +144,40 @@ def _compute_siblings(project: RuleContext) -> dict[str, str]:
                 if isinstance(cname, Scalar) and isinstance(cname.value, str):
                     out.setdefault(cname.value.lower(), f.name)
     return out
+
+
+# names runtimes define for the Docker host: Docker Desktop's host.docker.internal and
+# gateway.docker.internal (docs.docker.com/desktop/features/networking/networking-how-tos/
+# #i-want-to-connect-from-a-container-to-a-service-on-the-host), Podman's
+# host.containers.internal (containers/podman docs/source/markdown/options/add-host.md:
+# added to /etc/hosts with host.docker.internal); near misses of these three are typos
+# (apple/container#346 shows "host.container.internal"), the others are real names
+SPECIAL_NAMES = ("host.docker.internal", "gateway.docker.internal", "host.containers.internal")
+_OTHER_SPECIAL = frozenset(
+    {"kubernetes.docker.internal", "docker.for.mac.localhost", "docker.for.win.localhost",
+     "docker.for.mac.host.internal", "host.minikube.internal", "host.lima.internal",
+     "host.k3d.internal", "host.orb.internal", "docker.orb.internal"}
+)  # fmt: skip
+_SEPARATORS = re.compile(r"[.\-_]")
+
+
+def near_special(host: str) -> str | None:
+    """The special host name ``host`` misspells: labels swapped
+    (``docker.host.internal``), one label mistyped (``host.docker.intenral``) or the
+    dots replaced (``host-docker-internal``); None for the names themselves."""
+    h = host.lower().rstrip(".")
+    if h in SPECIAL_NAMES or h in _OTHER_SPECIAL:
+        return None
+    labels = h.split(".")
+    for name in SPECIAL_NAMES:
+        want = name.split(".")
+        if sorted(labels) == sorted(want) or _SEPARATORS.sub("", h) == _SEPARATORS.sub("", name):
+            return name
+        if len(labels) != len(want):
+            continue
+        differ = [(a, b) for a, b in zip(labels, want, strict=True) if a != b]
+        if len(differ) == 1 and len(differ[0][0]) >= 3:
+            ratio = difflib.SequenceMatcher(None, *differ[0]).ratio()
+            if ratio >= 0.75:
+                return name
+    return None

@@ -11,16 +11,20 @@ and connection strings whose host part cannot work as written:
   variables documented to accept `host:port` are fine; for an application's own
   `DB_HOST=db:5432`, whose client is unknown, an info);
 - `host-has-space` (`DB_HOST="db "`): white space in the name (error);
-- `host-underscore` (`http://my_api:8000`): Docker's DNS resolves names with
-  `_`, but Java's URI class, Tomcat and many HTTP clients reject them — warning
-  for http(s)/ws(s) URLs, info elsewhere.
+- `host-underscore` (`http://my_api:8000`, `redis://redis_cache:6379`, a URL of
+  any scheme): Docker's DNS resolves names with `_`, but `java.net.URI` reads
+  such a host as no host at all (`getHost()` is null), whatever the scheme, and
+  Ruby's `URI` rejected it before Ruby 2.2; Python's `urllib`, Go's `net/url` and
+  Node's `URL` accept it — warning for URLs in the settings of Java frameworks
+  (`SPRING_*`, `QUARKUS_*` ...), info elsewhere.
 
 ## Why it matters
 
 The client looks the whole text up as a host name and fails: `could not
 translate host name "db:5432" to address`, `getaddrinfo ENOTFOUND
-postgres://db`, or — for underscores — `Invalid URL host` / `IllegalArgumentException`
-in Java, and HTTP 400 from servers that validate the `Host` header.
+postgres://db`, or — for underscores — `Host name may not be null` / `IllegalArgumentException`
+from Java clients (Redisson, Quarkus' Redis client, Apache HttpClient), and HTTP
+400 from servers that validate the `Host` header.
 
 ## Bad
 
@@ -79,8 +83,9 @@ _WHY = {
     "host-has-scheme": "the client looks the whole text up as a name",
     "host-has-port": "the client looks the whole text up as a name",
     "host-has-space": "no host name contains white space",
-    "host-underscore": "Docker's DNS resolves it, but URL parsers in Java, Tomcat and many "
-    "HTTP clients reject a host with '_' (IllegalArgumentException, HTTP 400)",
+    "host-underscore": "Docker's DNS resolves it, but java.net.URI (Java clients of any "
+    "scheme) and Ruby's URI before 2.2 reject a host with '_' (a null host, "
+    "IllegalArgumentException), and servers that check the Host header answer HTTP 400",
 }
 
 
@@ -150,8 +155,8 @@ def _severity(issue: ValueIssue) -> Severity | None:
         return None if var in _STRICT_HOST_VARS else Severity.INFO
     at = issue.problem.offset
     for dest in parse_value(issue.value, issue.variable).destinations:
-        if dest.host_offset <= at < dest.host_offset + max(dest.host_length, 1):
-            scheme = (dest.scheme or "").lower()
-            if scheme.startswith(("http", "ws")) and var.startswith(_JAVA_PREFIXES):
-                return None
+        inside = dest.host_offset <= at < dest.host_offset + max(dest.host_length, 1)
+        # a Java framework's URL setting: parsed with java.net.URI, whatever the scheme
+        if inside and dest.kind == "url" and var.startswith(_JAVA_PREFIXES):
+            return None
     return Severity.INFO

@@ -15,7 +15,13 @@ practice: the server the client needs is not part of this compose file.
   time), and for values recognised only by their shape.
 - When the name is a service disabled by the active profiles, the message says
   so (warning).
-- Dotted names (`api.example.com`), IP addresses and browser-facing variables
+- When the host is a fragment of the user info (`postgresql://u:5432/x@db/app`:
+  a password of digits with an unencoded `/`, so every parser reads host `u`,
+  port 5432), the message says so and names the service after the `@`.
+- A misspelling of a special name of the Docker host (`host.docker.intenral`,
+  `docker.host.internal`, `host-docker-internal`, `gateway.docker.interal`,
+  `host.container.internal`) is reported with a did-you-mean, dotted or not.
+- Other dotted names (`api.example.com`), IP addresses and browser-facing variables
   (`NEXT_PUBLIC_*`, `VITE_*`) are not checked; neither are values of variables
   that are not connection settings (`CACHE_DRIVER=redis`).
 
@@ -82,6 +88,7 @@ from .helpers import (
     NAMED,
     dialed,
     lookup_error,
+    near_special,
     scheme_of,
     sibling_services,
     subject,
@@ -101,7 +108,10 @@ def check(project: RuleContext) -> Iterator[Violation]:
     reach = reachability(project)
     for c in dialed(connections(project), reach, where=NAMED):
         host = c.host
-        if "." in host or ":" in host or is_ip_literal(host) or is_loopback(host):
+        if ":" in host or is_ip_literal(host) or is_loopback(host):
+            continue
+        special = near_special(host)
+        if "." in host and special is None:
             continue
         me = reach.services.get(c.client)
         if me is None:
@@ -110,6 +120,9 @@ def check(project: RuleContext) -> Iterator[Violation]:
         if mode is not None and (mode in _SKIP_MODES or mode.startswith("container:")):
             continue
         res = reach.resolve(c.client, host)
+        if special is not None and res.via is None:
+            yield _misspelt(reach, c, special)
+            continue
         if res.via == "disabled" and res.target is not None:
             yield Violation(
                 f'{subject(c)} points at "{host}", a service disabled by the active profiles',
@@ -126,8 +139,57 @@ def check(project: RuleContext) -> Iterator[Violation]:
         yield _unknown(project, reach, c)
 
 
+def _misspelt(reach: Reachability, c: Connection, special: str) -> Violation:
+    """host.docker.intenral, docker.host.internal: a special name, misspelt."""
+    me = reach.services[c.client]
+    fix = f'did you mean "{special}"?'
+    if special == "host.docker.internal" and not any(h.lower() == special for h in me.extra_hosts):
+        fix += f' On Linux also add extra_hosts: ["{special}:host-gateway"]'
+    return Violation(
+        f'{subject(c)} points at unknown host "{c.host}"',
+        c.span,
+        c.related,
+        severity=Severity.WARNING if me.dns else None,
+        note=f'no runtime defines "{c.host}", a near miss of the special name {special}: '
+        f"the client reports: {lookup_error(c)}",
+        help=fix,
+    )
+
+
+_NAME_AT = re.compile(r"@([A-Za-z0-9][A-Za-z0-9_.-]*)")
+
+
+def _real_host(reach: Reachability, c: Connection) -> str | None:
+    """The service a URL names after an '@' in its path, when the host the parsers
+    see is a fragment of the user info: 'postgresql://app:5432/x@db/app' is user 'app'
+    and password '5432/x' to the author, host 'app' port 5432 to every parser."""
+    if c.dest.kind != "url" or c.dest.port_offset is None:
+        return None  # a password that is not all digits is already read as one
+    value = c.value
+    slash = value.find("/", c.dest.port_offset)
+    m = _NAME_AT.search(value, slash) if slash != -1 else None
+    if (
+        m is None
+        or not value[slash + 1 : m.start()]
+        or any(ch in value[slash + 1 : m.start()] for ch in "/=&")
+    ):
+        return None
+    return m.group(1) if reach.resolve(c.client, m.group(1)).target is not None else None
+
+
 def _unknown(project: RuleContext, reach: Reachability, c: Connection) -> Violation:
     me = reach.services[c.client]
+    real = _real_host(reach, c)
+    if real is not None:
+        return Violation(
+            f'{subject(c)} points at unknown host "{c.host}"',
+            c.span,
+            c.related,
+            note=f'the user info holds an unencoded "/", so URL parsers end the host part '
+            f'there and read "{c.host}" as the host, not "{real}" (the client reports: '
+            f"{lookup_error(c)})",
+            help='percent-encode the "/" of the password as %2F',
+        )
     own = {c.client, me.container_name or c.client}
     guess = suggest(c.host, reach.known_names(c.client) - own)
     fix = f"add the {what(c)} as a service or join its network as external"

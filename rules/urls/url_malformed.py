@@ -6,7 +6,13 @@
 - `mongodb+srv://` with a port or several hosts, or pointed at a service of the
   project (Docker's DNS serves no SRV records).
 - An `sslmode` libpq rejects (`sslmode=required`, `sslmode=Disable`: libpq
-  compares case-sensitively) — error.
+  compares case-sensitively) — error. `no-verify` is node-postgres' own value and
+  is accepted in URLs and `PGSSLMODE`.
+- The other libpq settings with a closed set of values, in a URL, a key=value
+  string or their own variable: `PGSSLMODE`, `PGTARGETSESSIONATTRS` (`any`,
+  `read-write`, `read-only`, `primary`, `standby`, `prefer-standby`),
+  `PGGSSENCMODE`, `PGCHANNELBINDING`, `PGLOADBALANCEHOSTS`, `PGSSLNEGOTIATION`,
+  `PGSSLCERTMODE` and their connection-string keys (`target_session_attrs=master`).
 - `sslmode=require` / `verify-ca` / `verify-full` to a Postgres service of the
   project that shows no TLS setup (no `ssl=on` in its command, no SSL/TLS
   variable, no certificate or config file mounted) — warning.
@@ -15,7 +21,8 @@
 
 ## Why it matters
 
-These strings parse, but not as meant. libpq stops with `invalid sslmode value`;
+These strings parse, but not as meant. libpq stops with `invalid sslmode value`
+(`invalid target_session_attrs value` ...);
 the port after the path becomes part of the database name (`database "app:5432"
 does not exist`); the MongoDB driver refuses `mongodb+srv` with a port or fails
 with `querySrv ENOTFOUND _mongodb._tcp.mongo`; a Postgres server without TLS
@@ -67,7 +74,10 @@ from composelint.analysis.connections import (
     strings,
     value_groups,
 )
+from composelint.analysis.connectivity import value_issues
 from composelint.analysis.images import family_facts
+from composelint.analysis.schemes import LIBPQ_ENUMS, NODE_PG_SSLMODES
+from composelint.analysis.varroles import var_info
 from composelint.model.context import RuleContext
 from composelint.model.findings import Severity, Violation
 from composelint.model.nodes import Mapping, Sequence
@@ -83,6 +93,7 @@ _KINDS = {
     "srv-with-port": 'the MongoDB driver refuses it ("mongodb+srv URI cannot have port number")',
     "srv-multiple-hosts": "the MongoDB driver refuses it",
     "bad-sslmode": 'libpq refuses to connect ("invalid sslmode value")',
+    "bad-libpq-setting": "libpq refuses to connect",
     "amqp-vhost-slash": 'the client connects to a different vhost and gets "NOT_ALLOWED - '
     'vhost not found"',
     "invalid-port": "the client cannot parse the URL",
@@ -111,6 +122,37 @@ def _serves_tls(project: RuleContext, service: str) -> bool:
     return any(w in text for w in _TLS_WORDS)
 
 
+def _note(kind: str, message: str, database: str | None = None) -> str:
+    if kind == "port-after-path" and database:  # the database name is no secret
+        return (
+            "libpq/SQLAlchemy read it as part of the database name "
+            f'(database "{database}" does not exist)'
+        )
+    if kind == "bad-libpq-setting":  # "target_session_attrs must be one of ..."
+        return f'libpq refuses to connect ("invalid {message.split(" ", 1)[0]} value")'
+    return _KINDS[kind]
+
+
+def _settings(project: RuleContext) -> Iterator[Violation]:
+    """libpq settings in their own variables (PGSSLMODE=required): a value with no
+    destination, so not among the connections."""
+    for issue in value_issues(project):
+        setting = var_info(issue.variable).setting
+        if setting is None or issue.problem.kind not in ("bad-sslmode", "bad-libpq-setting"):
+            continue
+        allowed = LIBPQ_ENUMS[setting]
+        if setting == "sslmode":
+            allowed += NODE_PG_SSLMODES
+        yield Violation(
+            f"{issue.variable} is not a valid {setting} value",
+            issue.span,
+            issue.related,
+            note=_note(issue.problem.kind, issue.problem.message)
+            + "; it compares the value case-sensitively",
+            help="use one of " + ", ".join(allowed),
+        )
+
+
 def check(project: RuleContext) -> Iterator[Violation]:
     for group in value_groups(project):
         for problem in parsed(group[0]).problems:
@@ -124,9 +166,10 @@ def check(project: RuleContext) -> Iterator[Violation]:
                 f"{conn.variable}: {what}",
                 locate(project, conn, problem.offset, problem.length),
                 conn.related,
-                note=_KINDS[problem.kind],
+                note=_note(problem.kind, problem.message, conn.dest.database),
                 help=fix or None,
             )
+    yield from _settings(project)
 
     for route in routes(project):
         conn, target = route.conn, route.target
