@@ -172,10 +172,39 @@ def _lint_parser() -> _Parser:
         help="like --fix, but exit 0 even when findings remain (2: could not lint)",
     )
     fixing.add_argument("--show-fixes", action="store_true", help="list what --fix fixed")
+    p.add_argument(
+        "-j",
+        "--jobs",
+        type=_jobs,
+        default=None,
+        metavar="N",
+        help="lint the projects of a directory or of several arguments in N processes"
+        " (default: one per CPU; started only when there is enough work)",
+    )
     p.add_argument("--no-color", action="store_true")
     p.add_argument("--list-rules", action="store_true")
     p.add_argument("--version", action="store_true")
     return p
+
+
+def _jobs(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(
+            f"expected a number of processes (1 or more), got {text!r}"
+        )
+    return n
+
+
+def _default_jobs() -> int:
+    """One process per CPU this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
 
 
 def _filter_options(p: argparse.ArgumentParser) -> None:
@@ -356,7 +385,8 @@ def _cmd_lint(argv: list[str]) -> int:
             done = _apply_fixes(args, targets, settings, registry)
             if done is not None:
                 return done
-        report = lint(targets, settings, registry)
+        jobs = args.jobs if args.jobs is not None else _default_jobs()
+        report = lint(targets, settings, registry, jobs=jobs)
     except SettingsError as exc:
         raise UsageError(str(exc)) from None
     _say(report.notices)
