@@ -30,7 +30,7 @@ from composelint.load.sources import (
     read_text,
     resolve_path,
 )
-from composelint.load.yamlload import YamlTimestamp, load_yaml
+from composelint.load.yamlload import ParseCache, YamlTimestamp, load_yaml
 from composelint.model.findings import Related, Severity
 from composelint.model.nodes import Mapping, Node, Scalar, Sequence, Substitution, scalar_items
 from composelint.model.project import (
@@ -73,6 +73,8 @@ class ResolveOptions:
     # text that replaces a file's content on disk, by absolute path (an editor's
     # unsaved buffers); consulted by every read of a compose or env file
     overrides: AbcMapping[Path, str] = field(default_factory=dict)
+    # parsed compose files kept between runs (the language server); None: parse each
+    parse_cache: ParseCache | None = None
 
 
 @dataclass
@@ -167,7 +169,8 @@ class _Resolver:
             self._file_cache[path] = None
             return None
         shown = self.show(path)
-        result = load_yaml(text, shown)
+        cache = self.options.parse_cache
+        result = cache.load(text, shown) if cache is not None else load_yaml(text, shown)
         for yp in result.problems:
             self.problem(yp.rule, yp.message, yp.span, related=yp.related, fatal=yp.fatal)
         if not result.documents and not any(yp.fatal for yp in result.problems):
