@@ -96,3 +96,18 @@ def test_jobs_must_be_a_positive_number(capsys: pytest.CaptureFixture[str]) -> N
     assert main(["-j0", "."]) == 2
     assert "number of processes" in capsys.readouterr().err
     assert main(["--jobs", "x", "."]) == 2
+
+
+def test_the_default_leaves_busy_cpus_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    from composelint.cli import _default_jobs
+
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1, 2, 3}, raising=False)
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.4, 0.0, 0.0))
+    assert _default_jobs() == 4
+    monkeypatch.setattr(os, "getloadavg", lambda: (2.7, 0.0, 0.0))
+    assert _default_jobs() == 2
+    monkeypatch.setattr(os, "getloadavg", lambda: (9.0, 0.0, 0.0))
+    assert _default_jobs() == 1
+    assert main(["-j", "auto", "--version"]) == 0
