@@ -116,9 +116,13 @@ def lint(
     registry: Registry | None = None,
     *,
     images: ImageKnowledge = None,
+    jobs: int = 1,
 ) -> LintReport:
     """Lint ``targets`` with ``settings``; raises ``SettingsError`` (exit 2) for a bad
-    configuration, selection, baseline or diff, and nothing for bad input."""
+    configuration, selection, baseline or diff, and nothing for bad input.
+
+    ``jobs``: how many processes may resolve and check the projects (the projects are
+    independent; see ``composelint.lint.parallel``). The result does not depend on it."""
     settings = settings or Settings()
     registry = registry or load_registry()
     if settings.diff_file == "-" and targets.reads_stdin:
@@ -129,8 +133,13 @@ def lint(
     # every configuration the run needs, before any project is resolved
     run = load_settings(registry, settings, targets.cwd, (_where(s) for s in specs))
     filters = FindingFilter(registry, run)
-    # per project: resolve -> rules -> filter
-    results = [lint_project(spec, targets, run, registry, filters, images) for spec in specs]
+    # per project: resolve -> rules (in worker processes when it pays), then filter here,
+    # in order: the filters keep run-wide bookkeeping (suppressions, fail-on)
+    checked = check_projects(specs, targets, run, registry, images, jobs)
+    results = [
+        accept(spec, c, targets, run, filters, images)
+        for spec, c in zip(specs, checked, strict=True)
+    ]
     linted = [r for r in results if isinstance(r, LintedProject)]
     crashed = [r for r in results if isinstance(r, Finding)]
     # across the projects of a directory run: the tree rules (composelint.lint.tree)
@@ -196,6 +205,56 @@ def lint_project(
 ) -> LintedProject | Finding:
     """Resolve one project, run the rules its settings select, filter the findings;
     an internal-error finding when the resolver itself fails."""
+    checked = check_project(spec, targets, run, registry, images)
+    return accept(spec, checked, targets, run, filters, images)
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A project resolved and checked, before the filters: what a worker process sends
+    back (everything in it pickles: nodes, spans, findings, problems)."""
+
+    project: Project
+    found: list[Finding]
+    # the context the rules saw, with their shared analyses; not sent between
+    # processes (the rule options do not pickle): the parent makes a new one
+    context: RuleContext | None = None
+
+
+def check_projects(
+    specs: Sequence[ProjectSpec],
+    targets: Targets,
+    run: RunSettings,
+    registry: Registry,
+    images: ImageKnowledge,
+    jobs: int,
+) -> list[Checked | Finding]:
+    """``check_project`` for every spec, in order; by ``jobs`` processes when there is
+    enough work for them (``composelint.lint.parallel``)."""
+    if jobs > 1 and len(specs) > 1 and images is None:
+        from composelint.lint import parallel
+
+        def one(spec: ProjectSpec) -> Checked | Finding:
+            return check_project(spec, targets, run, registry, images, shipped=True)
+
+        found = parallel.map_projects(one, specs, jobs)
+        if found is not None:
+            return found
+    return [check_project(spec, targets, run, registry, images) for spec in specs]
+
+
+def check_project(
+    spec: ProjectSpec,
+    targets: Targets,
+    run: RunSettings,
+    registry: Registry,
+    images: ImageKnowledge = None,
+    *,
+    shipped: bool = False,
+) -> Checked | Finding:
+    """Resolve one project and run the rules its settings select; an internal-error
+    finding when the resolver itself fails. ``shipped``: the result goes to another
+    process (the shared analyses computed for the rules stay behind)."""
     debug = run.request.debug
     try:
         project = resolve(spec, targets.resolve, cwd=targets.cwd)
@@ -207,17 +266,45 @@ def lint_project(
         )
     if targets.state is not None:
         project = replace(project, state=targets.state)
-    settings = run.for_directory(_where(spec))
-    rules: Sequence[Rule] = settings.rules
+    settings, rules = _rules_for(spec, targets, run)
     if _unplaced_stdin(spec, targets):
-        rules = [r for r in rules if r.name not in FILE_EXISTENCE_RULES]
         kept = [p for p in project.problems if p.rule not in FILE_EXISTENCE_RULES]
         project = replace(project, problems=kept)
     ctx = RuleContext(project, settings.options, images)
     found = Engine(registry, rules, debug=debug).check(ctx)
+    if shipped:  # caches of the model: rebuilt on demand in the parent
+        project._views.clear()
+        return Checked(project, found)
+    return Checked(project, found, ctx)
+
+
+def accept(
+    spec: ProjectSpec,
+    checked: Checked | Finding,
+    targets: Targets,
+    run: RunSettings,
+    filters: FindingFilter,
+    images: ImageKnowledge = None,
+) -> LintedProject | Finding:
+    """A checked project with its findings filtered by the settings that govern it."""
+    if isinstance(checked, Finding):
+        return checked
+    settings, rules = _rules_for(spec, targets, run)
+    ctx = checked.context or RuleContext(checked.project, settings.options, images)
     ran = [r for r in rules if r.per_project]  # tree rules run later, if at all
-    kept_findings = filters.project(found, project.sources, settings, ran)
+    kept_findings = filters.project(checked.found, ctx.sources, settings, ran)
     return LintedProject(ctx, settings, tuple(kept_findings))
+
+
+def _rules_for(
+    spec: ProjectSpec, targets: Targets, run: RunSettings
+) -> tuple[ProjectSettings, Sequence[Rule]]:
+    """The settings that govern a project and the rules that run on it."""
+    settings = run.for_directory(_where(spec))
+    rules: Sequence[Rule] = settings.rules
+    if _unplaced_stdin(spec, targets):
+        rules = [r for r in rules if r.name not in FILE_EXISTENCE_RULES]
+    return settings, rules
 
 
 def _where(spec: ProjectSpec) -> Path:

@@ -159,3 +159,17 @@ def test_files_pulled_in_by_include_extends_or_compose_file_are_no_projects(
     for fragment in ("nginx/compose.yml", "docker-compose.base.yml", "compose.db.yaml"):
         specs, _ = run(tmp_path, [fragment])
         assert [names(s) for s in specs] == [["compose.yaml"]], fragment
+
+
+def test_a_fragment_is_found_without_parsing_files_that_cannot_refer(tmp_path: Path) -> None:
+    """References are read only from files that may hold an include or extends key, so
+    that a directory scan does not parse every compose file twice; a key spelled with
+    YAML escapes still counts."""
+    from composelint.load import fragments
+
+    touch(tmp_path, "other.yaml", text="services:\n  db:\n    image: postgres\n")
+    touch(tmp_path, "compose.yaml", text='"inc\\x6cude": [other.yaml]\nservices: {}\n')
+    specs, _ = run(tmp_path, ["."])
+    assert [names(s) for s in specs] == [["compose.yaml"]]
+    assert fragments.references(tmp_path / "other.yaml") == set()
+    assert fragments.references(tmp_path / "compose.yaml") == {tmp_path / "other.yaml"}

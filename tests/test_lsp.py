@@ -101,6 +101,80 @@ def test_buffer_overrides_the_file_on_disk(tmp_path: Path) -> None:
     assert spec.key() in {s.key() for s in session.specs_for(tmp_path.resolve() / ".env")}
 
 
+def test_an_unchanged_file_is_not_parsed_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from composelint.load import yamlload
+
+    (tmp_path / "compose.yaml").write_text("services:\n  web:\n    image: nginx:${TAG}\n")
+    session = Session()
+    compose = tmp_path.resolve() / "compose.yaml"
+    env = tmp_path.resolve() / ".env"
+    (spec,) = session.specs_for(compose)
+    parsed: list[str] = []
+    real = yamlload.load_yaml
+
+    def counting(text: str, display: str, **kwargs: Any) -> Any:
+        parsed.append(display)
+        return real(text, display, **kwargs)
+
+    monkeypatch.setattr(yamlload, "load_yaml", counting)
+    first = session.lint(spec, {env: "TAG=1\n"})
+    assert parsed == ["compose.yaml"]
+    again = session.lint(spec, {env: "TAG=\n"})  # only the .env buffer changed
+    assert parsed == ["compose.yaml"]
+    assert [f.name for f in first.files[compose].findings] == []
+    assert "var-undefined" not in [f.name for f in again.files[compose].findings]
+    session.lint(spec, {compose: "services:\n  web:\n    image: nginx\n"})  # an edit
+    assert parsed == ["compose.yaml", "compose.yaml"]
+
+
+def test_a_cached_parse_lints_the_same() -> None:
+    """The parse cache shares trees between lints: nothing may change a loaded node."""
+    from composelint.lint.registry import load_registry
+    from composelint.lint.settings import Settings
+    from composelint.load.yamlload import ParseCache
+    from composelint.resolve.resolver import ResolveOptions
+    from composelint.run import Targets, lint
+
+    fixtures = Path(__file__).parent / "fixtures" / "projects"
+    registry = load_registry()
+    cache = ParseCache(size=1000)
+
+    def run(c: ParseCache | None) -> list[Any]:
+        targets = Targets(
+            paths=(str(fixtures),), cwd=fixtures, resolve=ResolveOptions(parse_cache=c)
+        )
+        report = lint(targets, Settings(isolated=True), registry)
+        return [report.findings, [p.project.model.to_plain() for p in report.projects]]
+
+    fresh = run(None)
+    assert run(cache) == fresh
+    assert run(cache) == fresh  # from the cache, after a lint of the same trees
+
+
+def test_the_collector_is_off_during_a_lint(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    (tmp_path / "compose.yaml").write_text("services:\n  web:\n    image: nginx\n")
+    session = Session()
+    (spec,) = session.specs_for(tmp_path.resolve() / "compose.yaml")
+    seen: list[bool] = []
+    real = session._check
+
+    def check(*args: Any) -> Any:
+        seen.append(gc.isenabled())
+        return real(*args)
+
+    monkeypatch.setattr(session, "_check", check)
+    assert gc.isenabled()
+    session.lint(spec, {})
+    assert seen == [False]
+    assert gc.isenabled()
+
+
 def test_disable_comment_placement() -> None:
     text = 'services:\n  web:\n    image: nginx\n    command: "${X}"\n'
     assert disable_edit(text, 4, "var-undefined", "compose") == (
@@ -292,11 +366,25 @@ def test_broken_file_then_fixed(client: Client, tmp_path: Path) -> None:
     assert d["codeDescription"]["href"] == "https://composelint.dev/rules/yaml-syntax"
     assert d["message"].startswith("did not find expected ',' or ']'")
 
-    # a burst of keystrokes is linted once, after the debounce, with the last text
+    # a burst of keystrokes: the first edit after the pause is linted at once, the
+    # rest once, after a short debounce, with the last text (the first lint's result
+    # is published only when it ended before the next edit asked for a lint)
     _change(client, uri, 2, "services:\n  web:\n    image: [ngi")
     _change(client, uri, 3, "services:\n  web:\n    image: nginx\n    restart: always\n")
-    assert client.diagnostics(uri) == []
+    first = client.diagnostics(uri)
+    if first:
+        assert _summary(first)[0][0] == "CMP002"
+        assert client.diagnostics(uri) == []
     assert client.close() == 0
+
+
+def test_the_debounce_adapts_to_typing() -> None:
+    from composelint.lsp import TYPING_DEBOUNCE_SECONDS, TYPING_PAUSE_SECONDS, edit_delay
+
+    assert edit_delay(None) == 0  # the first edit
+    assert edit_delay(TYPING_PAUSE_SECONDS + 1) == 0  # after a pause
+    assert edit_delay(0.08) == TYPING_DEBOUNCE_SECONDS  # while typing
+    assert TYPING_DEBOUNCE_SECONDS <= 0.05
 
 
 @needs_pygls
@@ -526,3 +614,40 @@ def test_userinfo_fix_is_not_sent(client: Client, tmp_path: Path) -> None:
     assert all("url-userinfo-unencoded)" not in a["title"] for a in actions)
     assert "Secret5" not in json.dumps([diags, actions])
     assert client.close() == 0
+
+
+@needs_pygls
+def test_edits_during_a_lint_are_linted_together_once(tmp_path: Path) -> None:
+    """A project is linted once at a time: requests that arrive while it runs make one
+    more lint of the newest buffers when it ends, and the older result is dropped."""
+    import asyncio
+    from types import SimpleNamespace
+
+    from composelint.load.discover import ProjectSpec
+    from composelint.lsp import LintResult, _Linter
+
+    spec = ProjectSpec([tmp_path / "compose.yaml"], tmp_path)
+    calls: list[float] = []
+
+    class SlowSession:
+        def lint(self, spec: ProjectSpec, overrides: Any) -> LintResult:
+            calls.append(time.monotonic())
+            time.sleep(0.3)
+            return LintResult(spec, {})
+
+    server = SimpleNamespace(workspace=SimpleNamespace(text_documents={}))
+    linter = _Linter(server, SlowSession())  # type: ignore[arg-type]
+    published: list[int] = []
+    linter.publish = lambda key, result: published.append(len(calls))  # type: ignore[method-assign]
+
+    async def scenario() -> None:
+        linter._start(spec)
+        await asyncio.sleep(0.05)
+        for _ in range(5):  # five edits while the first lint runs
+            linter._start(spec)
+        while len(calls) < 2 or linter.running:
+            await asyncio.sleep(0.02)
+
+    asyncio.run(scenario())
+    assert len(calls) == 2  # the first lint, then one for all five edits
+    assert published == [2]  # only the newest result

@@ -9,7 +9,7 @@ import pytest
 
 from composelint.load.discover import ProjectSpec, discover
 from composelint.model.findings import Severity
-from composelint.model.nodes import Mapping, Scalar
+from composelint.model.nodes import Mapping, Node, Scalar
 from composelint.model.project import Project
 from composelint.resolve.resolver import ResolveOptions, normalize_project_name, resolve
 
@@ -352,3 +352,47 @@ def test_shared_container_name_across_alternative_profiles_is_a_warning(tmp_path
             None,
         ),
     ]
+
+
+def _shape(node: object) -> object:
+    """Everything a rule can read of a node: values, spans, raw text, styles, tags."""
+    from composelint.model.nodes import Sequence
+
+    if isinstance(node, Mapping):
+        items = tuple((k, node.key_spans.get(k), _shape(v)) for k, v in node.items.items())
+        return ("map", node.span, node.tag, items)
+    if isinstance(node, Sequence):
+        return ("seq", node.span, node.tag, tuple(_shape(v) for v in node.items))
+    assert isinstance(node, Scalar)
+    return ("scalar", node.value, type(node.value), node.span, node.raw, node.style, node.subs)
+
+
+def test_services_canonicalised_once_resolve_as_when_twice(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A service defined once, without extends or env_file, is canonicalised in one
+    pass (resolver.single_services): the project must be the same as with two."""
+    from composelint.resolve import resolver
+
+    root = Path(__file__).parent / "fixtures" / "projects"
+    kw = {"files": [], "project_directory": None, "env_files": [], "stdin_filename": None}
+    specs, _ = discover([str(root)], cwd=root, **kw)  # type: ignore[arg-type]
+    real = resolver.single_services
+    deferred: list[str] = []
+
+    def spy(raw_docs: list[tuple[Path, list[Node]]]) -> frozenset[str]:
+        found = real(raw_docs)
+        deferred.extend(found)
+        return found
+
+    def project(spec: ProjectSpec) -> object:
+        p = resolve(spec, ResolveOptions(), cwd=root)
+        problems = sorted(p.problems, key=lambda x: (x.rule, x.message, str(x.span)))
+        disabled = {k: _shape(v) for k, v in p.disabled_services.items()}
+        return _shape(p.model), disabled, problems
+
+    monkeypatch.setattr(resolver, "single_services", spy)
+    once = [project(s) for s in specs]
+    assert len(deferred) > 50
+    monkeypatch.setattr(resolver, "single_services", lambda raw_docs: frozenset())
+    assert [project(s) for s in specs] == once

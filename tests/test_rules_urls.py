@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from test_rules_network import at, lint
 
 from composelint.lint.registry import Registry
@@ -310,3 +311,41 @@ services:
     (f,) = lint(registry, tmp_path, {"compose.yaml": text}, "CMP305")
     assert at([f]) == [("CMP305", 5, 26)]
     assert f.message == "CACHE_URL gives no password, but cache requires one"
+
+
+def test_each_value_is_parsed_once_for_every_rule(
+    registry: Registry, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The URL rules and the value inventory share one parse of each value (and the
+    rules that read every scalar share one walk of the documents)."""
+    from composelint.analysis import connections, connectivity, scalars
+
+    parsed: list[tuple[str, str | None]] = []
+    real_parse = connectivity.parse_value
+
+    def parse(value: str, variable: str | None = None) -> object:
+        parsed.append((value, variable))
+        return real_parse(value, variable)
+
+    walked: list[object] = []
+    real_walk = scalars.walk
+
+    def walk(node: object, *args: object) -> object:
+        walked.append(node)
+        return real_walk(node, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(connectivity, "parse_value", parse)
+    monkeypatch.setattr(connections, "parse_value", parse)
+    monkeypatch.setattr(scalars, "walk", walk)
+    compose = (
+        "services:\n  app:\n    image: acme/app\n    environment:\n"
+        "      DATABASE_URL: postgresql://app:p@ss@db:5432/app\n"
+        "      CACHE_URL: redis://cache:6379\n      NOTE: ${UNSET}\n"
+        "  db:\n    image: postgres:16\n  cache:\n    image: redis:7\n"
+    )
+    codes = ("CMP301", "CMP302", "CMP303", "CMP503", "CMP604")
+    found = lint(registry, tmp_path, {"compose.yaml": compose}, *codes)
+    assert "CMP301" in {f.code for f in found}  # the rules still report
+    env_values = [p for p in parsed if p[1] in ("DATABASE_URL", "CACHE_URL")]
+    assert sorted(env_values) == sorted(set(env_values))  # once each
+    assert len(walked) == 1  # one document, walked once

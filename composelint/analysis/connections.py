@@ -15,6 +15,7 @@ from composelint.analysis.connectivity import (
     Resolution,
     ServiceNet,
     connections,
+    parsed_value,
     reachability,
 )
 from composelint.analysis.connstrings import ParsedValue, VarRole, parse_value
@@ -147,10 +148,13 @@ def has_healthcheck(project: RuleContext, service: str) -> bool | None:
     return True if test else None
 
 
-def parsed(conn: Connection) -> ParsedValue:
-    """The connection's value parsed again, for its problems and secrets."""
+def parsed(conn: Connection, project: RuleContext | None = None) -> ParsedValue:
+    """The connection's value parsed, for its problems and secrets (with ``project``:
+    the parse the connection inventory made, not a new one)."""
     if conn.variable is None:
         return ParsedValue([], [])
+    if project is not None:
+        return parsed_value(project, conn.value, conn.variable)
     return parse_value(conn.value, conn.variable)
 
 

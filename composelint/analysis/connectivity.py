@@ -27,6 +27,7 @@ from typing import Literal
 
 from composelint.analysis.connstrings import (
     Destination,
+    ParsedValue,
     ValueProblem,
     VarRole,
     classify_variable,
@@ -466,6 +467,22 @@ def connections(project: RuleContext) -> list[Connection]:
     return project.view(_compute_connections)
 
 
+def parsed_value(project: RuleContext, value: str, variable: str | None = None) -> ParsedValue:
+    """``parse_value(value, variable)``, parsed once per project: the inventory, the
+    value issues and several rules ask about the same values. The result is shared, so
+    it must not be changed."""
+    cache = project.view(_parse_cache)
+    key = (value, variable)
+    hit = cache.get(key)
+    if hit is None:
+        hit = cache[key] = parse_value(value, variable)
+    return hit
+
+
+def _parse_cache(project: RuleContext) -> dict[tuple[str, str | None], ParsedValue]:
+    return {}
+
+
 def is_ip_literal(host: str) -> bool:
     try:
         ipaddress.ip_address(host.strip("[]"))
@@ -503,13 +520,15 @@ def _compute_connections(project: RuleContext) -> list[Connection]:
                     extra = (
                         (Related(origin, f"{var} is loaded by this env_file"),) if origin else ()
                     )
-                    found.extend(_from_value(sname, var, "environment", node, extra, names))
+                    found.extend(
+                        _from_value(project, sname, var, "environment", node, extra, names)
+                    )
         build = svc.get("build")
         args = build.get("args") if isinstance(build, Mapping) else None
         if isinstance(args, Mapping):
             for var, node in args.items.items():
                 if isinstance(node, Scalar) and isinstance(node.value, str) and node.value:
-                    found.extend(_from_value(sname, var, "build-arg", node, (), names))
+                    found.extend(_from_value(project, sname, var, "build-arg", node, (), names))
         found.extend(_from_words(sname, "command", svc.get("command")))
         hc = svc.get("healthcheck")
         if isinstance(hc, Mapping):
@@ -555,6 +574,7 @@ def _from_words(client: str, where: Where, node: Node | None) -> Iterable[Connec
 
 
 def _from_value(
+    project: RuleContext,
     client: str,
     var: str,
     where: Where,
@@ -566,7 +586,7 @@ def _from_value(
     role = classify_variable(var, extra_destination_names=names)
     if role in (VarRole.CREDENTIAL, VarRole.DESTINATION_PORT):
         return
-    parsed = parse_value(value, var)
+    parsed = parsed_value(project, value, var)
     for dest in parsed.destinations:
         if not _plausible_host(value, dest):
             continue
@@ -702,7 +722,7 @@ def _compute_value_issues(project: RuleContext) -> list[ValueIssue]:
                 quiet = (VarRole.CREDENTIAL, VarRole.OTHER, VarRole.PUBLIC, VarRole.BROWSER)
                 if role in quiet and not var_info(var).setting:  # PGSSLMODE is OTHER
                     continue
-                problems = parse_value(node.value, var).problems
+                problems = parsed_value(project, node.value, var).problems
                 if not problems:
                     continue
                 origin = (

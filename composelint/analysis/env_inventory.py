@@ -292,35 +292,18 @@ def env_list_items(project: RuleContext) -> Iterator[Scalar]:
 def used_names(project: RuleContext) -> set[str]:
     """Variables the project refers to: ``${VAR}`` in compose files and env files, and
     keys passed through from the interpolation environment (``- VAR`` / ``VAR:``)."""
-    from composelint.model.nodes import walk
+    from composelint.analysis.scalars import document_scalars
     from composelint.resolve.interpolate import find_expressions
 
-    names: set[str] = set()
-    for _display, root in project.documents:
-        for path, node in walk(root):
-            if isinstance(node, Scalar):
-                if isinstance(node.value, str) and "$" in node.value:
-                    names.update(e.name for e in find_expressions(node.value) if e.name)
-                if (
-                    len(path) >= 4
-                    and path[0] == "services"
-                    and path[2] == "environment"
-                    and isinstance(path[3], int)
-                    and isinstance(node.value, str)
-                    and "=" not in node.value
-                ):
-                    names.add(node.value.strip())
-            elif isinstance(node, Mapping) and path[-1:] == ("environment",):
-                names.update(k for k, v in node.items.items() if _is_null(v))
+    scalars = document_scalars(project)
+    names: set[str] = set(scalars.passthrough)
+    for dollar in scalars.dollars:
+        names.update(e.name for e in find_expressions(str(dollar.node.value)) if e.name)
     for ef in env_files(project):
         for entry in ef.parsed.entries:
             if "$" in entry.raw_value and entry.quote != "'":
                 names.update(e.name for e in find_expressions(entry.raw_value) if e.name)
     return names
-
-
-def _is_null(node: Node) -> bool:
-    return isinstance(node, Scalar) and node.value is None
 
 
 _PLACEHOLDER_WORDS = (

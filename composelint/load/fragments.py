@@ -31,9 +31,12 @@ def references(path: Path) -> set[Path]:
     from composelint.load.yamlload import load_yaml
 
     try:
-        docs = load_yaml(read_text(path), str(path)).documents
+        text = read_text(path)
     except UnreadableFile:
         return set()
+    if not _may_refer(text):
+        return set()  # most files: no second parse of what the resolver parses anyway
+    docs = load_yaml(text, str(path)).documents
     names: list[str] = []
     for doc in docs:
         if not isinstance(doc, Mapping):
@@ -49,6 +52,12 @@ def references(path: Path) -> set[Path]:
     from composelint.load.sources import resolve_path
 
     return {resolve_path(n, path.parent) for n in names if n and "$" not in n}
+
+
+def _may_refer(text: str) -> bool:
+    """Whether ``text`` may hold an ``include`` or ``extends`` key: either word, or a
+    backslash (a double-quoted key may spell one with escapes, ``"inc\\x6cude"``)."""
+    return "include" in text or "extends" in text or "\\" in text
 
 
 def compose_file_list(project_dir: Path) -> list[Path]:

@@ -740,3 +740,29 @@ def load_yaml(
             gc.enable()
         parser.dispose()
     return YamlLoadResult(builder.documents, builder.problems)
+
+
+class ParseCache:
+    """``load_yaml`` results by text and display path, for a process that lints the
+    same files again and again (the language server): a file whose text did not change
+    since the last lint is not parsed again.
+
+    The trees are shared between lints, which is safe because nothing after the
+    loader changes a loaded node: interpolation, merging and canonicalisation build
+    new containers (``tests/test_lsp.py`` checks that a cached tree lints the same).
+    Only the ``size`` most recently used texts are kept.
+    """
+
+    def __init__(self, size: int = 32) -> None:
+        self.size = size
+        self._results: dict[tuple[str, str], YamlLoadResult] = {}
+
+    def load(self, text: str, display_path: str) -> YamlLoadResult:
+        key = (text, display_path)
+        result = self._results.pop(key, None)
+        if result is None:
+            result = load_yaml(text, display_path)
+        self._results[key] = result  # the most recent last
+        while len(self._results) > self.size:
+            del self._results[next(iter(self._results))]
+        return result

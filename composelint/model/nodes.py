@@ -124,6 +124,10 @@ class Scalar(Node):
     def __repr__(self) -> str:
         return f"Scalar({self.value!r})"
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # compact and fast to pickle: worker processes send whole trees (-j)
+        return _scalar, (self.value, self.span, self.raw, self.style, self.subs, self.tag)
+
 
 class Mapping(Node):
     """A YAML mapping with string keys; ``key_spans`` locates each key."""
@@ -191,6 +195,9 @@ class Mapping(Node):
     def __repr__(self) -> str:
         return f"Mapping({list(self.items)!r})"
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _mapping, (self.items, self.span, self.key_spans, self.tag)
+
 
 class Sequence(Node):
     __slots__ = ("items",)
@@ -213,6 +220,30 @@ class Sequence(Node):
 
     def __repr__(self) -> str:
         return f"Sequence(len={len(self.items)})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _sequence, (self.items, self.span, self.tag)
+
+
+def _scalar(
+    value: ScalarValue,
+    span: Span | None,
+    raw: str | None,
+    style: str,
+    subs: tuple[Substitution, ...],
+    tag: str | None,
+) -> Scalar:
+    return Scalar(value, span, raw=raw, style=style, subs=subs, tag=tag)
+
+
+def _mapping(
+    items: dict[str, Node], span: Span | None, key_spans: dict[str, Span], tag: str | None
+) -> Mapping:
+    return Mapping(items, span, key_spans=key_spans, tag=tag)
+
+
+def _sequence(items: list[Node], span: Span | None, tag: str | None) -> Sequence:
+    return Sequence(items, span, tag=tag)
 
 
 PathElement = str | int

@@ -29,3 +29,7 @@ class Span:
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}:{self.col}"
+
+    def __reduce__(self) -> tuple[type[Span], tuple[str, int, int, int, int]]:
+        # positional and compact: worker processes send every span of a project (-j)
+        return Span, (self.path, self.line, self.col, self.end_line, self.end_col)

@@ -471,6 +471,22 @@ def render_config(model: dict[str, Any], fmt: str = "yaml", *, show_secrets: boo
             )
             + "\n"
         )
+    from composelint.output.yamlemit import emit
+
+    data = _omit_empty(order_like_compose(_escape_dollars(model)))
+    fast = emit(data, go_double_quotes)
+    return fast if fast is not None else pyyaml_dump(data)
+
+
+def go_double_quotes(value: str) -> bool:
+    """Strings go-yaml would read back as another type (a number, a YAML 1.1 boolean
+    such as "Y" or "on"): ``config`` double-quotes them."""
+    return bool(_GO_NOT_STR.match(value)) or value in _OLD_BOOLS
+
+
+def pyyaml_dump(data: Any) -> str:
+    """``data`` as YAML in go-yaml v3's style, by PyYAML (``yamlemit`` writes the same
+    bytes faster, and falls back to this for what it does not know)."""
     import yaml
 
     class _NoAliasDumper(yaml.SafeDumper):
@@ -482,19 +498,19 @@ def render_config(model: dict[str, Any], fmt: str = "yaml", *, show_secrets: boo
 
         def choose_scalar_style(self) -> str:
             # as go-yaml v3: a string holding a newline as a literal block when the
-            # emitter allows it; a string that would read back as another type (a
-            # number, a YAML 1.1 boolean such as "Y" or "on") double-quoted
+            # emitter allows it; a string that would read back as another type
+            # double-quoted
             event = self.event
             if isinstance(event, yaml.ScalarEvent) and event.tag == "tag:yaml.org,2002:str":
                 if "\n" in event.value:
                     event.style = "|"
-                elif _GO_NOT_STR.match(event.value) or event.value in _OLD_BOOLS:
+                elif go_double_quotes(event.value):
                     event.style = '"'
             style: str = super().choose_scalar_style()
             return style
 
     text: str = yaml.dump(
-        _omit_empty(order_like_compose(_escape_dollars(model))),
+        data,
         width=1_000_000,
         Dumper=_NoAliasDumper,
         sort_keys=False,

@@ -30,7 +30,7 @@ from composelint.load.sources import (
     read_text,
     resolve_path,
 )
-from composelint.load.yamlload import YamlTimestamp, load_yaml
+from composelint.load.yamlload import ParseCache, YamlTimestamp, load_yaml
 from composelint.model.findings import Related, Severity
 from composelint.model.nodes import Mapping, Node, Scalar, Sequence, Substitution, scalar_items
 from composelint.model.project import (
@@ -73,6 +73,8 @@ class ResolveOptions:
     # text that replaces a file's content on disk, by absolute path (an editor's
     # unsaved buffers); consulted by every read of a compose or env file
     overrides: AbcMapping[Path, str] = field(default_factory=dict)
+    # parsed compose files kept between runs (the language server); None: parse each
+    parse_cache: ParseCache | None = None
 
 
 @dataclass
@@ -110,6 +112,10 @@ class _Resolver:
         # included models, loaded once per (files, project directory, environment)
         self._included: dict[tuple[object, ...], Mapping | None] = {}
         self.shadowed_env: list[ShadowedEnv] = []
+        # services canonicalised once, in finish (see single_services), and the
+        # interpolated mapping each was loaded as
+        self._single: frozenset[str] = frozenset()
+        self._deferred: dict[str, Mapping] = {}
 
     # -- helpers -----------------------------------------------------------
     def show(self, path: Path) -> str:
@@ -167,7 +173,8 @@ class _Resolver:
             self._file_cache[path] = None
             return None
         shown = self.show(path)
-        result = load_yaml(text, shown)
+        cache = self.options.parse_cache
+        result = cache.load(text, shown) if cache is not None else load_yaml(text, shown)
         for yp in result.problems:
             self.problem(yp.rule, yp.message, yp.span, related=yp.related, fatal=yp.fatal)
         if not result.documents and not any(yp.fatal for yp in result.problems):
@@ -359,6 +366,7 @@ class _Resolver:
                 raw_docs.append((f, docs))
 
         name = self.project_name(raw_docs)
+        self._single = single_services(raw_docs)
         self.env.setdefault(
             "COMPOSE_PROJECT_NAME", EnvVar("COMPOSE_PROJECT_NAME", name, "injected")
         )
@@ -410,6 +418,10 @@ class _Resolver:
                     continue
                 if not isinstance(snode, Mapping):
                     continue  # the schema rule reports it
+                if sname in self._single:  # canonical once, in finish
+                    self._deferred[sname] = snode
+                    services.set(sname, snode)
+                    continue
                 services.set(sname, self.service_with_extends(sname, snode, doc, include_stack))
         for key, value in doc.root.items.items():
             if key == "services":
@@ -720,6 +732,9 @@ class _Resolver:
         if not isinstance(services, Mapping):
             services = Mapping()
         active, disabled = self.apply_profiles(services)
+        for sname, loaded in list(disabled.items()):  # as loaded: syntax canonical, no defaults
+            if self._deferred.get(sname) is loaded:
+                disabled[sname] = self.canonical(sname, loaded, self.spec.project_dir)
         for sname in list(active.items):
             svc = active.items[sname]
             assert isinstance(svc, Mapping)
@@ -1030,6 +1045,43 @@ def _span_of(node: Node | None, key: str) -> Span | None:
     if isinstance(node, Mapping):
         return node.key_spans.get(key) or (node.items[key].span if key in node.items else None)
     return None
+
+
+def single_services(raw_docs: list[tuple[Path, list[Node]]]) -> frozenset[str]:
+    """The services whose canonical form only ``finish`` needs: defined once in the
+    project's files (merged with nothing), without ``extends``, ``env_file`` or a
+    tag, extended by no other service, in a project with no ``include``.
+
+    Every other service is canonicalised twice: its syntax when it is loaded (what
+    merging and ``extends`` work on), then the final form once merged. For these,
+    the final form of the service as written is the same (values, spans and
+    problems alike; ``tests/test_resolve.py`` compares both on every fixture), so the
+    first pass is skipped."""
+    counts: dict[str, int] = {}
+    excluded: set[str] = set()
+    for _path, docs in raw_docs:
+        for doc in docs:
+            if not isinstance(doc, Mapping):
+                continue
+            if "include" in doc:
+                return frozenset()
+            services = doc.get("services")
+            for sname, svc in services.items.items() if isinstance(services, Mapping) else ():
+                counts[sname] = counts.get(sname, 0) + 1
+                if not isinstance(svc, Mapping) or svc.tag is not None:
+                    excluded.add(sname)
+                    continue
+                profiles = svc.get("profiles")
+                if {"extends", "env_file"} & set(svc.items) or not (
+                    profiles is None or isinstance(profiles, Sequence)
+                ):
+                    excluded.add(sname)
+                ext = svc.get("extends")
+                if ext is not None:
+                    target, _file = _extends_target(ext)
+                    if target is not None:
+                        excluded.add(target)
+    return frozenset(n for n, c in counts.items() if c == 1 and n not in excluded)
 
 
 def _extends_target(ext: Node) -> tuple[str | None, str | None]:

@@ -43,9 +43,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from composelint.analysis.env_inventory import secret_spans
+from composelint.analysis.scalars import document_scalars
 from composelint.model.context import RuleContext
 from composelint.model.findings import Violation
-from composelint.model.nodes import Mapping, Scalar, Sequence, walk
+from composelint.model.nodes import Scalar
 from composelint.model.span import Span
 
 code = "CMP604"
@@ -53,32 +54,21 @@ name = "secret-in-compose"
 summary = "A literal password, token or key in a compose file"
 severity = "warning"
 
-_LIST_KEYS = frozenset({"environment", "args"})
-
 
 def check(project: RuleContext) -> Iterator[Violation]:
-    for doc in project.documents:
-        for path, node in walk(doc.root):
-            if not project.in_model(path):
-                continue
-            if isinstance(node, Mapping):
-                for key, value in node.items.items():
-                    if isinstance(value, Scalar) and value.value is not None:
-                        yield from _report(key, str(value.value), value, 0)
-            elif isinstance(node, Sequence) and path and path[-1] in _LIST_KEYS:
-                for item in node.items:
-                    if isinstance(item, Scalar) and isinstance(item.value, str):
-                        name_, eq, text = item.value.partition("=")
-                        if eq:
-                            yield from _report(name_, text, item, len(name_) + 1)
-            elif (
-                isinstance(node, Scalar)
-                and isinstance(node.value, str)
-                and path
-                and isinstance(path[-1], int)
-                and path[-2:-1] not in (("environment",), ("args",))
-            ):
-                yield from _report(None, node.value, node, 0)
+    scalars = document_scalars(project)
+    for mapping in scalars.mappings:
+        for key, value in mapping.items.items():
+            if isinstance(value, Scalar) and value.value is not None:
+                yield from _report(key, str(value.value), value, 0)
+    for env in scalars.env_lists:
+        for item in env.items:
+            if isinstance(item, Scalar) and isinstance(item.value, str):
+                name_, eq, text = item.value.partition("=")
+                if eq:
+                    yield from _report(name_, text, item, len(name_) + 1)
+    for item in scalars.list_items:
+        yield from _report(None, str(item.value), item, 0)
 
 
 def _report(key: str | None, value: str, node: Scalar, shift: int) -> Iterator[Violation]:

@@ -161,11 +161,14 @@ def check(project: RuleContext) -> Iterator[Violation]:
                 note="only one container can bind it: the others fail to start",
                 help=f"publish a range of {count} ports, or only the container port",
             )
-    seen: list[Binding] = []
+    # single host ports seen so far, by (protocol, port): only those can clash with
+    # another single port (one list per port keeps the order, and the pass linear)
+    seen: dict[tuple[str, int], list[Binding]] = {}
     for b in bindings(project):
         if b.first != b.last:
             continue  # a host port range for one container port: Docker picks a free one
-        for a in seen:
+        same_port = seen.setdefault((b.protocol, b.first), [])
+        for a in same_port:
             sure, run = clash(a, b), together(project, a, b)
             if sure is None or run is None:
                 continue
@@ -181,4 +184,4 @@ def check(project: RuleContext) -> Iterator[Violation]:
                 severity=sev,
             )
             break
-        seen.append(b)
+        same_port.append(b)

@@ -155,7 +155,7 @@ def _settings(project: RuleContext) -> Iterator[Violation]:
 
 def check(project: RuleContext) -> Iterator[Violation]:
     for group in value_groups(project):
-        for problem in parsed(group[0]).problems:
+        for problem in parsed(group[0], project).problems:
             if problem.kind not in _KINDS or (
                 problem.kind == "invalid-port" and "://" not in group[0].value
             ):

@@ -187,7 +187,7 @@ def check(project: RuleContext) -> Iterator[Violation]:
 
     typo_spans: set[Span | None] = set()
     for group in value_groups(project):
-        for problem in parsed(group[0]).problems:
+        for problem in parsed(group[0], project).problems:
             if problem.kind != "scheme-typo":
                 continue
             conn = owner(group, problem.offset)

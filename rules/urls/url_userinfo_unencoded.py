@@ -102,7 +102,7 @@ def encode(text: str) -> str:
 
 def check(project: RuleContext) -> Iterator[Violation]:
     for group in value_groups(project):
-        problems = [p for p in parsed(group[0]).problems if p.kind == "userinfo-unencoded"]
+        problems = [p for p in parsed(group[0], project).problems if p.kind == "userinfo-unencoded"]
         for problem in problems:
             conn = owner(group, problem.offset)
             yield _violation(project, conn, problem.offset)

@@ -57,9 +57,10 @@ from composelint.analysis.env_inventory import (
     env_files,
     wrap_edits,
 )
+from composelint.analysis.scalars import document_scalars
 from composelint.model.context import RuleContext
 from composelint.model.findings import Applicability, Edit, Fix, Violation
-from composelint.model.nodes import Mapping, PathElement, Scalar, walk
+from composelint.model.nodes import Mapping, PathElement
 from composelint.model.span import Span
 from composelint.output.redact import is_secret_key
 from composelint.resolve.interpolate import Expression, find_expressions
@@ -113,41 +114,36 @@ def _suspicious(
 
 
 def check(project: RuleContext) -> Iterator[Violation]:
-    for doc in project.documents:
-        for path, node in walk(doc.root):
-            if not project.in_model(path):
+    for path, node, in_model in document_scalars(project).dollars:
+        if not in_model:
+            continue
+        text = str(node.value)
+        command = _in_command(path)
+        secret_key = _secret_context(path, text)
+        container_env = _container_env(project, str(path[1])) if command else frozenset()
+        for e in find_expressions(text):
+            if not _suspicious(
+                e,
+                text,
+                command=command,
+                secret=secret_key is not None,
+                defined=source_of(project, e.name),
+                container_env=container_env,
+            ):
                 continue
-            if not isinstance(node, Scalar) or not isinstance(node.value, str):
-                continue
-            text = node.value
-            if "$" not in text:
-                continue
-            command = _in_command(path)
-            secret_key = _secret_context(path, text)
-            container_env = _container_env(project, str(path[1])) if command else frozenset()
-            for e in find_expressions(text):
-                if not _suspicious(
-                    e,
-                    text,
-                    command=command,
-                    secret=secret_key is not None,
-                    defined=source_of(project, e.name),
-                    container_env=container_env,
-                ):
-                    continue
-                col = node.text_column()
-                span = node.span
-                fix = None
-                if col is not None and span is not None:
-                    at = col + e.offset
-                    span = Span(span.path, span.line, at, span.line, at + len(e.text))
-                    fix = Fix(
-                        'escape the "$" as "$$"',
-                        (Edit(Span(span.path, span.line, at, span.line, at + 1), "$$"),),
-                        applicability=Applicability.UNSAFE,
-                    )
-                m = _message(e, secret_key, command, source_of(project, e.name))
-                yield Violation(m.message, span, fix=fix, note=m.note, help=m.help)
+            col = node.text_column()
+            span = node.span
+            fix = None
+            if col is not None and span is not None:
+                at = col + e.offset
+                span = Span(span.path, span.line, at, span.line, at + len(e.text))
+                fix = Fix(
+                    'escape the "$" as "$$"',
+                    (Edit(Span(span.path, span.line, at, span.line, at + 1), "$$"),),
+                    applicability=Applicability.UNSAFE,
+                )
+            m = _message(e, secret_key, command, source_of(project, e.name))
+            yield Violation(m.message, span, fix=fix, note=m.note, help=m.help)
     yield from _env_files(project)
 
 
