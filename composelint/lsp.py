@@ -42,13 +42,15 @@ from composelint.load.discover import (
     projects_including,
 )
 from composelint.load.sources import UnreadableFile, display_path, read_text, resolve_path
-from composelint.model.findings import Finding
+from composelint.model.findings import Applicability, Finding
 from composelint.model.span import Span
 
 if TYPE_CHECKING:
     from lsprotocol import types as lsp
     from pygls.lsp.server import LanguageServer
 
+    from composelint.lint import fixes
+    from composelint.lint.fixes import FileText
     from composelint.run import LintReport
 
 RULE_DOCS_URL = "https://composelint.dev/rules/{name}"
@@ -62,6 +64,7 @@ OVERSIZED = "composelint/oversizedFrame"  # what an oversized frame is read as
 TYPING_PAUSE_SECONDS = 0.5
 TYPING_DEBOUNCE_SECONDS = 0.05
 SOURCE = "composelint"
+FIX_ALL_KIND = "source.fixAll.composelint"  # every safe fix of a document, like --fix
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")  # what LSP counts as a line break
 
 # -- positions: our spans are 1-based code points, LSP is 0-based UTF-16 ------------
@@ -95,6 +98,30 @@ def lsp_range(span: Span, lines: list[str]) -> tuple[tuple[int, int], tuple[int,
     start = lsp_position(lines, span.line, span.col)
     end = lsp_position(lines, span.end_line, span.end_col)
     return start, max(start, end)
+
+
+_LINE_WITH_END = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+
+
+def text_edits(old: str, new: str) -> list[tuple[tuple[int, int], tuple[int, int], str]]:
+    """The LSP edits (start, end, new text) that turn ``old`` into ``new``, one per run
+    of changed lines, so that an editor keeps its cursor and folds elsewhere."""
+    import difflib
+
+    before = _LINE_WITH_END.findall(old)
+    after = _LINE_WITH_END.findall(new)
+
+    def at(index: int) -> tuple[int, int]:
+        if index < len(before) or not before or before[-1].endswith(("\n", "\r")):
+            return index, 0
+        return index - 1, utf16_column(before[-1], len(before[-1]) + 1)  # no final newline
+
+    edits = []
+    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op != "equal":
+            edits.append((at(i1), at(i2), "".join(after[j1:j2])))
+    return edits
 
 
 # -- URIs ------------------------------------------------------------------------
@@ -295,6 +322,45 @@ class Session:
             note = internal_error(f"configuration file ignored: {exc}")
             return replace(report, findings=finalize([*report.findings, note]))
 
+    def fix_document(self, path: Path, overrides: Mapping[Path, str]) -> str | None:
+        """The text of ``path`` after every safe fix of its findings, applied pass
+        after pass to convergence like ``--fix`` does, in memory; None when nothing
+        changes. Only fixes whose edits all lie in ``path`` and carry no secret text
+        count (the server sends no edit of a file the user is not looking at, and no
+        secret); a file in several projects is fixed for each in turn."""
+        from composelint.lint import fixes
+
+        current = dict(overrides)
+        start = current.get(path)
+        if start is None:
+            start = _text(path, overrides)
+            if start is None:
+                return None
+            current[path] = start
+        for spec in self.specs_for(path):
+            result = fixes.run(self._fix_pass(spec, current, path))
+            current[path] = result.current.get(path, current[path])
+        return current[path] if current[path] != start else None
+
+    def _fix_pass(
+        self, spec: ProjectSpec, overrides: Mapping[Path, str], path: Path
+    ) -> fixes.LintPass:
+        from composelint.lint.fixes import FileText
+
+        def one_pass(
+            changed: Mapping[Path, str],
+        ) -> tuple[list[Finding], dict[str, FileText]]:
+            try:
+                report = self._check(spec, {**overrides, **changed}, spec.project_dir)
+            except Exception:  # the lint must not raise; if it does, fix nothing
+                return [], {}
+            texts = {
+                d: FileText(s.path, s.text) for d, s in report.sources.items() if s.text is not None
+            }
+            return [f for f in report.findings if _fixes_only(f, texts, path)], texts
+
+        return one_pass
+
     def rule_markdown(self, code: str) -> str | None:
         """The hover text for a rule: code, name, severity, summary, docs and link."""
         rule = self.by_code.get(code)
@@ -332,6 +398,18 @@ def _text(path: Path, overrides: Mapping[Path, str]) -> str | None:
         return read_text(path)
     except UnreadableFile:
         return None
+
+
+def _fixes_only(f: Finding, texts: Mapping[str, FileText], path: Path) -> bool:
+    """Whether every edit of the finding's fix lies in ``path`` and none carries secret
+    text (or drops a byte-order mark, which an editor's buffer does not hold)."""
+    if f.fix is None or not f.fix.edits:
+        return False
+    for e in f.fix.edits:
+        ft = texts.get(e.span.path)
+        if ft is None or ft.path != path or e.sensitive or e.span.line < 1:
+            return False
+    return True
 
 
 def _at_start(f: Finding, path: Path, cwd: Path) -> Finding:
@@ -418,11 +496,7 @@ class _Linter:
             return
         self.running.add(key)
         generation = self.generation[key] = self.generation.get(key, 0) + 1
-        overrides: dict[Path, str] = {}
-        for doc in list(self.server.workspace.text_documents.values()):
-            path = uri_to_path(doc.uri)
-            if path is not None:
-                overrides[path] = doc.source
+        overrides = self.buffers()
         future = asyncio.get_running_loop().run_in_executor(
             self.pool, self.session.lint, spec, overrides
         )
@@ -547,23 +621,9 @@ class _Linter:
             if _before(r.end, wanted.start) or _before(wanted.end, r.start):
                 continue
             f = e.finding
-            # a fix that moves secret text is not sent: the server prints no secret
-            if f.fix is not None and f.fix.edits and not any(x.sensitive for x in f.fix.edits):
-                changes: dict[str, list[t.TextEdit]] = {}
-                for edit in f.fix.edits:
-                    loc = self.location(edit.span, e.result)
-                    changes.setdefault(loc.uri, []).append(
-                        t.TextEdit(range=loc.range, new_text=edit.replacement)
-                    )
-                actions.append(
-                    t.CodeAction(
-                        title=f"{f.fix.description} ({f.name})",
-                        kind=t.CodeActionKind.QuickFix,
-                        diagnostics=[e.diagnostic],
-                        edit=t.WorkspaceEdit(changes=changes),
-                        is_preferred=True,
-                    )
-                )
+            quick = self.quick_fix(e)
+            if quick is not None:
+                actions.append(quick)
             assert f.span is not None
             if (f.span.line, f.name) in disabled:
                 continue
@@ -590,6 +650,109 @@ class _Linter:
                 )
             )
         return actions
+
+    def quick_fix(self, e: _Entry) -> lsp.CodeAction | None:
+        """The finding's own fix as a quick fix, preferred when ``--fix`` would apply it.
+
+        A fix that moves secret text is not sent (the server prints no secret), nor the
+        removal of a byte-order mark, which is not part of an editor's buffer."""
+        from lsprotocol import types as t
+
+        f, fix = e.finding, e.finding.fix
+        if fix is None or not fix.edits:
+            return None
+        if any(x.sensitive or x.span.line < 1 for x in fix.edits):
+            return None
+        changes: dict[str, list[t.TextEdit]] = {}
+        for edit in fix.edits:
+            loc = self.location(edit.span, e.result)
+            changes.setdefault(loc.uri, []).append(
+                t.TextEdit(range=loc.range, new_text=edit.replacement)
+            )
+        return t.CodeAction(
+            title=f"{fix.description} ({f.name})",
+            kind=t.CodeActionKind.QuickFix,
+            diagnostics=[e.diagnostic],
+            edit=t.WorkspaceEdit(changes=changes),
+            is_preferred=fix.applicability is Applicability.SAFE,
+        )
+
+    def fixable(self, uri: str) -> bool:
+        """Whether a published finding of ``uri`` has a safe fix that "fix all" applies."""
+        path = uri_to_path(uri)
+        for e in self.entries(uri):
+            fix = e.finding.fix
+            if fix is None or fix.applicability is not Applicability.SAFE or not fix.edits:
+                continue
+            if all(
+                x.span.line >= 1 and not x.sensitive and e.result.path(x.span) == path
+                for x in fix.edits
+            ):
+                return True
+        return False
+
+    def fix_all_action(self, uri: str) -> lsp.CodeAction:
+        """The "fix all" action without its edit (:meth:`resolve_fix_all` adds it)."""
+        from lsprotocol import types as t
+
+        return t.CodeAction(
+            title="Fix all auto-fixable problems (composelint)",
+            kind=FIX_ALL_KIND,
+            data={"uri": uri, "composelint": "fixAll"},
+        )
+
+    def resolve_fix_all(
+        self, action: lsp.CodeAction, overrides: Mapping[Path, str]
+    ) -> lsp.CodeAction:
+        """``action`` with the edit that applies every safe fix of its document's
+        buffer; ``overrides``: the open buffers (taken on the event loop)."""
+        from lsprotocol import types as t
+
+        data = action.data if isinstance(action.data, dict) else {}
+        uri = data.get("uri")
+        path = uri_to_path(uri) if isinstance(uri, str) else None
+        changes: dict[str, list[t.TextEdit]] = {}
+        if isinstance(uri, str) and path is not None:
+            before = overrides.get(path) or _text(path, overrides)
+            after = self.session.fix_document(path, overrides) if before is not None else None
+            if before is not None and after is not None:
+                changes[uri] = [
+                    t.TextEdit(
+                        range=t.Range(
+                            start=t.Position(line=sl, character=sc),
+                            end=t.Position(line=el, character=ec),
+                        ),
+                        new_text=new,
+                    )
+                    for (sl, sc), (el, ec), new in text_edits(before, after)
+                ]
+        action.edit = t.WorkspaceEdit(changes=changes)
+        return action
+
+    def buffers(self) -> dict[Path, str]:
+        """The open documents' texts, by path."""
+        overrides: dict[Path, str] = {}
+        for doc in list(self.server.workspace.text_documents.values()):
+            path = uri_to_path(doc.uri)
+            if path is not None:
+                overrides[path] = doc.source
+        return overrides
+
+
+def wants(only: list[Any] | None, kind: object) -> bool:
+    """Whether a code action of ``kind`` matches the client's ``only`` filter (a kind
+    matches itself and every kind it is a sub-kind of: ``source`` covers
+    ``source.fixAll.composelint``)."""
+    if not only:
+        return True
+    kind = _kind(kind)
+    return any(kind == k or kind.startswith(f"{k}.") for k in map(_kind, only))
+
+
+def _kind(kind: object) -> str:
+    """A code action kind as the protocol spells it (lsprotocol's kinds are enums)."""
+    value = getattr(kind, "value", kind)
+    return value if isinstance(value, str) else str(value)
 
 
 def _before(a: lsp.Position, b: lsp.Position) -> bool:
@@ -657,6 +820,15 @@ def _check_position(p: lsp.Position) -> None:
         raise JsonRpcInvalidParams(f"position out of range: {p.line}:{p.character}")
 
 
+def _resolves_edits(server: LanguageServer) -> bool:
+    """Whether the client resolves a code action's ``edit`` lazily."""
+    caps = server.client_capabilities
+    doc = caps.text_document if caps is not None else None
+    action = doc.code_action if doc is not None else None
+    support = action.resolve_support if action is not None else None
+    return support is not None and "edit" in support.properties
+
+
 def build_server(session: Session | None = None) -> LanguageServer:
     """A pygls server with composelint's features registered (raises ImportError
     without pygls)."""
@@ -697,12 +869,44 @@ def build_server(session: Session | None = None) -> LanguageServer:
 
     @server.feature(
         t.TEXT_DOCUMENT_CODE_ACTION,
-        t.CodeActionOptions(code_action_kinds=[t.CodeActionKind.QuickFix]),
+        t.CodeActionOptions(
+            code_action_kinds=[
+                t.CodeActionKind.QuickFix,
+                t.CodeActionKind.SourceFixAll,
+                FIX_ALL_KIND,
+            ],
+            resolve_provider=True,
+        ),
     )
     async def code_action(params: t.CodeActionParams) -> list[t.CodeAction]:
         _check_position(params.range.start)
         _check_position(params.range.end)
-        return linter.code_actions(params.text_document.uri, params.range)
+        uri = params.text_document.uri
+        only = list(params.context.only) if params.context.only else None
+        actions: list[t.CodeAction] = []
+        if wants(only, t.CodeActionKind.QuickFix):
+            actions += linter.code_actions(uri, params.range)
+        # "fix all": computed now when asked for (on save), else when chosen (resolve)
+        asked = bool(only) and wants(only, FIX_ALL_KIND)
+        if asked or (not only and linter.fixable(uri)):
+            action = linter.fix_all_action(uri)
+            if asked or not _resolves_edits(server):
+                loop = asyncio.get_running_loop()
+                action = await loop.run_in_executor(
+                    linter.pool, linter.resolve_fix_all, action, linter.buffers()
+                )
+            actions.append(action)
+        return actions
+
+    @server.feature(t.CODE_ACTION_RESOLVE)
+    async def code_action_resolve(params: t.CodeAction) -> t.CodeAction:
+        data = params.data if isinstance(params.data, dict) else {}
+        if data.get("composelint") != "fixAll":
+            return params
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(
+            linter.pool, linter.resolve_fix_all, params, linter.buffers()
+        )
 
     return server
 

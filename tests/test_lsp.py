@@ -651,3 +651,150 @@ def test_edits_during_a_lint_are_linted_together_once(tmp_path: Path) -> None:
     asyncio.run(scenario())
     assert len(calls) == 2  # the first lint, then one for all five edits
     assert published == [2]  # only the newest result
+
+
+# -- fixes: quick fixes and "fix all" from the fix engine ---------------------------------
+
+
+def _apply_edits(text: str, edits: list[dict[str, Any]]) -> str:
+    """What an editor does with a list of TextEdits (ASCII text: UTF-16 = code points)."""
+    lines = text.splitlines(keepends=True)
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line))
+
+    def offset(p: dict[str, int]) -> int:
+        return starts[min(p["line"], len(lines))] + p["character"]
+
+    spans = [(offset(e["range"]["start"]), offset(e["range"]["end"]), e["newText"]) for e in edits]
+    for start, end, new in sorted(spans, reverse=True):
+        text = text[:start] + new + text[end:]
+    return text
+
+
+FIX_ALL_BEFORE = (
+    'version: "3"  # obsolete\n'
+    "services:\n"
+    "  web:\n"
+    "    image: nginx\n"
+    "    env_file: a.env\n"
+    "    ports:\n"
+    "      - 8080:80\n"
+    "      - 22:22\n"
+    "    environment:\n"
+    "      - 'TOKEN=\"abc\"'\n"
+)
+# ports-order moves the entries; the quoting of 22:22 waits for the next pass
+FIX_ALL_AFTER = (
+    "services:\n"
+    "  web:\n"
+    "    image: nginx\n"
+    "    env_file: a.env\n"
+    "    ports:\n"
+    '      - "22:22"\n'
+    "      - 8080:80\n"
+    "    environment:\n"
+    "      - 'TOKEN=\"abc\"'\n"
+)
+
+
+def _code_actions(
+    client: Client, uri: str, diags: list[dict[str, Any]], line: int, **context: Any
+) -> list[dict[str, Any]]:
+    result: list[dict[str, Any]] = client.request(
+        "textDocument/codeAction",
+        {
+            "textDocument": {"uri": uri},
+            "range": {
+                "start": {"line": line, "character": 0},
+                "end": {"line": line, "character": 99},  # the whole line
+            },
+            "context": {"diagnostics": diags, **context},
+        },
+    )
+    return result
+
+
+@needs_pygls
+def test_fix_all_applies_every_safe_fix_of_the_buffer_to_convergence(
+    client: Client, tmp_path: Path
+) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.composelint]\nextend-select = ["ports-order"]\n'
+    )
+    (tmp_path / "a.env").write_text("X = 1\n")  # fixable, but not the document asked about
+    compose = tmp_path / "compose.yaml"
+    compose.write_text("services: {}\n")  # the buffer is fixed, not the file on disk
+    uri = _open(client, compose, FIX_ALL_BEFORE)
+    diags = client.diagnostics(uri)
+    assert {d["code"] for d in diags} >= {"CMP701", "CMP702", "CMP712", "CMP406"}
+    (action,) = _code_actions(client, uri, diags, 0, only=["source.fixAll"])
+    assert action["kind"] == "source.fixAll.composelint"
+    assert list(action["edit"]["changes"]) == [uri]  # nothing for a.env
+    assert _apply_edits(FIX_ALL_BEFORE, action["edit"]["changes"][uri]) == FIX_ALL_AFTER
+    assert compose.read_text() == "services: {}\n"
+    assert (tmp_path / "a.env").read_text() == "X = 1\n"
+    # a quick-fix request gets no fix-all, a source request no quick fixes
+    quick = _code_actions(client, uri, diags, 7, only=["quickfix"])
+    assert quick and all(a["kind"] == "quickfix" for a in quick)
+    assert _code_actions(client, uri, diags, 6, only=["source.organizeImports"]) == []
+    # the buffer once fixed: fix-all has nothing left to do
+    _change(client, uri, 2, FIX_ALL_AFTER)
+    client.diagnostics(uri)
+    (action,) = _code_actions(client, uri, [], 0, only=["source.fixAll.composelint"])
+    assert action["edit"]["changes"] == {}
+    assert client.close() == 0
+
+
+@needs_pygls
+def test_quick_fixes_prefer_only_safe_fixes_and_fix_all_resolves_lazily(tmp_path: Path) -> None:
+    c = Client(tmp_path)
+    try:
+        caps = {"textDocument": {"codeAction": {"resolveSupport": {"properties": ["edit"]}}}}
+        result = c.request(
+            "initialize",
+            {"processId": os.getpid(), "rootUri": path_to_uri(tmp_path), "capabilities": caps},
+        )
+        assert result["capabilities"]["codeActionProvider"]["resolveProvider"] is True
+        kinds = result["capabilities"]["codeActionProvider"]["codeActionKinds"]
+        assert {"quickfix", "source.fixAll", "source.fixAll.composelint"} <= set(kinds)
+        c.notify("initialized", {})
+        uri = _open(c, tmp_path / "compose.yaml", FIX_ALL_BEFORE)
+        diags = c.diagnostics(uri)
+        # the light bulb of line 10: the unsafe quote removal is offered, not preferred
+        actions = _code_actions(c, uri, diags, 9)
+        by_title = {a["title"]: a for a in actions}
+        unsafe = by_title["remove the quotes (env-quote-in-value)"]
+        assert unsafe["isPreferred"] is False and unsafe["kind"] == "quickfix"
+        fix_all = by_title["Fix all auto-fixable problems (composelint)"]
+        assert "edit" not in fix_all  # computed when chosen
+        resolved = c.request("codeAction/resolve", fix_all)
+        after = _apply_edits(FIX_ALL_BEFORE, resolved["edit"]["changes"][uri])
+        assert after == FIX_ALL_BEFORE.replace('version: "3"  # obsolete\n', "").replace(
+            "      - 22:22\n", '      - "22:22"\n'
+        )  # no ports-order here: it is opt-in
+        # the safe fix of line 8 is preferred
+        (quote,) = [a for a in _code_actions(c, uri, diags, 7) if a["title"].startswith("quote")]
+        assert quote["isPreferred"] is True
+        assert c.close() == 0
+    finally:
+        if c.proc.poll() is None:
+            c.proc.kill()
+            c.proc.wait()
+
+
+@needs_pygls
+def test_fix_all_sends_no_secret(client: Client, tmp_path: Path) -> None:
+    """The env-inline-comment fix of a token is sensitive: fix-all leaves that line alone."""
+    (tmp_path / "compose.yaml").write_text("services:\n  web:\n    image: nginx\n")
+    text = "API_TOKEN=abc #CommentSecret4\nB = 2\n"
+    env = tmp_path / ".env"
+    env.write_text(text)
+    env_uri = _open(client, env, text, "dotenv")
+    diags = client.diagnostics(env_uri)
+    (action,) = _code_actions(client, env_uri, diags, 0, only=["source.fixAll"])
+    assert _apply_edits(text, action["edit"]["changes"][env_uri]) == (
+        "API_TOKEN=abc #CommentSecret4\nB=2\n"
+    )
+    assert "CommentSecret4" not in json.dumps(action)
+    assert client.close() == 0
