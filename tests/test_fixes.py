@@ -196,3 +196,40 @@ def test_insert_at_end_of_text(text: str) -> None:
     )
     start, stop = fixes.offsets(end, starts, len(text))
     assert fixes.apply(text, [(start, stop, "!")]) == text + "!"
+
+
+def test_a_bom_removed_in_memory_is_not_removed_again(tmp_path: Path) -> None:
+    """A lint pass reads the mark from the disk, where it stays until the file is
+    written: the loop must not take the same removal pass after pass."""
+    target = tmp_path / ".env"
+    target.write_bytes(fixes.BOM + b"A=1\n")
+
+    def lint(overrides: Mapping[Path, str]) -> tuple[list[Finding], dict[str, FileText]]:
+        fix = Fix("drop", (fixes.remove_bom(".env"),), Applicability.SAFE)
+        found = Finding(
+            "CMP408", "env-bom", Severity.WARNING, "m", Span(".env", 1, 1, 1, 1), fix=fix
+        )
+        return [found], {".env": FileText(target, overrides.get(target, "A=1\n"))}
+
+    run = fixes.run(lint)
+    assert (run.passes, run.converged, run.bom_removed) == (1, True, {target})
+    diff = fixes.unified_diff(run, tmp_path)
+    assert diff == "--- a/.env\n+++ b/.env\n@@ -1 +1 @@\n-\ufeffA=1\n+A=1\n"
+    if shutil.which("git"):
+        subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+        subprocess.run(["git", "apply", "-"], input=diff.encode(), cwd=tmp_path, check=True)
+        assert target.read_bytes() == b"A=1\n"
+
+
+def test_diff_lines_end_only_at_newlines(tmp_path: Path) -> None:
+    """A form feed or U+2028 inside a line is not a line break for patch."""
+    target = tmp_path / "compose.yaml"
+    old = "a: 1\nb: 'x\u2028y\x0c'\nc: 22:22\n"
+    target.write_text(old)
+    run = _run_for(target, old, old.replace("22:22", '"22:22"'))
+    diff = fixes.unified_diff(run, tmp_path)
+    assert "@@ -1,3 +1,3 @@" in diff
+    if shutil.which("git"):
+        subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+        subprocess.run(["git", "apply", "-"], input=diff.encode(), cwd=tmp_path, check=True)
+        assert target.read_text() == run.current[target]

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from composelint.lint.engine import Engine
+from composelint.lint.fixes import remove_bom
 from composelint.lint.registry import Registry
 from composelint.load.discover import discover
 from composelint.model.findings import Applicability, Edit, Finding, Fix, Severity
@@ -278,6 +279,9 @@ def test_bom_crlf_and_final_newline(env_lint) -> None:  # type: ignore[no-untype
     crlf = findings[1]
     assert crlf.fix is not None and [e.span.line for e in crlf.fix.edits] == [1, 2]
     assert findings[2].fix.edits == (Edit(Span(".env", 3, 4, 3, 4), "\n"),)  # type: ignore[union-attr]
+    bom = findings[0].fix
+    assert bom is not None and bom.applicability is Applicability.SAFE
+    assert bom.edits == (remove_bom(".env"),)
 
 
 def test_default_off_rules_need_explicit_selection(env_lint, registry: Registry) -> None:  # type: ignore[no-untyped-def]

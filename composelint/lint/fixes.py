@@ -97,11 +97,17 @@ def apply(text: str, edits: Iterable[tuple[int, int, str]]) -> str:
 
 
 def _select(
-    findings: Sequence[Finding], texts: Mapping[str, FileText], *, unsafe: bool
+    findings: Sequence[Finding],
+    texts: Mapping[str, FileText],
+    *,
+    unsafe: bool,
+    bom_removed: Iterable[Path] = (),
 ) -> tuple[dict[Path, list[tuple[int, int, str]]], set[Path], list[Finding]]:
     """The edits of the fixes that one pass applies, by file; files whose BOM goes;
     the findings fixed. A fix is taken whole or not at all, first by position; a
-    fix that overlaps one already taken waits for the next pass."""
+    fix that overlaps one already taken waits for the next pass. ``bom_removed``:
+    files whose BOM an earlier pass removed (a lint pass reads the mark from the
+    disk, where it stays until the file is written)."""
     candidates = []
     for f in findings:
         if not allowed(f.fix, unsafe=unsafe) or f.fix is None:
@@ -111,7 +117,7 @@ def _select(
             candidates.append((first, f))
     candidates.sort(key=lambda c: (c[0], c[1].sort_key()))
     taken: dict[Path, list[tuple[int, int, str]]] = {}
-    boms: set[Path] = set()
+    boms: set[Path] = set(bom_removed)
     fixed: list[Finding] = []
     starts: dict[Path, list[int]] = {}
     for _, f in candidates:
@@ -176,7 +182,9 @@ def run(lint: LintPass, *, unsafe: bool = False, max_passes: int = MAX_PASSES) -
         for ft in texts.values():
             result.original.setdefault(ft.path, ft.text)
             result.current.setdefault(ft.path, ft.text)
-        edits, boms, fixed = _select(findings, texts, unsafe=unsafe)
+        edits, boms, fixed = _select(
+            findings, texts, unsafe=unsafe, bom_removed=result.bom_removed
+        )
         if not fixed:
             return result
         result.passes += 1
@@ -190,7 +198,9 @@ def run(lint: LintPass, *, unsafe: bool = False, max_passes: int = MAX_PASSES) -
             return result
         seen_states.add(state)
     findings, texts = lint(result.current)
-    result.converged = not _select(findings, texts, unsafe=unsafe)[2]
+    result.converged = not _select(
+        findings, texts, unsafe=unsafe, bom_removed=result.bom_removed
+    )[2]
     return result
 
 
@@ -204,16 +214,25 @@ def unified_diff(run_: FixRun, cwd: Path) -> str:
             rel = path.relative_to(cwd).as_posix()
         except ValueError:
             rel = path.as_posix().lstrip("/")
-        before = run_.original[path].splitlines(keepends=True)
-        after = run_.current[path].splitlines(keepends=True)
-        if path in run_.bom_removed and before == after:
-            continue  # a BOM alone cannot be shown as a text diff
+        original = run_.original[path]
+        if path in run_.bom_removed:  # the mark is shown as the bytes it is, on line 1
+            original = "\ufeff" + original
+        before = _lines(original)
+        after = _lines(run_.current[path])
         for line in difflib.unified_diff(before, after, f"a/{rel}", f"b/{rel}"):
             if line.endswith("\n"):
                 out.append(line)
             else:
                 out.append(line + "\n\\ No newline at end of file\n")
     return "".join(out)
+
+
+def _lines(text: str) -> list[str]:
+    """Lines as ``patch`` counts them: only ``\n`` ends one (``str.splitlines`` also
+    splits at ``\r``, ``\x0c``, U+2028 ..., which would make a diff that does not apply)."""
+    lines = [line + "\n" for line in text.split("\n")]
+    lines[-1] = lines[-1][:-1]
+    return lines if lines[-1] else lines[:-1]
 
 
 class WriteError(Exception):

@@ -23,6 +23,11 @@ Save the file as UTF-8 without BOM.
 ```dotenv
 POSTGRES_USER=app
 ```
+
+## Fix safety
+
+Safe: the fix deletes the three bytes of the mark and nothing else. Compose strips
+the mark when it reads the file, so the resolved project does not change.
 """
 
 from __future__ import annotations
@@ -31,7 +36,8 @@ from collections.abc import Iterator
 
 from composelint.analysis.env_inventory import env_files
 from composelint.model.context import RuleContext
-from composelint.model.findings import Violation
+from composelint.lint.fixes import remove_bom
+from composelint.model.findings import Applicability, Fix, Violation
 from composelint.model.span import Span
 
 code = "CMP408"
@@ -48,4 +54,9 @@ def check(project: RuleContext) -> Iterator[Violation]:
                 Span(ef.display, 1, 1, 1, 1),
                 note="Compose ignores it, but other readers make it part of the first key",
                 help="save the file as UTF-8 without BOM",
+                fix=Fix(
+                    "remove the byte order mark",
+                    (remove_bom(ef.display),),
+                    applicability=Applicability.SAFE,
+                ),
             )
