@@ -11,7 +11,7 @@ import pytest
 from composelint.lint.engine import Engine
 from composelint.lint.registry import Registry
 from composelint.load.discover import discover
-from composelint.model.findings import Finding, Related, Severity
+from composelint.model.findings import Applicability, Edit, Finding, Fix, Related, Severity
 from composelint.model.span import Span
 from composelint.resolve.resolver import ResolveOptions, resolve
 
@@ -185,6 +185,70 @@ def test_container_name_generated_name_and_hostname(registry: Registry, tmp_path
         'use the service name "postgres"',
         'use the service name "redis"',
         'use "es", or add "search.internal" to its network aliases',
+    ]
+
+
+def test_container_names_fix_to_the_service_name(
+    registry: Registry, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Safe in the compose file; unsafe in a .env line, which other values may use."""
+    monkeypatch.chdir(tmp_path)
+    files = compose(
+        "  app:\n    image: acme/app\n    environment:\n"
+        "      DB_HOST: ventanas-db\n"
+        "      REDIS_URL: redis://shop-redis-1:6379/0\n"
+        "      CACHE_URL: ${CACHE_URL}\n"
+        "  postgres:\n    image: postgres:16\n    container_name: ventanas-db\n"
+        "  redis:\n    image: redis:7\n",
+        "name: shop\n",
+    )
+    files[".env"] = "CACHE_URL=redis://shop-redis-1:6379/1\n"
+    found = lint(registry, tmp_path, files, "CMP104", "CMP105")
+    fixes = [(f.code, f.fix.applicability.value, f.fix.edits) for f in found if f.fix]
+    assert fixes == [
+        ("CMP105", "unsafe", (Edit(Span(".env", 1, 19, 1, 31), "redis"),)),
+        ("CMP104", "safe", (Edit(Span("compose.yaml", 5, 16, 5, 27), "postgres"),)),
+        ("CMP105", "safe", (Edit(Span("compose.yaml", 6, 26, 6, 38), "redis"),)),
+    ]
+
+
+def test_loopback_fix_only_when_one_service_owns_the_port(
+    registry: Registry, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    files = compose(
+        "  app:\n    image: acme/app\n    environment:\n"
+        "      DATABASE_URL: postgresql://u:secret@localhost:5432/app\n"
+        "      SEARCH: http://127.0.0.1:9201\n"
+        "      MQ: amqp://localhost:5672\n"
+        "      OWN: http://[::1]:9201\n"
+        + POSTGRES
+        + '  api:\n    image: acme/api\n    ports: ["9201:9200"]\n'
+        "  mq:\n    image: rabbitmq:3\n  mq2:\n    image: rabbitmq:3\n"
+    )
+    found = lint(registry, tmp_path, files, "CMP101")
+    assert [(f.span.line, f.fix) for f in found if f.span] == [
+        (
+            5,
+            Fix(
+                "use postgres",
+                (Edit(Span("compose.yaml", 5, 43, 5, 52), "postgres"),),
+                Applicability.UNSAFE,
+            ),
+        ),
+        (
+            6,
+            Fix(
+                "use api:9200",
+                (
+                    Edit(Span("compose.yaml", 6, 22, 6, 31), "api"),
+                    Edit(Span("compose.yaml", 6, 32, 6, 36), "9200"),
+                ),
+                Applicability.UNSAFE,
+            ),
+        ),
+        (7, None),  # mq or mq2: only the user knows
+        (8, None),  # an IPv6 literal is written in brackets
     ]
 
 

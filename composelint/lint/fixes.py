@@ -82,6 +82,13 @@ def offsets(span: Span, starts: Sequence[int], length: int) -> tuple[int, int]:
     return at(span.line, span.col), at(span.end_line, span.end_col)
 
 
+def text_at(text: str, span: Span) -> str:
+    """The text an edit of ``span`` replaces, as :func:`run` locates it: a rule checks
+    it before it offers an edit, so that the edit replaces exactly what it names."""
+    start, end = offsets(span, line_starts(text), len(text))
+    return text[start:end]
+
+
 def is_bom_edit(edit: Edit) -> bool:
     return edit.span.line == 0
 
@@ -182,9 +189,7 @@ def run(lint: LintPass, *, unsafe: bool = False, max_passes: int = MAX_PASSES) -
         for ft in texts.values():
             result.original.setdefault(ft.path, ft.text)
             result.current.setdefault(ft.path, ft.text)
-        edits, boms, fixed = _select(
-            findings, texts, unsafe=unsafe, bom_removed=result.bom_removed
-        )
+        edits, boms, fixed = _select(findings, texts, unsafe=unsafe, bom_removed=result.bom_removed)
         if not fixed:
             return result
         result.passes += 1
@@ -198,9 +203,9 @@ def run(lint: LintPass, *, unsafe: bool = False, max_passes: int = MAX_PASSES) -
             return result
         seen_states.add(state)
     findings, texts = lint(result.current)
-    result.converged = not _select(
-        findings, texts, unsafe=unsafe, bom_removed=result.bom_removed
-    )[2]
+    result.converged = not _select(findings, texts, unsafe=unsafe, bom_removed=result.bom_removed)[
+        2
+    ]
     return result
 
 

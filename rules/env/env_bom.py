@@ -35,8 +35,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from composelint.analysis.env_inventory import env_files
-from composelint.model.context import RuleContext
 from composelint.lint.fixes import remove_bom
+from composelint.model.context import RuleContext
 from composelint.model.findings import Applicability, Fix, Violation
 from composelint.model.span import Span
 

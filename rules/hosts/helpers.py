@@ -11,6 +11,8 @@ from composelint.analysis.connectivity import Connection, Reachability, Where, c
 from composelint.analysis.connstrings import VarRole
 from composelint.analysis.images import family_facts, image_family
 from composelint.model.context import RuleContext
+from composelint.model.findings import Applicability, Edit, Fix
+from composelint.model.span import Span
 
 # roles whose value the container itself dials (OTHER: recognised by the value alone)
 DIALED = frozenset({VarRole.DESTINATION_URL, VarRole.DESTINATION_HOST, VarRole.OTHER})
@@ -181,3 +183,40 @@ def near_special(host: str) -> str | None:
             if ratio >= 0.75:
                 return name
     return None
+
+
+def host_fix(
+    project: RuleContext,
+    c: Connection,
+    new: str,
+    *,
+    port: tuple[Span, int] | None = None,
+    unsafe: bool = False,
+) -> Fix | None:
+    """A fix that writes ``new`` in place of the connection's host (and ``port``: the
+    port's span and the new port), when the host's text is exactly where the span
+    says. Safe when the host is written in a compose file (unless ``unsafe``); a host
+    from a ``.env`` or env_file line is unsafe: that line may feed other values."""
+    from composelint.lint.fixes import text_at
+
+    span = c.host_span
+    if span is None or span.line != span.end_line or ":" in c.host:  # [::1]: brackets
+        return None
+    source = project.sources.get(span.path)
+    if source is None or source.text is None:
+        return None
+    if text_at(source.text, span).lower() != c.host.lower():
+        return None
+    edits = [Edit(span, new)]
+    if port is not None:
+        port_span, number = port
+        if port_span.path != span.path or not text_at(source.text, port_span).isdigit():
+            return None
+        edits.append(Edit(port_span, str(number)))
+    where = f"{new}:{port[1]}" if port is not None else new
+    safe = not unsafe and source.kind == "compose"
+    return Fix(
+        f"use {where}",
+        tuple(edits),
+        applicability=Applicability.SAFE if safe else Applicability.UNSAFE,
+    )

@@ -40,6 +40,15 @@ services:
     image: postgres:16
     container_name: ventanas-db
 ```
+
+## Fix safety
+
+The fix writes the service name in place of the host. It is safe when the host is
+written in a compose file: the resolved project changes exactly there, and the
+service name resolves on every network the container_name does, to the same
+container. When the host comes from a `.env` or `env_file` line, the fix edits
+that line and is unsafe (`--unsafe-fixes`): the same variable may feed other
+values (a `container_name`, another service's settings).
 """
 
 from __future__ import annotations
@@ -50,7 +59,7 @@ from composelint.analysis.connectivity import reachability
 from composelint.model.context import RuleContext
 from composelint.model.findings import Violation
 
-from .helpers import resolved_via, subject
+from .helpers import host_fix, resolved_via, subject
 
 code = "CMP104"
 name = "host-container-name"
@@ -68,4 +77,5 @@ def check(project: RuleContext) -> Iterator[Violation]:
             note="a container name stops resolving when the container is renamed, the service "
             'is scaled or the project runs twice (the client reports: "Name or service not known")',
             help=f'use the service name "{target}"',
+            fix=host_fix(project, c, target),
         )

@@ -40,6 +40,16 @@ services:
   redis:
     image: redis:7
 ```
+
+## Fix safety
+
+The fix writes the service name in place of the host. It is safe when the host is
+written in a compose file: the resolved project changes exactly there, and the
+service name resolves on every network the generated name does (to every replica
+of the service, not only the first). When the host comes from a `.env` or
+`env_file` line, the fix edits that line and is unsafe (`--unsafe-fixes`): the
+same variable may feed other values (a `container_name`, another service's
+settings).
 """
 
 from __future__ import annotations
@@ -50,7 +60,7 @@ from composelint.analysis.connectivity import reachability
 from composelint.model.context import RuleContext
 from composelint.model.findings import Violation
 
-from .helpers import resolved_via, subject
+from .helpers import host_fix, resolved_via, subject
 
 code = "CMP105"
 name = "host-generated-container-name"
@@ -72,4 +82,5 @@ def check(project: RuleContext) -> Iterator[Violation]:
             'Compose version and the replica number, and then fails with "Name or service not '
             'known"',
             help=f'use the service name "{target}"',
+            fix=host_fix(project, c, target),
         )

@@ -48,20 +48,30 @@ services:
   postgres:
     image: postgres:16
 ```
+
+## Fix safety
+
+Unsafe (`--unsafe-fixes`), and offered only when exactly one service of the project
+serves the port: the fix writes that service's name in place of `localhost` (and
+its container port when the connection used the port it publishes on the host).
+The server may instead run on the Docker host or in the same container, which
+only the user knows.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from composelint.analysis.connectivity import connections, is_loopback, reachability
+from composelint.analysis.connections import port_span
+from composelint.analysis.connectivity import Connection, connections, is_loopback, reachability
 from composelint.analysis.connstrings import VarRole
 from composelint.model.context import RuleContext
-from composelint.model.findings import Severity, Violation
+from composelint.model.findings import Fix, Severity, Violation
 
 from .helpers import (
     dialed,
     endpoint,
+    host_fix,
     other_servers,
     scheme_of,
     served_locally,
@@ -114,6 +124,7 @@ def check(project: RuleContext) -> Iterator[Violation]:
                     else ""
                 ),
                 help=f"use {fix}",
+                fix=_fix(project, c, *owners[0]) if len(owners) == 1 else None,
             )
         else:
             stack = (
@@ -131,3 +142,14 @@ def check(project: RuleContext) -> Iterator[Violation]:
                 help="use the server's service name, or host.docker.internal (with extra_hosts: "
                 '"host.docker.internal:host-gateway") for a server on the Docker host',
             )
+
+
+def _fix(project: RuleContext, c: Connection, owner: str, port: int | None) -> Fix | None:
+    """The owner's name for the host, and its container port when the connection uses
+    the port it publishes on the host (then the port must be written in the value)."""
+    if port is None or port == c.port:
+        return host_fix(project, c, owner, unsafe=True)
+    span = port_span(project, c)
+    if span is None or span == c.span or c.dest.port is None:
+        return None
+    return host_fix(project, c, owner, port=(span, port), unsafe=True)
