@@ -741,3 +741,114 @@ services:
       CACHE: memcached://cache:11211
 """
     assert lint(registry, tmp_path, {"compose.yaml": text}, "CMP209") == []
+
+
+# -- depends_on fixes (unsafe): valid YAML in the file's own style, or none -----------------
+
+
+def _fixed(text: str, finding: Finding) -> str:
+    from composelint.lint import fixes
+
+    assert finding.fix is not None
+    assert finding.fix.applicability.value == "unsafe"
+    starts = fixes.line_starts(text)
+    return fixes.apply(
+        text,
+        [(*fixes.offsets(e.span, starts, len(text)), e.replacement) for e in finding.fix.edits],
+    )
+
+
+HEALTHY_DB = '  db:\n    image: postgres:16\n    healthcheck:\n      test: ["CMD", "pg_isready"]\n'
+CLIENT_ENV = "    environment:\n      DATABASE_URL: postgresql://app@db:5432/app\n"
+
+
+@pytest.mark.parametrize(
+    ("client", "after"),
+    [
+        (  # a new key, first in the service, at its indentation (before a merge key)
+            "  app:  # the app\n    <<: *base\n    image: acme/app\n" + CLIENT_ENV,
+            "  app:  # the app\n    depends_on:\n      db:\n        condition: service_healthy\n"
+            "    <<: *base\n    image: acme/app\n" + CLIENT_ENV,
+        ),
+        (  # an entry added to a block mapping
+            "  app:\n    image: acme/app\n" + CLIENT_ENV + "    depends_on:\n      cache:\n"
+            "        condition: service_started\n",
+            "  app:\n    image: acme/app\n" + CLIENT_ENV + "    depends_on:\n      db:\n"
+            "        condition: service_healthy\n      cache:\n        condition: service_started\n",
+        ),
+        (  # a list becomes the mapping it means, its comments kept
+            "  app:\n    image: acme/app\n"
+            + CLIENT_ENV
+            + "    depends_on:\n      - cache  # first\n",
+            "  app:\n    image: acme/app\n"
+            + CLIENT_ENV
+            + "    depends_on:\n      cache:  # first\n"
+            "        condition: service_started\n      db:\n        condition: service_healthy\n",
+        ),
+    ],
+)
+def test_depends_on_missing_fix_writes_block_yaml(
+    registry: Registry, tmp_path: Path, client: str, after: str
+) -> None:
+    head = "x-base: &base\n  restart: always\nservices:\n"
+    tail = HEALTHY_DB + "  cache:\n    image: redis:7\n"
+    text = head + client + tail
+    (f,) = lint(registry, tmp_path, {"compose.yaml": text}, "CMP205")
+    assert _fixed(text, f) == head + after + tail
+    (tmp_path / "compose.yaml").write_text(head + after + tail)
+    assert lint(registry, tmp_path, {}, "CMP205", "CMP002", "CMP001") == []
+
+
+@pytest.mark.parametrize(
+    "client",
+    [
+        "  app: {image: acme/app, environment: {DATABASE_URL: 'postgresql://app@db/app'}}\n",
+        "  app: &app\n    image: acme/app\n" + CLIENT_ENV,  # the mapping is shared
+        "  app:\n    image: acme/app\n" + CLIENT_ENV + "    depends_on: [cache]\n",
+        "  app:\n    <<: *deps\n    image: acme/app\n" + CLIENT_ENV,  # a merged depends_on
+        # a list at the key's own column: a mapping there would be the key's sibling
+        "  app:\n    image: acme/app\n" + CLIENT_ENV + "    depends_on:\n    - cache\n",
+    ],
+)
+def test_depends_on_missing_offers_no_fix_it_cannot_write(
+    registry: Registry, tmp_path: Path, client: str
+) -> None:
+    head = "x-deps: &deps\n  depends_on: [cache]\nservices:\n"
+    text = head + client + HEALTHY_DB + "  cache:\n    image: redis:7\n"
+    (f,) = lint(registry, tmp_path, {"compose.yaml": text}, "CMP205")
+    assert f.fix is None
+
+
+def test_depends_on_missing_no_fix_without_healthcheck_or_in_two_files(
+    registry: Registry, tmp_path: Path
+) -> None:
+    text = "services:\n  app:\n    image: acme/app\n" + CLIENT_ENV + HEALTHY_DB
+    override = "services:\n  app:\n    restart: always\n"
+    (f,) = lint(
+        registry, tmp_path, {"compose.yaml": text, "compose.override.yaml": override}, "CMP205"
+    )
+    assert f.fix is None  # an override file could !reset what the fix adds
+    (tmp_path / "compose.override.yaml").unlink()
+    plain = text.replace('    healthcheck:\n      test: ["CMD", "pg_isready"]\n', "")
+    (f,) = lint(registry, tmp_path, {"compose.yaml": plain}, "CMP205")
+    assert f.fix is None
+
+
+def test_depends_on_not_ready_fix_waits_for_healthy(registry: Registry, tmp_path: Path) -> None:
+    text = (
+        "services:\r\n  api:\r\n    image: acme/api\r\n    depends_on:\r\n"
+        "      db: {condition: 'service_started'}\r\n"
+        "  web:\r\n    image: acme/web\r\n    depends_on:\r\n      - db\r\n      - cache\r\n"
+        "  flow:\r\n    image: acme/web\r\n    depends_on: [db]\r\n"
+        + HEALTHY_DB.replace("\n", "\r\n")
+        + "  cache:\r\n    image: redis:7\r\n"
+    )
+    api, web, flow = lint(registry, tmp_path, {"compose.yaml": text}, "CMP206")
+    assert at([api, web, flow]) == [("CMP206", 5, 7), ("CMP206", 9, 9), ("CMP206", 13, 18)]
+    assert _fixed(text, api) == text.replace("'service_started'", "'service_healthy'")
+    assert _fixed(text, web) == text.replace(
+        "      - db\r\n      - cache\r\n",
+        "      db:\r\n        condition: service_healthy\r\n"
+        "      cache:\r\n        condition: service_started\r\n",
+    )
+    assert flow.fix is None  # a flow list: no lines to rewrite

@@ -49,6 +49,16 @@ services:
     healthcheck:
       test: ["CMD-SHELL", "pg_isready -U postgres"]
 ```
+
+## Fix safety
+
+Unsafe (`--unsafe-fixes`), and offered only when the target has a healthcheck: the
+fix adds `depends_on: {<target>: {condition: service_healthy}}` to the client, so
+it starts only once the target is healthy (and `docker compose up <client>` starts
+the target too) — a change of the start order the user may not want. It is written
+into the one compose file that defines the client, in its block style; a
+`depends_on` list becomes the mapping it means. A service written in flow style,
+behind an anchor or defined in several files gets no fix.
 """
 
 from __future__ import annotations
@@ -66,6 +76,8 @@ from composelint.analysis.connections import (
 )
 from composelint.model.context import RuleContext
 from composelint.model.findings import Severity, Violation
+
+from .helpers import add_dependency
 
 if TYPE_CHECKING:
     from composelint.analysis.connectivity import Reachability
@@ -110,7 +122,9 @@ def check(project: RuleContext) -> Iterator[Violation]:
             continue  # inherited from a service that does depend on it: likely unused here
         reported.add((conn.client, target.name))
         needed = _needed_at_start(route, reach)
+        fix_data = None
         if has_healthcheck(project, target.name):
+            fix_data = add_dependency(project, conn.client, target.name)
             fix = (
                 f"add to {conn.client}: depends_on: {{{target.name}: {{condition: "
                 f"service_healthy}}}} ({target.name} has a healthcheck)"
@@ -125,6 +139,7 @@ def check(project: RuleContext) -> Iterator[Violation]:
             'with "Connection refused" / "could not translate host name"',
             help=fix,
             severity=None if needed else Severity.INFO,
+            fix=fix_data,
         )
 
 

@@ -52,6 +52,15 @@ services:
       interval: 5s
       retries: 10
 ```
+
+## Fix safety
+
+Unsafe (`--unsafe-fixes`), and offered only when the target has a healthcheck: the
+fix writes `condition: service_healthy` in place of `service_started`, or rewrites
+a `depends_on` list as the mapping it means with that condition for the target, so
+the client waits until the target is healthy — and does not start when it never
+becomes healthy. A flow-style list, or a service behind an anchor or defined in
+several files, gets no fix.
 """
 
 from __future__ import annotations
@@ -67,6 +76,8 @@ from composelint.model.context import RuleContext
 from composelint.model.findings import Related, Violation
 from composelint.model.nodes import Mapping, Scalar
 from composelint.model.span import Span
+
+from .helpers import healthy_condition
 
 code = "CMP206"
 name = "depends-on-not-ready"
@@ -143,8 +154,11 @@ def check(project: RuleContext) -> Iterator[Violation]:
                     if isinstance(cond_node, Scalar) and cond_node.span == key_span
                     else "with condition: service_started"
                 )
+                fix_data = None
                 if hc or (hc is None and _image_has_healthcheck(tsvc)):
                     fix = f"use the long form with condition: service_healthy ({target} has a healthcheck)"
+                    as_written = cond_node if isinstance(cond_node, Scalar) else None
+                    fix_data = healthy_condition(project, sname, target, as_written, key_span)
                 else:
                     probe = facts.probe or '["CMD", ...]'
                     fix = (
@@ -159,6 +173,7 @@ def check(project: RuleContext) -> Iterator[Violation]:
                     f'connections: {sname} may fail with "Connection refused" / "the database '
                     'system is starting up"',
                     help=fix,
+                    fix=fix_data,
                 )
             elif cond == "service_healthy" and not hc:
                 if hc is None and _image_has_healthcheck(tsvc) is not False:
