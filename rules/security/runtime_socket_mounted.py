@@ -39,6 +39,12 @@ services:
 When a service must own the socket (a filtering API proxy), suppress the finding
 on its mount with the reason: `# composelint: disable=runtime-socket-mounted`.
 
+## Fix safety
+
+No fix is offered. Adding `:ro` would be the obvious edit, but it does not restrict
+the API behind the socket (see above), so it would look like a fix without being
+one; what does help (a filtering proxy, no mount) needs the user's decision.
+
 ## References
 
 - CIS Docker Benchmark v1.6.0, 5.32: ensure that the Docker socket is not mounted inside
