@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import shutil
+import subprocess
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -129,3 +130,121 @@ def test_compose_accepts_the_after_and_agrees_with_config(name: str, tmp_path: P
         assert ref.returncode == 0, ref.stderr
         verdict = judge(case, ref, Path(home))
     assert verdict.agree, verdict.detail
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_diff_applies_with_git_apply(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    project = _copy(name, "before", tmp_path)
+    code, diff = _run(monkeypatch, capsys, project, *_args(name), "--diff")
+    assert code == 1 and diff
+    _git_apply(project, diff)
+    assert _tree(project) == _tree(PAIRS / name / "after")
+
+
+def _git_apply(project: Path, diff: str) -> None:
+    subprocess.run(["git", "init", "-q", "."], cwd=project, check=True)
+    subprocess.run(["git", "apply", "-"], input=diff.encode(), cwd=project, check=True)
+    shutil.rmtree(project / ".git")
+
+
+# -- preservation: everything outside the fixed spans stays, byte for byte ------------------
+
+KEEP_COMPOSE = """\
+version: "3.9"   # obsolete: the fix deletes this line
+# a comment above the anchors
+x-logging: &logging           # anchors and aliases stay
+  driver: json-file
+  options: {max-size: "10m"}  # flow style inside block
+x-env: &env
+  TZ: UTC
+services:
+  web:   # the web front
+    image: "nginx:${TAG}"
+    logging: *logging
+    ports:
+      - 22:22            # unquoted: base 60 in YAML 1.1
+      - "8080:80"
+    environment:
+      <<: *env
+      DATABASE_URL: postgresql://app:secret@ventanas-db:5433/app   # two fixes, one line
+    depends_on: [db]
+  db:
+    image: postgres:16
+    container_name: ventanas-db
+    ports: ['5433:5432']
+    env_file: db.env
+    healthcheck: {test: ["CMD", "pg_isready"], interval: 5s}
+  worker: {image: "acme/worker:1", environment: {QUEUE: "redis://cache:6379"}}   # flow
+  cache:
+    image: redis:7
+    ports: ["6379:6379"]
+---
+# a second document of the same file, merged into the first
+services:
+  cache:
+    ports: !reset []
+    command: ["redis-server", "--save", ""]
+"""
+KEEP_DB_ENV = (
+    b"POSTGRES_USER = app\r\nPOSTGRES_PASSWORD=change-me  \r\n# keep me\r\nPOSTGRES_DB=app\r\n"
+)
+KEEP_ENV = b"# interpolation\r\nTAG=1.27\r\n"
+SAFE_EDITS = [  # (before, after) of every fixed span, each unique in its file
+    ('version: "3.9"   # obsolete: the fix deletes this line\n', ""),
+    ("      - 22:22 ", '      - "22:22" '),
+    ("@ventanas-db:5433/", "@db:5432/"),
+]
+UNSAFE_EDITS = [("['5433:5432']", "['127.0.0.1:5433:5432']")]
+
+
+def _replace(text: str, edits: list[tuple[str, str]]) -> str:
+    for old, new in edits:
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    return text
+
+
+@pytest.mark.parametrize("unsafe", [False, True])
+def test_fix_changes_only_the_fixed_spans(
+    unsafe: bool,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Comments, anchors and aliases, flow and block styles, a multi-document file with
+    !reset, CRLF env files (env-crlf ignored): only the fixed spans change."""
+    project = tmp_path / "keep"
+    project.mkdir()
+    (project / "compose.yaml").write_bytes(KEEP_COMPOSE.encode())
+    (project / "db.env").write_bytes(KEEP_DB_ENV)
+    (project / ".env").write_bytes(KEEP_ENV)
+    flags = ["--isolated", "--ignore", "env-crlf", *(["--unsafe-fixes"] if unsafe else [])]
+    code, diff = _run(monkeypatch, capsys, project, *flags, "--diff")
+    assert code == 1
+    _run(monkeypatch, capsys, project, *flags, "--fix")
+    edits = SAFE_EDITS + (UNSAFE_EDITS if unsafe else [])
+    expected = {
+        ".env": KEEP_ENV,
+        "compose.yaml": _replace(KEEP_COMPOSE, edits).encode(),
+        "db.env": KEEP_DB_ENV.replace(b"USER = app", b"USER=app").replace(b"me  \r", b"me\r"),
+    }
+    assert _tree(project) == expected
+    assert _run(monkeypatch, capsys, project, *flags, "--diff") == (0, "")
+    fixed = _tree(project)
+    # the diff printed before fixing gives the same bytes
+    for name, data in {"compose.yaml": KEEP_COMPOSE.encode(), "db.env": KEEP_DB_ENV}.items():
+        (project / name).write_bytes(data)
+    if shutil.which("git"):
+        _git_apply(project, diff)
+        assert _tree(project) == fixed
+    binary = find_compose()
+    if binary is not None:
+        case = Case("fix:keep", project, ())
+        with tempfile.TemporaryDirectory() as home:
+            ref = run_compose(binary, case, Path(home))
+            assert ref.returncode == 0, ref.stderr
+            assert judge(case, ref, Path(home)).agree
