@@ -237,6 +237,20 @@ def test_published_port_is_an_error_with_a_fix(registry: Registry, tmp_path: Pat
     assert f.help == "use db:5432"
     assert f.fix is not None and [e.replacement for e in f.fix.edits] == ["5432"]
     assert f.fix.edits[0].span.col == 48 and f.fix.edits[0].span.end_col == 52
+    assert f.fix.applicability.value == "safe"
+
+
+def test_published_port_from_an_env_line_is_an_unsafe_fix(
+    registry: Registry, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    text = PORTS.replace("postgresql://app:secret@db:5433/app", "${DATABASE_URL}")
+    files = {"compose.yaml": text, ".env": "DATABASE_URL=postgresql://app@db:5433/app\n"}
+    (f,) = lint(registry, tmp_path, files, "CMP203")
+    assert f.fix is not None and f.fix.applicability.value == "unsafe"
+    assert [(e.span.path, e.span.line, e.span.col, e.replacement) for e in f.fix.edits] == [
+        (".env", 1, 34, "5432")
+    ]
 
 
 def test_unexpected_port_only_for_known_images(registry: Registry, tmp_path: Path) -> None:

@@ -47,6 +47,16 @@ services:
     image: postgres:16
     ports: ["5433:5432"]
 ```
+
+## Fix safety
+
+The fix writes the container port in place of the published one. It is safe when
+the port is written in a compose file: the resolved project changes exactly there.
+It is unsafe (`--unsafe-fixes`) when the port comes from a `.env` or `env_file`
+line, which the fix then edits (the same variable may feed other values, such as a
+client on the host that does need the published port), and when one variable sets
+both ports: the fix then writes the container port in place of the client's
+`${VAR}` and leaves the variable to the host side.
 """
 
 from __future__ import annotations
@@ -117,10 +127,15 @@ def check(project: RuleContext) -> Iterator[Violation]:
             )
             if shared.span is not None:
                 related.insert(0, Related(shared.span, f"{shared.name} is set here"))
+        # a port from a .env or env_file line: that line may feed other values
+        source = project.sources.get(edit.span.path) if edit is not None else None
+        in_compose = source is not None and source.kind == "compose"
         fix = Fix(
             f"use the container port {inside}",
             (edit,) if edit is not None else (),
-            applicability=Applicability.SAFE if shared is None else Applicability.UNSAFE,
+            applicability=Applicability.SAFE
+            if shared is None and in_compose
+            else Applicability.UNSAFE,
         )
         yield Violation(
             message,
