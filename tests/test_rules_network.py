@@ -866,3 +866,16 @@ def test_depends_on_not_ready_fix_waits_for_healthy(registry: Registry, tmp_path
         "      cache:\r\n        condition: service_started\r\n",
     )
     assert flow.fix is None  # a flow list: no lines to rewrite
+
+
+def test_depends_on_not_ready_no_fix_for_a_shared_condition(
+    registry: Registry, tmp_path: Path
+) -> None:
+    text = (
+        "x-started: &started\n  condition: service_started\n"
+        "services:\n  api:\n    image: acme/api\n    depends_on:\n      db: *started\n"
+        "      cache: *started\n" + HEALTHY_DB + "  cache:\n    image: redis:7\n"
+    )
+    (f,) = lint(registry, tmp_path, {"compose.yaml": text}, "CMP206")
+    assert at([f]) == [("CMP206", 7, 7)]
+    assert f.fix is None  # the anchor serves cache too

@@ -139,26 +139,37 @@ def healthy_condition(
     """Make the client's ``depends_on`` entry for ``target`` wait for ``service_healthy``:
     the condition's text replaced, or a short-form list rewritten as the mapping."""
     description = f"depend on {target} with condition: {HEALTHY}"
-    if condition is not None and condition.span is not None and condition.span != key:
-        span = condition.span
-        source = project.sources.get(span.path)
-        if source is None or source.text is None or source.kind != "compose":
-            return None
-        if span.line != span.end_line or text_at(source.text, span).strip("\"'") != STARTED:
-            return None
-        quote = text_at(source.text, span)[0]
-        new = f"{quote}{HEALTHY}{quote}" if quote in "\"'" else HEALTHY
-        return _unsafe(description, (Edit(span, new),))
     w = _written(project, client)
     if w is None:
         return None
     deps_key = w.node.key_span("depends_on")
     deps = w.node.get("depends_on")
-    if deps_key is None or not isinstance(deps, Sequence) or not _own_key(w, deps_key):
+    if deps_key is None or not _own_key(w, deps_key) or not w.key_alone(deps_key):
         return None
-    if not w.key_alone(deps_key):
+    if condition is not None and condition.span is not None and condition.span != key:
+        span = condition.span
+        if deps is None or deps.span is None or not _inside(span, deps.span):
+            return None  # in an anchor other entries may share
+        written = text_at(w.text, span)
+        if span.line != span.end_line or written.strip("\"'") != STARTED:
+            return None
+        quote = written[0] if written[0] in "\"'" else ""
+        return _unsafe(description, (Edit(span, f"{quote}{HEALTHY}{quote}"),))
+    if not isinstance(deps, Sequence):
         return None
     return _list_as_mapping(w, deps, deps_key, {target: HEALTHY}, description)
+
+
+def _inside(inner: Span, outer: Span) -> bool:
+    return (
+        inner.path == outer.path
+        and (outer.line, outer.col) <= (inner.line, inner.col)
+        and (
+            inner.end_line,
+            inner.end_col,
+        )
+        <= (outer.end_line, outer.end_col)
+    )
 
 
 def _own_key(w: _Written, key: Span) -> bool:
