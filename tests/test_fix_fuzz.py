@@ -4,7 +4,7 @@ Each generated project mixes what the fix rules look at: an obsolete ``version``
 unquoted ports, a connection to a container name, a generated container name,
 ``localhost`` or a published port, a missing ``depends_on`` on a service with or
 without a healthcheck, a database port on all interfaces, an unescaped ``$``, in
-map or list form, and an env_file with spaces, CRLF, a BOM or no final newline.
+map, list or flow form, and an env_file with spaces, CRLF, a BOM or no final newline.
 The properties:
 
 - the fixes converge: after ``--fix`` (with or without ``--unsafe-fixes``),
@@ -43,7 +43,7 @@ ENV_LINES = [b"A = 1", b"B=2  ", b"C=x y", b"  D=4", b"E=ok"]
 @st.composite
 def projects(draw: st.DrawFn) -> Generated:
     version = draw(st.booleans())
-    list_form = draw(st.booleans())
+    style = draw(st.sampled_from(["map", "list", "flow"]))
     host = draw(st.sampled_from(["db", "ventanas-db", "localhost", "127.0.0.1"]))
     container_name = host == "ventanas-db" or draw(st.booleans())
     published = draw(st.booleans())
@@ -64,9 +64,15 @@ def projects(draw: st.DrawFn) -> Generated:
     lines += ["name: fuzz\n", "services:\n", "  app:\n", "    image: acme/app:1.0\n"]
     if ports:
         lines += ["    ports:\n", *(f"      - {p}\n" for p in dict.fromkeys(ports))]
-    lines.append("    environment:\n")
-    for key, value in env.items():
-        lines.append(f"      - {key}={value}\n" if list_form else f"      {key}: {value}\n")
+    if style == "flow":
+        pairs = ", ".join(f'{key}: "{value}"' for key, value in env.items())
+        lines.append(f"    environment: {{{pairs}}}\n")
+    else:
+        lines.append("    environment:\n")
+        for key, value in env.items():
+            lines.append(
+                f"      - {key}={value}\n" if style == "list" else f"      {key}: {value}\n"
+            )
     lines.append("    env_file: app.env\n")
     if depends == "list":
         lines += ["    depends_on:\n", "      - cache\n"]
