@@ -23,6 +23,7 @@ from composelint.lsp import (
     lsp_range,
     path_to_uri,
     split_lines,
+    text_edits,
     uri_to_path,
     utf16_column,
 )
@@ -48,6 +49,15 @@ def test_lsp_range_is_zero_based_and_clamped() -> None:
     assert lsp_range(Span("f", 2, 6, 2, 7), lines) == ((1, 6), (1, 7))
     assert lsp_range(Span("f", 9, 1, 9, 2), lines) == ((2, 0), (2, 0))  # past the end
     assert lsp_range(Span("f", 1, 1, 1, 1), lines) == ((0, 0), (0, 0))
+
+
+def test_text_edits_cover_only_the_changed_lines() -> None:
+    old = "a: 1\r\nb: 😀 2\r\nc: 3"
+    assert text_edits(old, old) == []
+    assert text_edits(old, "a: 1\r\nb: 😀 2\r\nc: 4\n") == [((2, 0), (2, 4), "c: 4\n")]
+    assert text_edits(old, "b: 😀 2\r\nc: 3") == [((0, 0), (1, 0), "")]
+    assert text_edits("x\n", "x\ny\n") == [((1, 0), (1, 0), "y\n")]
+    assert text_edits("", "a\n") == [((0, 0), (0, 0), "a\n")]
 
 
 def test_uri_round_trip_with_escapes(tmp_path: Path) -> None:
