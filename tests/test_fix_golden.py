@@ -4,8 +4,10 @@
 --fix --select <rule>`` makes of it, byte for byte (an optional ``ARGS`` file adds
 arguments, one per line: ``--unsafe-fixes`` for a rule whose fix is unsafe). A
 second run changes nothing, a fix said to be unsafe is not applied without
-``--unsafe-fixes``, and the reference ``docker compose config`` of ``after`` is the
-model ``composelint config`` prints.
+``--unsafe-fixes``, the reference ``docker compose config`` of ``after`` is the
+model ``composelint config`` prints, and it differs from the model of ``before``
+exactly at the paths an optional ``CHANGES`` file lists (none: the fix keeps the
+model).
 """
 
 from __future__ import annotations
@@ -130,6 +132,41 @@ def test_compose_accepts_the_after_and_agrees_with_config(name: str, tmp_path: P
         assert ref.returncode == 0, ref.stderr
         verdict = judge(case, ref, Path(home))
     assert verdict.agree, verdict.detail
+
+
+def _differences(a: object, b: object, path: str = "") -> Iterator[str]:
+    """Every JSON path where two models differ (a list of another length as a whole)."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        for key in sorted(a.keys() | b.keys()):
+            sub = f"{path}.{key}" if path else str(key)
+            if key not in a or key not in b:
+                yield sub
+            else:
+                yield from _differences(a[key], b[key], sub)
+    elif isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        for i, (x, y) in enumerate(zip(a, b, strict=True)):
+            yield from _differences(x, y, f"{path}[{i}]")
+    elif a != b:
+        yield path or "<root>"
+
+
+@pytest.mark.skipif(find_compose() is None, reason="the reference docker-compose is not installed")
+@pytest.mark.parametrize("name", NAMES)
+def test_the_model_changes_exactly_where_the_pair_says(name: str, tmp_path: Path) -> None:
+    """``CHANGES`` lists the paths of the model (``docker compose config``) the fix
+    changes, one per line: none for a fix that keeps the model, the finding's own
+    value for one that changes it as the finding says it must."""
+    binary = find_compose()
+    assert binary is not None
+    models = []
+    for side in ("before", "after"):
+        case = Case(f"fix:{name}:{side}", _copy(name, side, tmp_path), ())
+        ref = run_compose(binary, case, tmp_path)
+        assert ref.returncode == 0, ref.stderr
+        models.append(ref.model())
+    changes = PAIRS / name / "CHANGES"
+    expected = changes.read_text().split() if changes.is_file() else []
+    assert list(_differences(*models)) == expected
 
 
 @pytest.mark.parametrize("name", NAMES)

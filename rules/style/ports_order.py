@@ -35,7 +35,8 @@ services:
 ## Fix safety
 
 The fix reorders the entries' lines; it is offered only for block lists with
-one entry per line start and no anchors or aliases.
+one entry per line start and no anchors or aliases. The list in `docker compose
+config` is reordered with them; Docker publishes the same ports either way.
 """
 
 from __future__ import annotations
