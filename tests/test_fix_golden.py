@@ -169,16 +169,26 @@ def test_the_model_changes_exactly_where_the_pair_says(name: str, tmp_path: Path
     assert list(_differences(*models)) == expected
 
 
+@pytest.mark.parametrize("tool", ["git", "patch"])
 @pytest.mark.parametrize("name", NAMES)
-def test_diff_applies_with_git_apply(
-    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+def test_diff_applies_with_git_apply_and_patch(
+    name: str,
+    tool: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
-    if shutil.which("git") is None:
-        pytest.skip("git is not installed")
+    if shutil.which(tool) is None:
+        pytest.skip(f"{tool} is not installed")
     project = _copy(name, "before", tmp_path)
     code, diff = _run(monkeypatch, capsys, project, *_args(name), "--diff")
     assert code == 1 and diff
-    _git_apply(project, diff)
+    if tool == "git":
+        _git_apply(project, diff)
+    else:
+        subprocess.run(
+            ["patch", "-p1", "--quiet", "--batch"], input=diff.encode(), cwd=project, check=True
+        )
     assert _tree(project) == _tree(PAIRS / name / "after")
 
 
