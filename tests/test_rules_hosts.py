@@ -219,11 +219,12 @@ def test_loopback_fix_only_when_one_service_owns_the_port(
     files = compose(
         "  app:\n    image: acme/app\n    environment:\n"
         "      DATABASE_URL: postgresql://u:secret@localhost:5432/app\n"
-        "      SEARCH: http://127.0.0.1:9201\n"
+        "      CACHE_URL: redis://127.0.0.1:6380/0\n"
         "      MQ: amqp://localhost:5672\n"
-        "      OWN: http://[::1]:9201\n"
+        "      OWN: redis://[::1]:6380\n"
+        "      ADMIN_URL: http://localhost:5432\n"
         + POSTGRES
-        + '  api:\n    image: acme/api\n    ports: ["9201:9200"]\n'
+        + '  api:\n    image: acme/api\n    ports: ["6380:6379"]\n'
         "  mq:\n    image: rabbitmq:3\n  mq2:\n    image: rabbitmq:3\n"
     )
     found = lint(registry, tmp_path, files, "CMP101")
@@ -239,16 +240,17 @@ def test_loopback_fix_only_when_one_service_owns_the_port(
         (
             6,
             Fix(
-                "use api:9200",
+                "use api:6379",
                 (
-                    Edit(Span("compose.yaml", 6, 22, 6, 31), "api"),
-                    Edit(Span("compose.yaml", 6, 32, 6, 36), "9200"),
+                    Edit(Span("compose.yaml", 6, 26, 6, 35), "api"),
+                    Edit(Span("compose.yaml", 6, 36, 6, 40), "6379"),
                 ),
                 Applicability.UNSAFE,
             ),
         ),
         (7, None),  # mq or mq2: only the user knows
         (8, None),  # an IPv6 literal is written in brackets
+        (9, None),  # a browser may use an http URL
     ]
 
 

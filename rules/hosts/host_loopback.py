@@ -52,10 +52,11 @@ services:
 ## Fix safety
 
 Unsafe (`--unsafe-fixes`), and offered only when exactly one service of the project
-serves the port: the fix writes that service's name in place of `localhost` (and
-its container port when the connection used the port it publishes on the host).
-The server may instead run on the Docker host or in the same container, which
-only the user knows.
+serves the port and the finding is an error (not an `http`/`ws` URL, which a
+browser may use, nor a value recognised by its content alone): the fix writes that
+service's name in place of `localhost` (and its container port when the connection
+used the port it publishes on the host). The server may instead run on the Docker
+host or in the same container, which only the user knows.
 """
 
 from __future__ import annotations
@@ -124,7 +125,10 @@ def check(project: RuleContext) -> Iterator[Violation]:
                     else ""
                 ),
                 help=f"use {fix}",
-                fix=_fix(project, c, *owners[0]) if len(owners) == 1 else None,
+                # a browser's URL or a value of unknown role may well mean localhost
+                fix=_fix(project, c, *owners[0])
+                if len(owners) == 1 and not browser and c.role is not VarRole.OTHER
+                else None,
             )
         else:
             stack = (
