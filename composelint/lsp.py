@@ -713,7 +713,7 @@ class _Linter:
         path = uri_to_path(uri) if isinstance(uri, str) else None
         changes: dict[str, list[t.TextEdit]] = {}
         if isinstance(uri, str) and path is not None:
-            before = overrides.get(path) or _text(path, overrides)
+            before = _text(path, overrides)  # the buffer when open, else the file
             after = self.session.fix_document(path, overrides) if before is not None else None
             if before is not None and after is not None:
                 changes[uri] = [
