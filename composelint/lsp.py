@@ -338,7 +338,8 @@ class Session:
                 return None
             current[path] = start
         for spec in self.specs_for(path):
-            result = fixes.run(self._fix_pass(spec, current, path))
+            with _collector_paused():  # as a lint does: several passes, many objects
+                result = fixes.run(self._fix_pass(spec, current, path))
             current[path] = result.current.get(path, current[path])
         return current[path] if current[path] != start else None
 
