@@ -53,6 +53,29 @@ def test_userinfo_from_interpolation_points_at_the_variable(
     assert lint(registry, tmp_path, files, "CMP107") == []
 
 
+def test_no_fix_when_the_variable_also_sets_the_servers_password(
+    registry: Registry, tmp_path: Path
+) -> None:
+    # encoding PW in .env would change MYSQL_PASSWORD too: the client would then
+    # log in with a password the server was never given
+    compose = INTERPOLATED + "    environment:\n      MYSQL_PASSWORD: ${PW}\n"
+    files = {"compose.yaml": compose, ".env": 'PW="a#b@c"\n'}
+    (f,) = lint(registry, tmp_path, files, "CMP301")
+    assert where([f]) == [("CMP301", 5, 33, 38)]
+    assert f.fix is None
+
+
+def test_no_fix_when_the_env_file_is_also_a_containers_env_file(
+    registry: Registry, tmp_path: Path
+) -> None:
+    compose = INTERPOLATED.replace(
+        "    environment:\n", "    env_file: .env\n    environment:\n", 1
+    )
+    files = {"compose.yaml": compose, ".env": 'PW="a#b@c"\n'}
+    (f,) = lint(registry, tmp_path, files, "CMP301")
+    assert f.fix is None
+
+
 def test_encoded_interpolated_userinfo_is_silent(registry: Registry, tmp_path: Path) -> None:
     files = {"compose.yaml": INTERPOLATED, ".env": 'PW="a%23b%40c"\n'}
     assert lint(registry, tmp_path, files, "CMP301", "CMP107") == []

@@ -47,9 +47,12 @@ decode them, so they log in with the same password. It is safe when the user
 info is written literally in the compose file, or in the `.env` / `env_file`
 value that holds the whole URL. When the characters come from a variable
 (`${DB_PASSWORD}`), the fix edits that variable's value in the `.env` file and is
-unsafe: the same variable may also set the server's password
-(`POSTGRES_PASSWORD: ${DB_PASSWORD}`), which must stay unencoded. No fix is
-offered when the value comes from the shell or cannot be located exactly. The
+unsafe: the value changes for every reader of that `.env` file. The fix is
+offered only when every use of the variable in the project is inside the user
+info of a URL and the file is no service's `env_file`; a variable that also sets
+the server's password (`POSTGRES_PASSWORD: ${DB_PASSWORD}`) gets no fix, since
+that value must stay unencoded. No fix is offered when the value comes from the
+shell or cannot be located exactly. The
 edits carry password text: reports mask them and the language server never
 sends them.
 """
@@ -58,6 +61,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 from composelint.analysis.connections import (
     locate,
@@ -68,9 +72,11 @@ from composelint.analysis.connections import (
     value_groups,
 )
 from composelint.analysis.connectivity import Connection
+from composelint.analysis.env_inventory import ENV_FILE, env_files
+from composelint.load.sources import resolve_path
 from composelint.model.context import RuleContext
 from composelint.model.findings import Applicability, Edit, Fix, Related, Violation
-from composelint.model.nodes import Substitution
+from composelint.model.nodes import Scalar, Substitution, walk
 from composelint.model.span import Span
 
 code = "CMP301"
@@ -189,7 +195,7 @@ def _encode_userinfo(userinfo: str) -> str:
 def _variable_fix(project: RuleContext, sub: Substitution) -> Fix | None:
     """Encode the variable's value where a .env file sets it, when that is plain text."""
     written = _written(project, sub)
-    if written is None or sub.span is None:
+    if written is None or sub.span is None or not _only_in_userinfo(project, sub):
         return None
     quote, inner = written
     return Fix(
@@ -197,3 +203,33 @@ def _variable_fix(project: RuleContext, sub: Substitution) -> Fix | None:
         (Edit(sub.span, quote + encode(inner) + quote, sensitive=True),),
         applicability=Applicability.UNSAFE,
     )
+
+
+def _only_in_userinfo(project: RuleContext, sub: Substitution) -> bool:
+    """Whether every use of ``sub``'s variable is inside the user info of a URL, and
+    its file is not also a container's env_file: an encoded value anywhere else
+    (``POSTGRES_PASSWORD: ${DB_PASSWORD}``) would change the password itself."""
+    path = resolve_path(Path(sub.span.path)) if sub.span is not None else None
+    if any(ef.path == path and ENV_FILE in ef.roles for ef in env_files(project)):
+        return False
+    for doc in project.interpolated:
+        for _path, node in walk(doc.root):
+            if not isinstance(node, Scalar):
+                continue
+            for use in node.subs:
+                if use.name == sub.name and not _in_userinfo(node.raw or "", use.expression):
+                    return False
+    return True
+
+
+def _in_userinfo(raw: str, expression: str) -> bool:
+    """Whether each occurrence of ``expression`` in ``raw`` stands between a ``://``
+    and the ``@`` that ends the user info."""
+    start = raw.find(expression)
+    while start >= 0:
+        before, after = raw[:start], raw[start + len(expression) :]
+        scheme_end = before.rfind("://")
+        if scheme_end < 0 or "/" in before[scheme_end + 3 :] or "@" not in after.split("/")[0]:
+            return False
+        start = raw.find(expression, start + 1)
+    return True
