@@ -338,28 +338,8 @@ def load_registry(eps: Iterable[EntryPoint] | None = None) -> Registry:
     indexed = _indexed_rules()
     for ep in points:
         known = indexed.get((ep.name, ep.value))
-        if known is not None:
-            rule = Rule(*known)
-            by_code[rule.code] = by_name[rule.name] = rule
-            rules.append(rule)
-            continue
-        try:
-            module = ep.load()
-        except Exception as exc:  # a broken plugin must not stop the others
-            problems.append(
-                RegistryProblem(
-                    ep.value, f"cannot import rule plugin {ep.value}: {type(exc).__name__}: {exc}"
-                )
-            )
-            continue
-        if not isinstance(module, ModuleType):
-            problems.append(RegistryProblem(ep.value, f"rule plugin {ep.value} must name a module"))
-            continue
-        rule, errors = rule_from_module(module, ep.value, ep.name)
+        rule = Rule(*known) if known is not None else _import_rule(ep, problems)
         if rule is None:
-            problems.extend(
-                RegistryProblem(ep.value, f"rule plugin {ep.value}: {e}") for e in errors
-            )
             continue
         clash = by_code.get(rule.code) or by_name.get(rule.name)
         if clash is not None:
@@ -375,6 +355,26 @@ def load_registry(eps: Iterable[EntryPoint] | None = None) -> Registry:
         rules.append(rule)
     rules.sort(key=lambda r: r.code)
     return Registry(rules, problems)
+
+
+def _import_rule(ep: EntryPoint, problems: list[RegistryProblem]) -> Rule | None:
+    """Import and validate a rule the index does not list; None (and the problems
+    added) when it cannot be registered."""
+    try:
+        module = ep.load()
+    except Exception as exc:  # a broken plugin must not stop the others
+        problems.append(
+            RegistryProblem(
+                ep.value, f"cannot import rule plugin {ep.value}: {type(exc).__name__}: {exc}"
+            )
+        )
+        return None
+    if not isinstance(module, ModuleType):
+        problems.append(RegistryProblem(ep.value, f"rule plugin {ep.value} must name a module"))
+        return None
+    rule, errors = rule_from_module(module, ep.value, ep.name)
+    problems.extend(RegistryProblem(ep.value, f"rule plugin {ep.value}: {e}") for e in errors)
+    return rule
 
 
 def _indexed_rules() -> dict[tuple[str, str], tuple[Any, ...]]:
