@@ -18,11 +18,11 @@ import gc
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from composelint import __version__
+from composelint.model.record import replace
 
 if TYPE_CHECKING:
     from composelint.lint.registry import Registry, Rule
@@ -449,8 +449,7 @@ def _apply_fixes(
             where = f"{f.span}: " if f.span is not None else ""
             print(f"Fixed {where}{f.code} {f.name}: {f.fix.description if f.fix else ''}")
     if targets.reads_stdin:  # editors' "fix on save": the fixed buffer, nothing written
-        from dataclasses import replace
-
+        from composelint.model.record import replace
         from composelint.run import lint, stdin_path
 
         path = stdin_path(targets)

@@ -25,7 +25,7 @@ import threading
 import time
 from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, Literal
 from urllib.parse import unquote, urlparse
@@ -43,6 +43,7 @@ from composelint.load.discover import (
 )
 from composelint.load.sources import UnreadableFile, display_path, read_text, resolve_path
 from composelint.model.findings import Applicability, Finding
+from composelint.model.record import replace
 from composelint.model.span import Span
 
 if TYPE_CHECKING:

@@ -17,7 +17,6 @@ import sys
 import traceback
 from collections.abc import Mapping as AbcMapping
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -42,6 +41,7 @@ from composelint.load.discover import NoComposeFile, ProjectSpec, discover
 from composelint.model.context import ImageKnowledge, RuleContext
 from composelint.model.findings import Finding
 from composelint.model.project import Problem, Project, SourceFile
+from composelint.model.record import Frozen, replace, set_field
 from composelint.resolve.resolver import ResolveOptions, resolve
 
 if TYPE_CHECKING:
@@ -55,45 +55,161 @@ FILE_EXISTENCE_RULES = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class Targets:
+class Targets(Frozen):
     """What to lint: command-line style arguments, or projects already found."""
 
-    paths: tuple[str, ...] = ()  # compose files, directories, env files, "-" for stdin
-    files: tuple[str, ...] = ()  # -f: merged into one project
-    project_directory: str | None = None
-    env_files: tuple[str, ...] = ()  # --env-file
-    stdin_filename: str | None = None
-    stdin_text: str | None = None  # what stdin held, when a path is "-"
-    stdin_error: str | None = None  # why stdin could not be read as text
-    resolve: ResolveOptions = field(default_factory=ResolveOptions)
-    cwd: Path = field(default_factory=Path.cwd)
+    paths: tuple[str, ...]  # compose files, directories, env files, "-" for stdin
+    files: tuple[str, ...]  # -f: merged into one project
+    project_directory: str | None
+    env_files: tuple[str, ...]  # --env-file
+    stdin_filename: str | None
+    stdin_text: str | None  # what stdin held, when a path is "-"
+    stdin_error: str | None  # why stdin could not be read as text
+    resolve: ResolveOptions
+    cwd: Path
     # projects found by the caller (the language server): no discovery
-    specs: tuple[ProjectSpec, ...] | None = None
+    specs: tuple[ProjectSpec, ...] | None
     # what the engine runs (--state), and the problems of reading it
-    state: EngineState | None = None
-    state_problems: tuple[Problem, ...] = ()
+    state: EngineState | None
+    state_problems: tuple[Problem, ...]
+
+    __slots__ = (
+        "cwd",
+        "env_files",
+        "files",
+        "paths",
+        "project_directory",
+        "resolve",
+        "specs",
+        "state",
+        "state_problems",
+        "stdin_error",
+        "stdin_filename",
+        "stdin_text",
+    )
+
+    def __init__(
+        self,
+        paths: tuple[str, ...] = (),
+        files: tuple[str, ...] = (),
+        project_directory: str | None = None,
+        env_files: tuple[str, ...] = (),
+        stdin_filename: str | None = None,
+        stdin_text: str | None = None,
+        stdin_error: str | None = None,
+        resolve: ResolveOptions | None = None,
+        cwd: Path | None = None,
+        specs: tuple[ProjectSpec, ...] | None = None,
+        state: EngineState | None = None,
+        state_problems: tuple[Problem, ...] = (),
+    ) -> None:
+        set_field(self, "paths", paths)
+        set_field(self, "files", files)
+        set_field(self, "project_directory", project_directory)
+        set_field(self, "env_files", env_files)
+        set_field(self, "stdin_filename", stdin_filename)
+        set_field(self, "stdin_text", stdin_text)
+        set_field(self, "stdin_error", stdin_error)
+        set_field(self, "resolve", ResolveOptions() if resolve is None else resolve)
+        set_field(self, "cwd", Path.cwd() if cwd is None else cwd)
+        set_field(self, "specs", specs)
+        set_field(self, "state", state)
+        set_field(self, "state_problems", state_problems)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(paths={self.paths!r}, files={self.files!r}, project_directory={self.project_directory!r}, env_files={self.env_files!r}, stdin_filename={self.stdin_filename!r}, stdin_text={self.stdin_text!r}, stdin_error={self.stdin_error!r}, resolve={self.resolve!r}, cwd={self.cwd!r}, specs={self.specs!r}, state={self.state!r}, state_problems={self.state_problems!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Targets) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return (
+            self.paths,
+            self.files,
+            self.project_directory,
+            self.env_files,
+            self.stdin_filename,
+            self.stdin_text,
+            self.stdin_error,
+            self.resolve,
+            self.cwd,
+            self.specs,
+            self.state,
+            self.state_problems,
+        ) == (
+            other.paths,
+            other.files,
+            other.project_directory,
+            other.env_files,
+            other.stdin_filename,
+            other.stdin_text,
+            other.stdin_error,
+            other.resolve,
+            other.cwd,
+            other.specs,
+            other.state,
+            other.state_problems,
+        )
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.paths,
+                self.files,
+                self.project_directory,
+                self.env_files,
+                self.stdin_filename,
+                self.stdin_text,
+                self.stdin_error,
+                self.resolve,
+                self.cwd,
+                self.specs,
+                self.state,
+                self.state_problems,
+            )
+        )
 
     @property
     def reads_stdin(self) -> bool:
         return "-" in self.paths or "-" in self.files
 
 
-@dataclass(frozen=True)
-class LintedProject:
+class LintedProject(Frozen):
     """One resolved project with the settings that governed it and its findings."""
 
     context: RuleContext
     settings: ProjectSettings
     findings: tuple[Finding, ...]  # filtered, before the run-wide filters
 
+    __slots__ = ("context", "findings", "settings")
+
+    def __init__(
+        self, context: RuleContext, settings: ProjectSettings, findings: tuple[Finding, ...]
+    ) -> None:
+        set_field(self, "context", context)
+        set_field(self, "settings", settings)
+        set_field(self, "findings", findings)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(context={self.context!r}, settings={self.settings!r}, findings={self.findings!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, LintedProject) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.context, self.settings, self.findings) == (
+            other.context,
+            other.settings,
+            other.findings,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.context, self.settings, self.findings))
+
     @property
     def project(self) -> Project:
         return self.context.project
 
 
-@dataclass(frozen=True)
-class LintReport:
+class LintReport(Frozen):
     """The outcome of a run."""
 
     findings: list[Finding]  # every finding reported, sorted
@@ -103,6 +219,63 @@ class LintReport:
     notices: list[str]  # for stderr: assumptions made, files written
     fatal: bool  # something could not be linted
     exit_code: int
+
+    __slots__ = ("errors", "exit_code", "fatal", "findings", "notices", "projects", "sources")
+
+    def __init__(
+        self,
+        findings: list[Finding],
+        projects: list[LintedProject],
+        sources: dict[str, SourceFile],
+        errors: list[Problem],
+        notices: list[str],
+        fatal: bool,
+        exit_code: int,
+    ) -> None:
+        set_field(self, "findings", findings)
+        set_field(self, "projects", projects)
+        set_field(self, "sources", sources)
+        set_field(self, "errors", errors)
+        set_field(self, "notices", notices)
+        set_field(self, "fatal", fatal)
+        set_field(self, "exit_code", exit_code)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(findings={self.findings!r}, projects={self.projects!r}, sources={self.sources!r}, errors={self.errors!r}, notices={self.notices!r}, fatal={self.fatal!r}, exit_code={self.exit_code!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, LintReport) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return (
+            self.findings,
+            self.projects,
+            self.sources,
+            self.errors,
+            self.notices,
+            self.fatal,
+            self.exit_code,
+        ) == (
+            other.findings,
+            other.projects,
+            other.sources,
+            other.errors,
+            other.notices,
+            other.fatal,
+            other.exit_code,
+        )
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.findings,
+                self.projects,
+                self.sources,
+                self.errors,
+                self.notices,
+                self.fatal,
+                self.exit_code,
+            )
+        )
 
     @property
     def files(self) -> list[str]:

@@ -7,7 +7,6 @@ Everything here is computed once per project through ``project.view`` and built 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from composelint.analysis.connectivity import (
     Connection,
@@ -22,6 +21,7 @@ from composelint.analysis.connstrings import ParsedValue, VarRole, parse_value
 from composelint.analysis.images import family_facts, image_family
 from composelint.model.context import RuleContext
 from composelint.model.nodes import Mapping, Node, Scalar, Sequence, Substitution
+from composelint.model.record import Frozen, set_field
 from composelint.model.span import Span
 
 # roles whose value is a destination the service itself connects to
@@ -30,13 +30,30 @@ ROUTED_ROLES = frozenset({VarRole.DESTINATION_URL, VarRole.DESTINATION_HOST, Var
 NAME_VIAS = frozenset({"service", "alias", "container_name", "generated_name", "link"})
 
 
-@dataclass(frozen=True)
-class Route:
+class Route(Frozen):
     """A connection whose host names another service of the project."""
 
     conn: Connection
     res: Resolution
     target: ServiceNet
+
+    __slots__ = ("conn", "res", "target")
+
+    def __init__(self, conn: Connection, res: Resolution, target: ServiceNet) -> None:
+        set_field(self, "conn", conn)
+        set_field(self, "res", res)
+        set_field(self, "target", target)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(conn={self.conn!r}, res={self.res!r}, target={self.target!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Route) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.conn, self.res, self.target) == (other.conn, other.res, other.target)
+
+    def __hash__(self) -> int:
+        return hash((self.conn, self.res, self.target))
 
     @property
     def client(self) -> str:
@@ -216,15 +233,38 @@ def _literal_span(project: RuleContext, conn: Connection, offset: int, length: i
     return None
 
 
-@dataclass(frozen=True)
-class Piece:
+class Piece(Frozen):
     """A run of an interpolated value: ``value[start:end]`` is literal text of the raw
     scalar (``sub`` None) or the expansion of one ``${VAR}`` expression."""
 
     start: int
     end: int
     sub: Substitution | None
-    raw: int = 0  # where the piece starts in the scalar's raw text
+    raw: int  # where the piece starts in the scalar's raw text
+
+    __slots__ = ("end", "raw", "start", "sub")
+
+    def __init__(self, start: int, end: int, sub: Substitution | None, raw: int = 0) -> None:
+        set_field(self, "start", start)
+        set_field(self, "end", end)
+        set_field(self, "sub", sub)
+        set_field(self, "raw", raw)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(start={self.start!r}, end={self.end!r}, sub={self.sub!r}, raw={self.raw!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Piece) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.start, self.end, self.sub, self.raw) == (
+            other.start,
+            other.end,
+            other.sub,
+            other.raw,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.start, self.end, self.sub, self.raw))
 
 
 def pieces(node: Scalar) -> list[Piece] | None:

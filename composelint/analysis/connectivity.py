@@ -21,7 +21,6 @@ import ipaddress
 import re
 import shlex
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
 
@@ -39,6 +38,7 @@ from composelint.analysis.varroles import var_info
 from composelint.model.context import RuleContext
 from composelint.model.findings import Related
 from composelint.model.nodes import Mapping, Node, Scalar, Sequence
+from composelint.model.record import Frozen, set_field
 from composelint.model.span import Span
 
 LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback"})
@@ -57,8 +57,7 @@ Via = Literal[
 ]
 
 
-@dataclass(frozen=True)
-class Connection:
+class Connection(Frozen):
     """One network destination named in a service's configuration."""
 
     client: str  # the service whose configuration names the destination
@@ -69,8 +68,91 @@ class Connection:
     value: str  # the resolved value (may hold a password: never print it unmasked)
     host_span: Span | None  # the host text, exactly when it can be located
     value_span: Span | None  # the whole value
-    related: tuple[Related, ...] = ()  # e.g. the compose line that pulled in a .env value
-    node: Scalar | None = None
+    related: tuple[Related, ...]  # e.g. the compose line that pulled in a .env value
+    node: Scalar | None
+
+    __slots__ = (
+        "client",
+        "dest",
+        "host_span",
+        "node",
+        "related",
+        "role",
+        "value",
+        "value_span",
+        "variable",
+        "where",
+    )
+
+    def __init__(
+        self,
+        client: str,
+        variable: str | None,
+        where: Where,
+        role: VarRole,
+        dest: Destination,
+        value: str,
+        host_span: Span | None,
+        value_span: Span | None,
+        related: tuple[Related, ...] = (),
+        node: Scalar | None = None,
+    ) -> None:
+        set_field(self, "client", client)
+        set_field(self, "variable", variable)
+        set_field(self, "where", where)
+        set_field(self, "role", role)
+        set_field(self, "dest", dest)
+        set_field(self, "value", value)
+        set_field(self, "host_span", host_span)
+        set_field(self, "value_span", value_span)
+        set_field(self, "related", related)
+        set_field(self, "node", node)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(client={self.client!r}, variable={self.variable!r}, where={self.where!r}, role={self.role!r}, dest={self.dest!r}, value={self.value!r}, host_span={self.host_span!r}, value_span={self.value_span!r}, related={self.related!r}, node={self.node!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Connection) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return (
+            self.client,
+            self.variable,
+            self.where,
+            self.role,
+            self.dest,
+            self.value,
+            self.host_span,
+            self.value_span,
+            self.related,
+            self.node,
+        ) == (
+            other.client,
+            other.variable,
+            other.where,
+            other.role,
+            other.dest,
+            other.value,
+            other.host_span,
+            other.value_span,
+            other.related,
+            other.node,
+        )
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.client,
+                self.variable,
+                self.where,
+                self.role,
+                self.dest,
+                self.value,
+                self.host_span,
+                self.value_span,
+                self.related,
+                self.node,
+            )
+        )
 
     @property
     def host(self) -> str:
@@ -85,52 +167,191 @@ class Connection:
         return self.host_span or self.value_span
 
 
-@dataclass
 class Attachment:
     """A service's attachment to one network."""
 
     network: str  # the network key in the project
-    aliases: tuple[str, ...] = ()
-    ipv4: str | None = None
-    ipv6: str | None = None
+    aliases: tuple[str, ...]
+    ipv4: str | None
+    ipv6: str | None
+
+    __slots__ = ("aliases", "ipv4", "ipv6", "network")
+
+    def __init__(
+        self,
+        network: str,
+        aliases: tuple[str, ...] = (),
+        ipv4: str | None = None,
+        ipv6: str | None = None,
+    ) -> None:
+        self.network = network
+        self.aliases = aliases
+        self.ipv4 = ipv4
+        self.ipv6 = ipv6
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(network={self.network!r}, aliases={self.aliases!r}, ipv4={self.ipv4!r}, ipv6={self.ipv6!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Attachment) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.network, self.aliases, self.ipv4, self.ipv6) == (
+            other.network,
+            other.aliases,
+            other.ipv4,
+            other.ipv6,
+        )
+
+    __hash__ = None  # type: ignore[assignment]
 
 
-@dataclass
 class ServiceNet:
     """What the network model knows about one service."""
 
     name: str
-    attachments: dict[str, Attachment] = field(default_factory=dict)
-    network_mode: str | None = None  # host, none, bridge, service:x, container:x, other
-    container_name: str | None = None
-    hostname: str | None = None
-    extra_hosts: dict[str, str] = field(default_factory=dict)  # name -> ip
-    links: dict[str, str] = field(default_factory=dict)  # alias (and service) -> service
-    external_links: frozenset[str] = frozenset()  # names external_links makes resolvable
-    dns: bool = False  # `dns:` or `dns_search:` set: other resolvers may know more names
-    image: str | None = None
-    listen_ports: frozenset[int] = frozenset()  # expose + ports targets + image defaults
+    attachments: dict[str, Attachment]
+    network_mode: str | None  # host, none, bridge, service:x, container:x, other
+    container_name: str | None
+    hostname: str | None
+    extra_hosts: dict[str, str]  # name -> ip
+    links: dict[str, str]  # alias (and service) -> service
+    external_links: frozenset[str]  # names external_links makes resolvable
+    dns: bool  # `dns:` or `dns_search:` set: other resolvers may know more names
+    image: str | None
+    listen_ports: frozenset[int]  # expose + ports targets + image defaults
     # the port and password its own command line and variables set (--port, PGPORT)
-    listening: Listening = field(default_factory=Listening)
-    published: dict[int, int] = field(default_factory=dict)  # published host port -> target
-    depends_on: frozenset[str] = frozenset()
-    profiles: tuple[str, ...] = ()
+    listening: Listening
+    published: dict[int, int]  # published host port -> target
+    depends_on: frozenset[str]
+    profiles: tuple[str, ...]
+
+    __slots__ = (
+        "attachments",
+        "container_name",
+        "depends_on",
+        "dns",
+        "external_links",
+        "extra_hosts",
+        "hostname",
+        "image",
+        "links",
+        "listen_ports",
+        "listening",
+        "name",
+        "network_mode",
+        "profiles",
+        "published",
+    )
+
+    def __init__(
+        self,
+        name: str,
+        attachments: dict[str, Attachment] | None = None,
+        network_mode: str | None = None,
+        container_name: str | None = None,
+        hostname: str | None = None,
+        extra_hosts: dict[str, str] | None = None,
+        links: dict[str, str] | None = None,
+        external_links: frozenset[str] = frozenset(),
+        dns: bool = False,
+        image: str | None = None,
+        listen_ports: frozenset[int] = frozenset(),
+        listening: Listening | None = None,
+        published: dict[int, int] | None = None,
+        depends_on: frozenset[str] = frozenset(),
+        profiles: tuple[str, ...] = (),
+    ) -> None:
+        self.name = name
+        self.attachments = {} if attachments is None else attachments
+        self.network_mode = network_mode
+        self.container_name = container_name
+        self.hostname = hostname
+        self.extra_hosts = {} if extra_hosts is None else extra_hosts
+        self.links = {} if links is None else links
+        self.external_links = external_links
+        self.dns = dns
+        self.image = image
+        self.listen_ports = listen_ports
+        self.listening = Listening() if listening is None else listening
+        self.published = {} if published is None else published
+        self.depends_on = depends_on
+        self.profiles = profiles
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(name={self.name!r}, attachments={self.attachments!r}, network_mode={self.network_mode!r}, container_name={self.container_name!r}, hostname={self.hostname!r}, extra_hosts={self.extra_hosts!r}, links={self.links!r}, external_links={self.external_links!r}, dns={self.dns!r}, image={self.image!r}, listen_ports={self.listen_ports!r}, listening={self.listening!r}, published={self.published!r}, depends_on={self.depends_on!r}, profiles={self.profiles!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ServiceNet) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return (
+            self.name,
+            self.attachments,
+            self.network_mode,
+            self.container_name,
+            self.hostname,
+            self.extra_hosts,
+            self.links,
+            self.external_links,
+            self.dns,
+            self.image,
+            self.listen_ports,
+            self.listening,
+            self.published,
+            self.depends_on,
+            self.profiles,
+        ) == (
+            other.name,
+            other.attachments,
+            other.network_mode,
+            other.container_name,
+            other.hostname,
+            other.extra_hosts,
+            other.links,
+            other.external_links,
+            other.dns,
+            other.image,
+            other.listen_ports,
+            other.listening,
+            other.published,
+            other.depends_on,
+            other.profiles,
+        )
+
+    __hash__ = None  # type: ignore[assignment]
 
     @property
     def networks(self) -> frozenset[str]:
         return frozenset(self.attachments)
 
 
-@dataclass(frozen=True)
-class Resolution:
+class Resolution(Frozen):
     """How a client resolves a host name."""
 
     target: str | None  # the service the name belongs to
     via: Via | None
-    shared: frozenset[str] = frozenset()  # networks client and target share
+    shared: frozenset[str]  # networks client and target share
+
+    __slots__ = ("shared", "target", "via")
+
+    def __init__(
+        self, target: str | None, via: Via | None, shared: frozenset[str] = frozenset()
+    ) -> None:
+        set_field(self, "target", target)
+        set_field(self, "via", via)
+        set_field(self, "shared", shared)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(target={self.target!r}, via={self.via!r}, shared={self.shared!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Resolution) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.target, self.via, self.shared) == (other.target, other.via, other.shared)
+
+    def __hash__(self) -> int:
+        return hash((self.target, self.via, self.shared))
 
 
-@dataclass
 class Reachability:
     project_name: str
     services: dict[str, ServiceNet]
@@ -139,7 +360,64 @@ class Reachability:
     internal_networks: frozenset[str]
     declared_ips: frozenset[str]
     # network key -> IPAM subnets declared for it
-    subnets: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    subnets: dict[str, tuple[str, ...]]
+
+    __slots__ = (
+        "_index",
+        "declared_ips",
+        "disabled",
+        "external_networks",
+        "internal_networks",
+        "project_name",
+        "services",
+        "subnets",
+    )
+
+    def __init__(
+        self,
+        project_name: str,
+        services: dict[str, ServiceNet],
+        disabled: dict[str, ServiceNet],
+        external_networks: frozenset[str],
+        internal_networks: frozenset[str],
+        declared_ips: frozenset[str],
+        subnets: dict[str, tuple[str, ...]] | None = None,
+    ) -> None:
+        self.project_name = project_name
+        self.services = services
+        self.disabled = disabled
+        self.external_networks = external_networks
+        self.internal_networks = internal_networks
+        self.declared_ips = declared_ips
+        self.subnets = {} if subnets is None else subnets
+        # the project-wide names, built on first use (_names)
+        self._index: dict[str, tuple[str, Via, str | None]] | None = None
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(project_name={self.project_name!r}, services={self.services!r}, disabled={self.disabled!r}, external_networks={self.external_networks!r}, internal_networks={self.internal_networks!r}, declared_ips={self.declared_ips!r}, subnets={self.subnets!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Reachability) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return (
+            self.project_name,
+            self.services,
+            self.disabled,
+            self.external_networks,
+            self.internal_networks,
+            self.declared_ips,
+            self.subnets,
+        ) == (
+            other.project_name,
+            other.services,
+            other.disabled,
+            other.external_networks,
+            other.internal_networks,
+            other.declared_ips,
+            other.subnets,
+        )
+
+    __hash__ = None  # type: ignore[assignment]
 
     def effective_networks(self, service: str) -> frozenset[str]:
         """Networks a service's namespace is on (``service:X`` shares X's)."""
@@ -185,7 +463,7 @@ class Reachability:
     def _names(self) -> dict[str, tuple[str, Via, str | None]]:
         """Every project-wide name, lower-cased -> (service, how, only-on-network),
         built once: the first definition in Compose's lookup order wins."""
-        index: dict[str, tuple[str, Via, str | None]] | None = self.__dict__.get("_index")
+        index = self._index
         if index is not None:
             return index
         index = {}
@@ -206,7 +484,7 @@ class Reachability:
                 index.setdefault(net.hostname.lower(), (sname, "hostname", None))
         for sname in self.disabled:
             index.setdefault(sname.lower(), (sname, "disabled", None))
-        self.__dict__["_index"] = index
+        self._index = index
         return index
 
     def namespace_owner(self, service: str) -> str:
@@ -682,8 +960,7 @@ def _text_span(node: Scalar, offset: int, length: int) -> Span | None:
     return node.sub_span(len(raw) - len(value) + offset, length)
 
 
-@dataclass(frozen=True)
-class ValueIssue:
+class ValueIssue(Frozen):
     """A syntax problem (connstrings ValueProblem) in an environment value or build arg."""
 
     client: str
@@ -693,7 +970,69 @@ class ValueIssue:
     problem: ValueProblem
     value: str  # the resolved value (may hold a password: never print it unmasked)
     span: Span | None  # the problem's text, exactly when it can be located
-    related: tuple[Related, ...] = ()
+    related: tuple[Related, ...]
+
+    __slots__ = ("client", "problem", "related", "role", "span", "value", "variable", "where")
+
+    def __init__(
+        self,
+        client: str,
+        variable: str,
+        where: Where,
+        role: VarRole,
+        problem: ValueProblem,
+        value: str,
+        span: Span | None,
+        related: tuple[Related, ...] = (),
+    ) -> None:
+        set_field(self, "client", client)
+        set_field(self, "variable", variable)
+        set_field(self, "where", where)
+        set_field(self, "role", role)
+        set_field(self, "problem", problem)
+        set_field(self, "value", value)
+        set_field(self, "span", span)
+        set_field(self, "related", related)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(client={self.client!r}, variable={self.variable!r}, where={self.where!r}, role={self.role!r}, problem={self.problem!r}, value={self.value!r}, span={self.span!r}, related={self.related!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ValueIssue) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return (
+            self.client,
+            self.variable,
+            self.where,
+            self.role,
+            self.problem,
+            self.value,
+            self.span,
+            self.related,
+        ) == (
+            other.client,
+            other.variable,
+            other.where,
+            other.role,
+            other.problem,
+            other.value,
+            other.span,
+            other.related,
+        )
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.client,
+                self.variable,
+                self.where,
+                self.role,
+                self.problem,
+                self.value,
+                self.span,
+                self.related,
+            )
+        )
 
 
 def value_issues(project: RuleContext) -> list[ValueIssue]:

@@ -42,10 +42,8 @@ Decisions (background: connection-settings.md §H-§J):
 
 from __future__ import annotations
 
-import dataclasses
 import ipaddress
 import re
-from dataclasses import dataclass, field
 from typing import Literal
 from urllib.parse import unquote
 
@@ -64,6 +62,7 @@ from composelint.analysis.schemes import (
     suggest_scheme,
 )
 from composelint.analysis.varroles import VarInfo, VarRole, classify_variable, var_info
+from composelint.model.record import Frozen, replace, set_field
 
 __all__ = [
     "MASK",
@@ -83,8 +82,7 @@ Kind = Literal["url", "jdbc", "libpq", "adonet", "hostport", "host"]
 MASK = "****"
 
 
-@dataclass(frozen=True, slots=True)
-class Destination:
+class Destination(Frozen):
     """One host a value points at; offsets index the value given to parse_value."""
 
     host: str  # as written, IPv6 brackets removed; "" = bind all (listeners, BIND values)
@@ -100,10 +98,134 @@ class Destination:
     password_offset: int | None  # where the password text is, so that callers can mask it
     password_length: int
     database: str | None  # path / database / vhost / service name / ZooKeeper chroot
-    params: dict[str, str] = field(hash=False)  # query or key=value settings, no secrets
+    params: dict[str, str]  # query or key=value settings, no secrets
     kind: Kind
-    port_length: int = 0
-    templated: bool = False  # host or port holds a $VAR / ${VAR} reference
+    port_length: int
+    templated: bool  # host or port holds a $VAR / ${VAR} reference
+
+    __slots__ = (
+        "database",
+        "default_port",
+        "has_password",
+        "host",
+        "host_length",
+        "host_offset",
+        "kind",
+        "params",
+        "password_length",
+        "password_offset",
+        "port",
+        "port_length",
+        "port_offset",
+        "raw_scheme",
+        "scheme",
+        "templated",
+        "user",
+    )
+
+    def __init__(
+        self,
+        host: str,
+        port: int | None,
+        default_port: int | None,
+        scheme: str | None,
+        raw_scheme: str | None,
+        host_offset: int,
+        host_length: int,
+        port_offset: int | None,
+        user: str | None,
+        has_password: bool,
+        password_offset: int | None,
+        password_length: int,
+        database: str | None,
+        params: dict[str, str],
+        kind: Kind,
+        port_length: int = 0,
+        templated: bool = False,
+    ) -> None:
+        set_field(self, "host", host)
+        set_field(self, "port", port)
+        set_field(self, "default_port", default_port)
+        set_field(self, "scheme", scheme)
+        set_field(self, "raw_scheme", raw_scheme)
+        set_field(self, "host_offset", host_offset)
+        set_field(self, "host_length", host_length)
+        set_field(self, "port_offset", port_offset)
+        set_field(self, "user", user)
+        set_field(self, "has_password", has_password)
+        set_field(self, "password_offset", password_offset)
+        set_field(self, "password_length", password_length)
+        set_field(self, "database", database)
+        set_field(self, "params", params)
+        set_field(self, "kind", kind)
+        set_field(self, "port_length", port_length)
+        set_field(self, "templated", templated)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(host={self.host!r}, port={self.port!r}, default_port={self.default_port!r}, scheme={self.scheme!r}, raw_scheme={self.raw_scheme!r}, host_offset={self.host_offset!r}, host_length={self.host_length!r}, port_offset={self.port_offset!r}, user={self.user!r}, has_password={self.has_password!r}, password_offset={self.password_offset!r}, password_length={self.password_length!r}, database={self.database!r}, params={self.params!r}, kind={self.kind!r}, port_length={self.port_length!r}, templated={self.templated!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Destination) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return (
+            self.host,
+            self.port,
+            self.default_port,
+            self.scheme,
+            self.raw_scheme,
+            self.host_offset,
+            self.host_length,
+            self.port_offset,
+            self.user,
+            self.has_password,
+            self.password_offset,
+            self.password_length,
+            self.database,
+            self.params,
+            self.kind,
+            self.port_length,
+            self.templated,
+        ) == (
+            other.host,
+            other.port,
+            other.default_port,
+            other.scheme,
+            other.raw_scheme,
+            other.host_offset,
+            other.host_length,
+            other.port_offset,
+            other.user,
+            other.has_password,
+            other.password_offset,
+            other.password_length,
+            other.database,
+            other.params,
+            other.kind,
+            other.port_length,
+            other.templated,
+        )
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.host,
+                self.port,
+                self.default_port,
+                self.scheme,
+                self.raw_scheme,
+                self.host_offset,
+                self.host_length,
+                self.port_offset,
+                self.user,
+                self.has_password,
+                self.password_offset,
+                self.password_length,
+                self.database,
+                self.kind,
+                self.port_length,
+                self.templated,
+            )
+        )
 
     @property
     def effective_port(self) -> int | None:
@@ -122,8 +244,7 @@ class Destination:
         return not h.endswith(_PRIVATE_SUFFIXES)
 
 
-@dataclass(frozen=True, slots=True)
-class ValueProblem:
+class ValueProblem(Frozen):
     """A syntax issue; kind is one of PROBLEM_KINDS. The message quotes no secret."""
 
     kind: str
@@ -131,13 +252,63 @@ class ValueProblem:
     offset: int
     length: int
 
+    __slots__ = ("kind", "length", "message", "offset")
 
-@dataclass(frozen=True, slots=True)
-class ParsedValue:
+    def __init__(self, kind: str, message: str, offset: int, length: int) -> None:
+        set_field(self, "kind", kind)
+        set_field(self, "message", message)
+        set_field(self, "offset", offset)
+        set_field(self, "length", length)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(kind={self.kind!r}, message={self.message!r}, offset={self.offset!r}, length={self.length!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ValueProblem) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.kind, self.message, self.offset, self.length) == (
+            other.kind,
+            other.message,
+            other.offset,
+            other.length,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.kind, self.message, self.offset, self.length))
+
+
+class ParsedValue(Frozen):
     destinations: list[Destination]  # every host of a multi-host value
     problems: list[ValueProblem]
     # (offset, length) of every password-like text, attached to a destination or not
-    secrets: list[tuple[int, int]] = field(default_factory=list)
+    secrets: list[tuple[int, int]]
+
+    __slots__ = ("destinations", "problems", "secrets")
+
+    def __init__(
+        self,
+        destinations: list[Destination],
+        problems: list[ValueProblem],
+        secrets: list[tuple[int, int]] | None = None,
+    ) -> None:
+        set_field(self, "destinations", destinations)
+        set_field(self, "problems", problems)
+        set_field(self, "secrets", [] if secrets is None else secrets)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(destinations={self.destinations!r}, problems={self.problems!r}, secrets={self.secrets!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ParsedValue) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.destinations, self.problems, self.secrets) == (
+            other.destinations,
+            other.problems,
+            other.secrets,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.destinations, self.problems, self.secrets))
 
 
 PROBLEM_KINDS = frozenset(
@@ -267,18 +438,79 @@ def _is_ip(host: str) -> bool:
 # ----------------------------------------------------------------------------- parsing
 
 
-@dataclass(frozen=True, slots=True)
-class _Meta:
+class _Meta(Frozen):
     """What the destinations of one connection string share."""
 
     kind: Kind
     scheme: str | None
-    raw_scheme: str | None = None
-    default: int | None = None
-    user: str | None = None
-    pw: tuple[int, int] | None = None  # [start, end) of the password text
-    database: str | None = None
-    params: dict[str, str] = field(default_factory=dict)
+    raw_scheme: str | None
+    default: int | None
+    user: str | None
+    pw: tuple[int, int] | None  # [start, end) of the password text
+    database: str | None
+    params: dict[str, str]
+
+    __slots__ = ("database", "default", "kind", "params", "pw", "raw_scheme", "scheme", "user")
+
+    def __init__(
+        self,
+        kind: Kind,
+        scheme: str | None,
+        raw_scheme: str | None = None,
+        default: int | None = None,
+        user: str | None = None,
+        pw: tuple[int, int] | None = None,
+        database: str | None = None,
+        params: dict[str, str] | None = None,
+    ) -> None:
+        set_field(self, "kind", kind)
+        set_field(self, "scheme", scheme)
+        set_field(self, "raw_scheme", raw_scheme)
+        set_field(self, "default", default)
+        set_field(self, "user", user)
+        set_field(self, "pw", pw)
+        set_field(self, "database", database)
+        set_field(self, "params", {} if params is None else params)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(kind={self.kind!r}, scheme={self.scheme!r}, raw_scheme={self.raw_scheme!r}, default={self.default!r}, user={self.user!r}, pw={self.pw!r}, database={self.database!r}, params={self.params!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, _Meta) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return (
+            self.kind,
+            self.scheme,
+            self.raw_scheme,
+            self.default,
+            self.user,
+            self.pw,
+            self.database,
+            self.params,
+        ) == (
+            other.kind,
+            other.scheme,
+            other.raw_scheme,
+            other.default,
+            other.user,
+            other.pw,
+            other.database,
+            other.params,
+        )
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.kind,
+                self.scheme,
+                self.raw_scheme,
+                self.default,
+                self.user,
+                self.pw,
+                self.database,
+                self.params,
+            )
+        )
 
 
 def _blank_references(value: str) -> str:
@@ -679,7 +911,7 @@ def _parse_url(
         host_meta = meta
         bs = s.find("\\", ha, hb) if sqlserver else -1
         if bs != -1:  # host\instance
-            host_meta = dataclasses.replace(meta, params={**params, "instancename": v[bs + 1 : hb]})
+            host_meta = replace(meta, params={**params, "instancename": v[bs + 1 : hb]})
             hb = bs
         if scheme == "mongodb+srv" and pa is not None:
             ctx.problem(
@@ -782,7 +1014,7 @@ def _oracle_address(ctx: _Ctx, r: int, b: int, meta: _Meta, port: tuple[int, int
             (m.group(2) for m in _TNS_KV.finditer(s, r, b) if m.group(1).upper() in _TNS_DB),
             None,
         )
-        tns_meta = dataclasses.replace(meta, database=service)
+        tns_meta = replace(meta, database=service)
         for am in _TNS_ADDRESS.finditer(s, r, b):
             found = {m.group(1).upper(): m.span(2) for m in _TNS_KV.finditer(s, *am.span(1))}
             if "HOST" in found:
@@ -806,7 +1038,7 @@ def _oracle_address(ctx: _Ctx, r: int, b: int, meta: _Meta, port: tuple[int, int
     if pa is None and port is not None:
         pa, pb = port
     if hb > ha:
-        ctx.add(ha, hb, pa, pb, dataclasses.replace(meta, database=database or None))
+        ctx.add(ha, hb, pa, pb, replace(meta, database=database or None))
 
 
 # --- libpq key/value

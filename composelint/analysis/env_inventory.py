@@ -19,7 +19,6 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from composelint.load.discover import ENV_FILE_RE
@@ -47,17 +46,80 @@ EXAMPLE = "example"  # .env.example and friends: a template, never read by Compo
 SIBLING = "sibling"  # another env file in the project directory, not read by Compose
 
 
-@dataclass
 class EnvFile:
     path: Path  # absolute
     display: str
     text: str
     roles: set[str]
-    raw_format: bool = False  # `env_file: {format: raw}`
-    services: list[str] = field(default_factory=list)  # services reading it via env_file
-    bom: bool = False
-    parsed: EnvFileResult = field(default_factory=EnvFileResult)
-    line_starts: list[int] = field(default_factory=list)
+    raw_format: bool  # `env_file: {format: raw}`
+    services: list[str]  # services reading it via env_file
+    bom: bool
+    parsed: EnvFileResult
+    line_starts: list[int]
+
+    __slots__ = (
+        "bom",
+        "display",
+        "line_starts",
+        "parsed",
+        "path",
+        "raw_format",
+        "roles",
+        "services",
+        "text",
+    )
+
+    def __init__(
+        self,
+        path: Path,
+        display: str,
+        text: str,
+        roles: set[str],
+        raw_format: bool = False,
+        services: list[str] | None = None,
+        bom: bool = False,
+        parsed: EnvFileResult | None = None,
+        line_starts: list[int] | None = None,
+    ) -> None:
+        self.path = path
+        self.display = display
+        self.text = text
+        self.roles = roles
+        self.raw_format = raw_format
+        self.services = [] if services is None else services
+        self.bom = bom
+        self.parsed = EnvFileResult() if parsed is None else parsed
+        self.line_starts = [] if line_starts is None else line_starts
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(path={self.path!r}, display={self.display!r}, text={self.text!r}, roles={self.roles!r}, raw_format={self.raw_format!r}, services={self.services!r}, bom={self.bom!r}, parsed={self.parsed!r}, line_starts={self.line_starts!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, EnvFile) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return (
+            self.path,
+            self.display,
+            self.text,
+            self.roles,
+            self.raw_format,
+            self.services,
+            self.bom,
+            self.parsed,
+            self.line_starts,
+        ) == (
+            other.path,
+            other.display,
+            other.text,
+            other.roles,
+            other.raw_format,
+            other.services,
+            other.bom,
+            other.parsed,
+            other.line_starts,
+        )
+
+    __hash__ = None  # type: ignore[assignment]
 
     @property
     def read_by_compose(self) -> bool:

@@ -19,83 +19,411 @@ checked against a source yet; rules may use it, new rules should check it first.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-# fmt: off
+from composelint.model.record import Frozen, set_field
 
 
-@dataclass(frozen=True, slots=True)
-class Credentials:
+class Credentials(Frozen):
     """The variables of a server image that create its user, password and database."""
 
     users: tuple[str, ...]
     passwords: tuple[str, ...]
     databases: tuple[str, ...]
     error: str  # what the client prints when they do not match
-    database_word: str = "database"  # "vhost" for RabbitMQ: kept as written (no '/' strip)
-    root_user: str | None = None  # a superuser that exists without the user variables
-    root_passwords: tuple[str, ...] = ()
+    database_word: str  # "vhost" for RabbitMQ: kept as written (no '/' strip)
+    root_user: str | None  # a superuser that exists without the user variables
+    root_passwords: tuple[str, ...]
     # scripts mounted here may create other users and databases on first start
-    init_scripts_dir: str | None = None
+    init_scripts_dir: str | None
+
+    __slots__ = (
+        "database_word",
+        "databases",
+        "error",
+        "init_scripts_dir",
+        "passwords",
+        "root_passwords",
+        "root_user",
+        "users",
+    )
+
+    def __init__(
+        self,
+        users: tuple[str, ...],
+        passwords: tuple[str, ...],
+        databases: tuple[str, ...],
+        error: str,
+        database_word: str = "database",
+        root_user: str | None = None,
+        root_passwords: tuple[str, ...] = (),
+        init_scripts_dir: str | None = None,
+    ) -> None:
+        set_field(self, "users", users)
+        set_field(self, "passwords", passwords)
+        set_field(self, "databases", databases)
+        set_field(self, "error", error)
+        set_field(self, "database_word", database_word)
+        set_field(self, "root_user", root_user)
+        set_field(self, "root_passwords", root_passwords)
+        set_field(self, "init_scripts_dir", init_scripts_dir)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(users={self.users!r}, passwords={self.passwords!r}, databases={self.databases!r}, error={self.error!r}, database_word={self.database_word!r}, root_user={self.root_user!r}, root_passwords={self.root_passwords!r}, init_scripts_dir={self.init_scripts_dir!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Credentials) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return (
+            self.users,
+            self.passwords,
+            self.databases,
+            self.error,
+            self.database_word,
+            self.root_user,
+            self.root_passwords,
+            self.init_scripts_dir,
+        ) == (
+            other.users,
+            other.passwords,
+            other.databases,
+            other.error,
+            other.database_word,
+            other.root_user,
+            other.root_passwords,
+            other.init_scripts_dir,
+        )
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.users,
+                self.passwords,
+                self.databases,
+                self.error,
+                self.database_word,
+                self.root_user,
+                self.root_passwords,
+                self.init_scripts_dir,
+            )
+        )
 
 
-@dataclass(frozen=True, slots=True)
-class Family:
+class Family(Frozen):
     name: str
-    ports: tuple[int, ...] = ()  # listening without configuration, the main one first
-    secondary_ports: tuple[int, ...] = ()  # commonly opened besides (plugins, TLS, UI)
-    ports_known: bool = False  # the ports are well enough known to flag another one
-    schemes: frozenset[str] | None = None  # normalised and raw; None = HTTP only
-    preferred_scheme: str | None = None  # the scheme to suggest (non-HTTP protocols)
-    credentials: Credentials | None = None
-    own_env_prefixes: tuple[str, ...] = ()  # variables the server reads about itself
-    slow_start: bool = False  # seconds between container start and accepting connections
-    probe: str | None = None  # a healthcheck test that works in the official image
+    ports: tuple[int, ...]  # listening without configuration, the main one first
+    secondary_ports: tuple[int, ...]  # commonly opened besides (plugins, TLS, UI)
+    ports_known: bool  # the ports are well enough known to flag another one
+    schemes: frozenset[str] | None  # normalised and raw; None = HTTP only
+    preferred_scheme: str | None  # the scheme to suggest (non-HTTP protocols)
+    credentials: Credentials | None
+    own_env_prefixes: tuple[str, ...]  # variables the server reads about itself
+    slow_start: bool  # seconds between container start and accepting connections
+    probe: str | None  # a healthcheck test that works in the official image
     # command-line options of the server (images.server_command reads them): "--port"
     # takes its value as the next word or after "="; a short "-p" also attached ("-p5433");
     # "-c port" is a setting passed as key=value ("-c port=5433", "-cport=5433")
-    port_flags: tuple[str, ...] = ()  # set the listening port ("[host]:port" for minio)
-    bind_flags: tuple[str, ...] = ()  # set the bind address
-    bind_all_flags: tuple[str, ...] = ()  # bind every address, no value (--bind_ip_all)
-    password_flags: tuple[str, ...] = ()  # set the password clients must give
-    port_env: tuple[str, ...] = ()  # environment variables the server takes its port from
+    port_flags: tuple[str, ...]  # set the listening port ("[host]:port" for minio)
+    bind_flags: tuple[str, ...]  # set the bind address
+    bind_all_flags: tuple[str, ...]  # bind every address, no value (--bind_ip_all)
+    password_flags: tuple[str, ...]  # set the password clients must give
+    port_env: tuple[str, ...]  # environment variables the server takes its port from
     # the executables that start the server (compared without their directory): what the
     # flags above are read from when a command names a program
-    programs: tuple[str, ...] = ()
-    tls_by_default: bool | None = None  # False: the image serves no TLS until configured
+    programs: tuple[str, ...]
+    tls_by_default: bool | None  # False: the image serves no TLS until configured
     # a database, cache, broker, search or coordination server: its clients connect when
     # they start (and fail without it), unlike mail, telemetry or HTTP services, which
     # clients reach on first use
-    needed_at_start: bool = False
+    needed_at_start: bool
     # a database UI that connects when someone logs in, not when it starts
-    connects_on_login: bool = False
+    connects_on_login: bool
+
+    __slots__ = (
+        "bind_all_flags",
+        "bind_flags",
+        "connects_on_login",
+        "credentials",
+        "name",
+        "needed_at_start",
+        "own_env_prefixes",
+        "password_flags",
+        "port_env",
+        "port_flags",
+        "ports",
+        "ports_known",
+        "preferred_scheme",
+        "probe",
+        "programs",
+        "schemes",
+        "secondary_ports",
+        "slow_start",
+        "tls_by_default",
+    )
+
+    def __init__(
+        self,
+        name: str,
+        ports: tuple[int, ...] = (),
+        secondary_ports: tuple[int, ...] = (),
+        ports_known: bool = False,
+        schemes: frozenset[str] | None = None,
+        preferred_scheme: str | None = None,
+        credentials: Credentials | None = None,
+        own_env_prefixes: tuple[str, ...] = (),
+        slow_start: bool = False,
+        probe: str | None = None,
+        port_flags: tuple[str, ...] = (),
+        bind_flags: tuple[str, ...] = (),
+        bind_all_flags: tuple[str, ...] = (),
+        password_flags: tuple[str, ...] = (),
+        port_env: tuple[str, ...] = (),
+        programs: tuple[str, ...] = (),
+        tls_by_default: bool | None = None,
+        needed_at_start: bool = False,
+        connects_on_login: bool = False,
+    ) -> None:
+        set_field(self, "name", name)
+        set_field(self, "ports", ports)
+        set_field(self, "secondary_ports", secondary_ports)
+        set_field(self, "ports_known", ports_known)
+        set_field(self, "schemes", schemes)
+        set_field(self, "preferred_scheme", preferred_scheme)
+        set_field(self, "credentials", credentials)
+        set_field(self, "own_env_prefixes", own_env_prefixes)
+        set_field(self, "slow_start", slow_start)
+        set_field(self, "probe", probe)
+        set_field(self, "port_flags", port_flags)
+        set_field(self, "bind_flags", bind_flags)
+        set_field(self, "bind_all_flags", bind_all_flags)
+        set_field(self, "password_flags", password_flags)
+        set_field(self, "port_env", port_env)
+        set_field(self, "programs", programs)
+        set_field(self, "tls_by_default", tls_by_default)
+        set_field(self, "needed_at_start", needed_at_start)
+        set_field(self, "connects_on_login", connects_on_login)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(name={self.name!r}, ports={self.ports!r}, secondary_ports={self.secondary_ports!r}, ports_known={self.ports_known!r}, schemes={self.schemes!r}, preferred_scheme={self.preferred_scheme!r}, credentials={self.credentials!r}, own_env_prefixes={self.own_env_prefixes!r}, slow_start={self.slow_start!r}, probe={self.probe!r}, port_flags={self.port_flags!r}, bind_flags={self.bind_flags!r}, bind_all_flags={self.bind_all_flags!r}, password_flags={self.password_flags!r}, port_env={self.port_env!r}, programs={self.programs!r}, tls_by_default={self.tls_by_default!r}, needed_at_start={self.needed_at_start!r}, connects_on_login={self.connects_on_login!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Family) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return (
+            self.name,
+            self.ports,
+            self.secondary_ports,
+            self.ports_known,
+            self.schemes,
+            self.preferred_scheme,
+            self.credentials,
+            self.own_env_prefixes,
+            self.slow_start,
+            self.probe,
+            self.port_flags,
+            self.bind_flags,
+            self.bind_all_flags,
+            self.password_flags,
+            self.port_env,
+            self.programs,
+            self.tls_by_default,
+            self.needed_at_start,
+            self.connects_on_login,
+        ) == (
+            other.name,
+            other.ports,
+            other.secondary_ports,
+            other.ports_known,
+            other.schemes,
+            other.preferred_scheme,
+            other.credentials,
+            other.own_env_prefixes,
+            other.slow_start,
+            other.probe,
+            other.port_flags,
+            other.bind_flags,
+            other.bind_all_flags,
+            other.password_flags,
+            other.port_env,
+            other.programs,
+            other.tls_by_default,
+            other.needed_at_start,
+            other.connects_on_login,
+        )
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.name,
+                self.ports,
+                self.secondary_ports,
+                self.ports_known,
+                self.schemes,
+                self.preferred_scheme,
+                self.credentials,
+                self.own_env_prefixes,
+                self.slow_start,
+                self.probe,
+                self.port_flags,
+                self.bind_flags,
+                self.bind_all_flags,
+                self.password_flags,
+                self.port_env,
+                self.programs,
+                self.tls_by_default,
+                self.needed_at_start,
+                self.connects_on_login,
+            )
+        )
 
 
-@dataclass(frozen=True, slots=True)
-class Image:
+class Image(Frozen):
     family: str | None  # None: a client or app image with facts of its own
-    names: tuple[str, ...] = ()  # last path components ('postgis' of 'postgis/postgis')
-    paths: tuple[str, ...] = ()  # whole repository paths, registry and 'library/' dropped
-    ports: tuple[int, ...] | None = None  # instead of the family's
-    tag_ports: tuple[tuple[str, tuple[int, ...]], ...] = ()  # (word in the tag, ports)
-    healthcheck: bool | None = None  # declares a HEALTHCHECK; None = not known
-    data_dirs: tuple[str, ...] = ()  # where the server keeps its data
-    chowns_data: bool | None = None  # starts as root, chowns data_dirs, drops privileges
-    user: str | None = None  # the user it starts as ("root"); None = not known
-    password_env: tuple[str, ...] = ()  # variables that set the server's password
-    ignored_env: tuple[str, ...] = ()  # look like settings, but this image ignores them
-    hostport_env: tuple[str, ...] = ()  # *_HOST variables it documents as host[:port]
-    hostport_by_name: bool = False  # applied by variable name alone, whatever the image
-    port_env: tuple[str, ...] = ()  # variables this image takes its port from (the family's too)
+    names: tuple[str, ...]  # last path components ('postgis' of 'postgis/postgis')
+    paths: tuple[str, ...]  # whole repository paths, registry and 'library/' dropped
+    ports: tuple[int, ...] | None  # instead of the family's
+    tag_ports: tuple[tuple[str, tuple[int, ...]], ...]  # (word in the tag, ports)
+    healthcheck: bool | None  # declares a HEALTHCHECK; None = not known
+    data_dirs: tuple[str, ...]  # where the server keeps its data
+    chowns_data: bool | None  # starts as root, chowns data_dirs, drops privileges
+    user: str | None  # the user it starts as ("root"); None = not known
+    password_env: tuple[str, ...]  # variables that set the server's password
+    ignored_env: tuple[str, ...]  # look like settings, but this image ignores them
+    hostport_env: tuple[str, ...]  # *_HOST variables it documents as host[:port]
+    hostport_by_name: bool  # applied by variable name alone, whatever the image
+    port_env: tuple[str, ...]  # variables this image takes its port from (the family's too)
     # its entrypoint starts the server when the command's first word is an option
     # (``command: --port 6380`` runs ``redis-server --port 6380``)
-    runs_options: bool = False
+    runs_options: bool
     # False: the server asks clients for no password unless its own command line sets one
     # (no variable and no default configuration file does); None: not known
-    asks_password: bool | None = None
+    asks_password: bool | None
     # why the record is not used yet: a checked fact that would change findings, kept
     # for the change that reviews them (images.pending_images lists these records)
-    pending: str | None = None
+    pending: str | None
+
+    __slots__ = (
+        "asks_password",
+        "chowns_data",
+        "data_dirs",
+        "family",
+        "healthcheck",
+        "hostport_by_name",
+        "hostport_env",
+        "ignored_env",
+        "names",
+        "password_env",
+        "paths",
+        "pending",
+        "port_env",
+        "ports",
+        "runs_options",
+        "tag_ports",
+        "user",
+    )
+
+    def __init__(
+        self,
+        family: str | None,
+        names: tuple[str, ...] = (),
+        paths: tuple[str, ...] = (),
+        ports: tuple[int, ...] | None = None,
+        tag_ports: tuple[tuple[str, tuple[int, ...]], ...] = (),
+        healthcheck: bool | None = None,
+        data_dirs: tuple[str, ...] = (),
+        chowns_data: bool | None = None,
+        user: str | None = None,
+        password_env: tuple[str, ...] = (),
+        ignored_env: tuple[str, ...] = (),
+        hostport_env: tuple[str, ...] = (),
+        hostport_by_name: bool = False,
+        port_env: tuple[str, ...] = (),
+        runs_options: bool = False,
+        asks_password: bool | None = None,
+        pending: str | None = None,
+    ) -> None:
+        set_field(self, "family", family)
+        set_field(self, "names", names)
+        set_field(self, "paths", paths)
+        set_field(self, "ports", ports)
+        set_field(self, "tag_ports", tag_ports)
+        set_field(self, "healthcheck", healthcheck)
+        set_field(self, "data_dirs", data_dirs)
+        set_field(self, "chowns_data", chowns_data)
+        set_field(self, "user", user)
+        set_field(self, "password_env", password_env)
+        set_field(self, "ignored_env", ignored_env)
+        set_field(self, "hostport_env", hostport_env)
+        set_field(self, "hostport_by_name", hostport_by_name)
+        set_field(self, "port_env", port_env)
+        set_field(self, "runs_options", runs_options)
+        set_field(self, "asks_password", asks_password)
+        set_field(self, "pending", pending)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(family={self.family!r}, names={self.names!r}, paths={self.paths!r}, ports={self.ports!r}, tag_ports={self.tag_ports!r}, healthcheck={self.healthcheck!r}, data_dirs={self.data_dirs!r}, chowns_data={self.chowns_data!r}, user={self.user!r}, password_env={self.password_env!r}, ignored_env={self.ignored_env!r}, hostport_env={self.hostport_env!r}, hostport_by_name={self.hostport_by_name!r}, port_env={self.port_env!r}, runs_options={self.runs_options!r}, asks_password={self.asks_password!r}, pending={self.pending!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Image) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return (
+            self.family,
+            self.names,
+            self.paths,
+            self.ports,
+            self.tag_ports,
+            self.healthcheck,
+            self.data_dirs,
+            self.chowns_data,
+            self.user,
+            self.password_env,
+            self.ignored_env,
+            self.hostport_env,
+            self.hostport_by_name,
+            self.port_env,
+            self.runs_options,
+            self.asks_password,
+            self.pending,
+        ) == (
+            other.family,
+            other.names,
+            other.paths,
+            other.ports,
+            other.tag_ports,
+            other.healthcheck,
+            other.data_dirs,
+            other.chowns_data,
+            other.user,
+            other.password_env,
+            other.ignored_env,
+            other.hostport_env,
+            other.hostport_by_name,
+            other.port_env,
+            other.runs_options,
+            other.asks_password,
+            other.pending,
+        )
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.family,
+                self.names,
+                self.paths,
+                self.ports,
+                self.tag_ports,
+                self.healthcheck,
+                self.data_dirs,
+                self.chowns_data,
+                self.user,
+                self.password_env,
+                self.ignored_env,
+                self.hostport_env,
+                self.hostport_by_name,
+                self.port_env,
+                self.runs_options,
+                self.asks_password,
+                self.pending,
+            )
+        )
 
 
 # ----------------------------------------------------------------------------- schemes
@@ -115,6 +443,7 @@ class Image:
 #   (pypi) and prefect-redis; sentinel: Kombu's Redis transport with Sentinel
 #   (docs.celeryq.dev, "Using Redis": broker_url = 'sentinel://localhost:26379;...')
 # - librabbitmq: Kombu's transport alias (kombu.transport TRANSPORT_ALIASES)
+# fmt: off
 _ECTO = "ecto"
 _MYSQL_SCHEMES = frozenset({"mysql", "mariadb", "mysqlx", "mysql+pymysql", "mysql+mysqldb",
                             "mysql+aiomysql", "mysql+asyncmy", "mysql+mysqlconnector",

@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
+
+from composelint.model.record import Frozen, set_field
 
 if TYPE_CHECKING:
     from composelint.analysis.image_facts import Family, Image
@@ -54,8 +55,7 @@ _DOCKER_HUB = frozenset({"docker.io", "index.docker.io", "registry-1.docker.io"}
 _HTTP_ONLY = frozenset({"http", "https"})
 
 
-@dataclass(frozen=True, slots=True)
-class ImageRef:
+class ImageRef(Frozen):
     """An image reference, lower-cased: ``ghcr.io/acme/api:1.2@sha256:...``.
 
     The first path component is the registry when it has a '.' or a ':' or is
@@ -64,8 +64,34 @@ class ImageRef:
 
     registry: str | None  # 'ghcr.io', 'localhost:5000'; None: none written (Docker Hub)
     repository: str  # the path after the registry as written: 'library/postgres'
-    tag: str = ""
-    digest: str = ""  # 'sha256:...'
+    tag: str
+    digest: str  # 'sha256:...'
+
+    __slots__ = ("digest", "registry", "repository", "tag")
+
+    def __init__(
+        self, registry: str | None, repository: str, tag: str = "", digest: str = ""
+    ) -> None:
+        set_field(self, "registry", registry)
+        set_field(self, "repository", repository)
+        set_field(self, "tag", tag)
+        set_field(self, "digest", digest)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(registry={self.registry!r}, repository={self.repository!r}, tag={self.tag!r}, digest={self.digest!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ImageRef) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.registry, self.repository, self.tag, self.digest) == (
+            other.registry,
+            other.repository,
+            other.tag,
+            other.digest,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.registry, self.repository, self.tag, self.digest))
 
     @property
     def path(self) -> str:
@@ -115,12 +141,41 @@ def parse_image(image: str) -> ImageRef:
 # ----------------------------------------------------------------------------- index
 
 
-@dataclass(frozen=True, slots=True)
-class _Index:
+class _Index(Frozen):
     families: dict[str, Family]
     by_path: dict[str, Image]
     by_name: dict[str, Image]
     hostport_vars: frozenset[str]
+
+    __slots__ = ("by_name", "by_path", "families", "hostport_vars")
+
+    def __init__(
+        self,
+        families: dict[str, Family],
+        by_path: dict[str, Image],
+        by_name: dict[str, Image],
+        hostport_vars: frozenset[str],
+    ) -> None:
+        set_field(self, "families", families)
+        set_field(self, "by_path", by_path)
+        set_field(self, "by_name", by_name)
+        set_field(self, "hostport_vars", hostport_vars)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(families={self.families!r}, by_path={self.by_path!r}, by_name={self.by_name!r}, hostport_vars={self.hostport_vars!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, _Index) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.families, self.by_path, self.by_name, self.hostport_vars) == (
+            other.families,
+            other.by_path,
+            other.by_name,
+            other.hostport_vars,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.families, self.by_path, self.by_name, self.hostport_vars))
 
 
 @lru_cache(maxsize=1)
@@ -266,14 +321,43 @@ def common_port_env() -> tuple[str, ...]:
     return COMMON_PORT_ENV
 
 
-@dataclass(frozen=True, slots=True)
-class ServerCommand:
+class ServerCommand(Frozen):
     """What a server's command line sets (the last occurrence of an option wins)."""
 
-    port: int | None = None  # None: not set, or not a literal number
-    port_text: str | None = None  # the value as written: '5433', '${PORT}', ':9000'
-    bind: str | None = None  # '0.0.0.0', '127.0.0.1 ::1'; '*' for a bind-all flag
-    password: bool = False  # a password option is given (redis-server --requirepass)
+    port: int | None  # None: not set, or not a literal number
+    port_text: str | None  # the value as written: '5433', '${PORT}', ':9000'
+    bind: str | None  # '0.0.0.0', '127.0.0.1 ::1'; '*' for a bind-all flag
+    password: bool  # a password option is given (redis-server --requirepass)
+
+    __slots__ = ("bind", "password", "port", "port_text")
+
+    def __init__(
+        self,
+        port: int | None = None,
+        port_text: str | None = None,
+        bind: str | None = None,
+        password: bool = False,
+    ) -> None:
+        set_field(self, "port", port)
+        set_field(self, "port_text", port_text)
+        set_field(self, "bind", bind)
+        set_field(self, "password", password)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(port={self.port!r}, port_text={self.port_text!r}, bind={self.bind!r}, password={self.password!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ServerCommand) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.port, self.port_text, self.bind, self.password) == (
+            other.port,
+            other.port_text,
+            other.bind,
+            other.password,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.port, self.port_text, self.bind, self.password))
 
 
 def server_command(family: str | None, words: Sequence[str]) -> ServerCommand:

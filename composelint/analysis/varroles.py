@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
 
 from composelint.analysis.images import hostport_variables
 from composelint.analysis.schemes import LIBPQ_ENV
+from composelint.model.record import Frozen, set_field
 
 __all__ = ["VarInfo", "VarRole", "classify_variable", "var_info"]
 
@@ -201,15 +201,71 @@ def classify_variable(name: str, *, extra_destination_names: Iterable[str] = ())
     return _classify(name)
 
 
-@dataclass(frozen=True, slots=True)
-class VarInfo:
+class VarInfo(Frozen):
     role: VarRole | None
-    listeners: bool = False  # KAFKA_LISTENERS, *_ADVERTISED_LISTENERS
-    hostport_ok: bool = False  # a host variable that accepts host:port
-    setting: str | None = None  # the libpq setting it holds: PGSSLMODE -> "sslmode"
-    http_host_ok: bool = False  # a host variable that may hold an http(s) URL (ES_HOST)
-    hint: str | None = None  # scheme for bare hosts, from the name
-    bare_ok: bool = False  # a bare host name (no ':') counts: ELASTICSEARCH_HOSTS=es
+    listeners: bool  # KAFKA_LISTENERS, *_ADVERTISED_LISTENERS
+    hostport_ok: bool  # a host variable that accepts host:port
+    setting: str | None  # the libpq setting it holds: PGSSLMODE -> "sslmode"
+    http_host_ok: bool  # a host variable that may hold an http(s) URL (ES_HOST)
+    hint: str | None  # scheme for bare hosts, from the name
+    bare_ok: bool  # a bare host name (no ':') counts: ELASTICSEARCH_HOSTS=es
+
+    __slots__ = ("bare_ok", "hint", "hostport_ok", "http_host_ok", "listeners", "role", "setting")
+
+    def __init__(
+        self,
+        role: VarRole | None,
+        listeners: bool = False,
+        hostport_ok: bool = False,
+        setting: str | None = None,
+        http_host_ok: bool = False,
+        hint: str | None = None,
+        bare_ok: bool = False,
+    ) -> None:
+        set_field(self, "role", role)
+        set_field(self, "listeners", listeners)
+        set_field(self, "hostport_ok", hostport_ok)
+        set_field(self, "setting", setting)
+        set_field(self, "http_host_ok", http_host_ok)
+        set_field(self, "hint", hint)
+        set_field(self, "bare_ok", bare_ok)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(role={self.role!r}, listeners={self.listeners!r}, hostport_ok={self.hostport_ok!r}, setting={self.setting!r}, http_host_ok={self.http_host_ok!r}, hint={self.hint!r}, bare_ok={self.bare_ok!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, VarInfo) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return (
+            self.role,
+            self.listeners,
+            self.hostport_ok,
+            self.setting,
+            self.http_host_ok,
+            self.hint,
+            self.bare_ok,
+        ) == (
+            other.role,
+            other.listeners,
+            other.hostport_ok,
+            other.setting,
+            other.http_host_ok,
+            other.hint,
+            other.bare_ok,
+        )
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.role,
+                self.listeners,
+                self.hostport_ok,
+                self.setting,
+                self.http_host_ok,
+                self.hint,
+                self.bare_ok,
+            )
+        )
 
     @property
     def sslmode(self) -> bool:

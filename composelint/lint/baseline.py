@@ -27,11 +27,11 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 from pathlib import Path
 
 from composelint.model.findings import Finding
 from composelint.model.project import SourceFile
+from composelint.model.record import replace
 
 FORMAT_KEY = "composelint-baseline"
 VERSION = 1

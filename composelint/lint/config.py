@@ -24,12 +24,12 @@ from __future__ import annotations
 import json
 import re
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from composelint.model.findings import Severity
 from composelint.model.options import CONTAINER_NAME_PATTERN, RuleOptions
+from composelint.model.record import Frozen, set_field
 
 if TYPE_CHECKING:
     from composelint.lint.registry import Registry
@@ -49,18 +49,88 @@ class ConfigError(Exception):
     """An unusable configuration; ``str(exc)`` is one line, located when possible."""
 
 
-@dataclass(frozen=True)
-class Config:
+class Config(Frozen):
     """One configuration file's settings (all empty: no file)."""
 
-    path: Path | None = None  # the file; None for the defaults
-    select: tuple[str, ...] | None = None  # None: every rule
-    extend_select: tuple[str, ...] = ()
-    ignore: tuple[str, ...] = ()
-    severity: tuple[tuple[str, Severity], ...] = ()  # (selector, severity) as written
-    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (glob, selectors)
-    fail_on: Severity | None = None
-    options: RuleOptions = field(default_factory=RuleOptions)
+    path: Path | None  # the file; None for the defaults
+    select: tuple[str, ...] | None  # None: every rule
+    extend_select: tuple[str, ...]
+    ignore: tuple[str, ...]
+    severity: tuple[tuple[str, Severity], ...]  # (selector, severity) as written
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...]  # (glob, selectors)
+    fail_on: Severity | None
+    options: RuleOptions
+
+    __slots__ = (
+        "extend_select",
+        "fail_on",
+        "ignore",
+        "options",
+        "path",
+        "per_file_ignores",
+        "select",
+        "severity",
+    )
+
+    def __init__(
+        self,
+        path: Path | None = None,
+        select: tuple[str, ...] | None = None,
+        extend_select: tuple[str, ...] = (),
+        ignore: tuple[str, ...] = (),
+        severity: tuple[tuple[str, Severity], ...] = (),
+        per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = (),
+        fail_on: Severity | None = None,
+        options: RuleOptions | None = None,
+    ) -> None:
+        set_field(self, "path", path)
+        set_field(self, "select", select)
+        set_field(self, "extend_select", extend_select)
+        set_field(self, "ignore", ignore)
+        set_field(self, "severity", severity)
+        set_field(self, "per_file_ignores", per_file_ignores)
+        set_field(self, "fail_on", fail_on)
+        set_field(self, "options", RuleOptions() if options is None else options)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(path={self.path!r}, select={self.select!r}, extend_select={self.extend_select!r}, ignore={self.ignore!r}, severity={self.severity!r}, per_file_ignores={self.per_file_ignores!r}, fail_on={self.fail_on!r}, options={self.options!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Config) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return (
+            self.path,
+            self.select,
+            self.extend_select,
+            self.ignore,
+            self.severity,
+            self.per_file_ignores,
+            self.fail_on,
+            self.options,
+        ) == (
+            other.path,
+            other.select,
+            other.extend_select,
+            other.ignore,
+            other.severity,
+            other.per_file_ignores,
+            other.fail_on,
+            other.options,
+        )
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.path,
+                self.select,
+                self.extend_select,
+                self.ignore,
+                self.severity,
+                self.per_file_ignores,
+                self.fail_on,
+                self.options,
+            )
+        )
 
     @property
     def root(self) -> Path | None:

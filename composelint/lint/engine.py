@@ -5,12 +5,12 @@ from __future__ import annotations
 import sys
 import traceback
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
 
 from composelint.lint.registry import Registry, RegistryProblem, Rule
 from composelint.model.context import RuleContext, context_of
 from composelint.model.findings import Finding, Severity, Violation
 from composelint.model.project import Problem, Project
+from composelint.model.record import Frozen, replace, set_field
 
 INTERNAL_CODE = "CMP900"
 INTERNAL_NAME = "internal-error"
@@ -20,11 +20,28 @@ def internal_error(message: str) -> Finding:
     return Finding(INTERNAL_CODE, INTERNAL_NAME, Severity.ERROR, message, None, fatal=True)
 
 
-@dataclass(frozen=True)
-class Engine:
+class Engine(Frozen):
     registry: Registry
     rules: Sequence[Rule]  # the selected rules
-    debug: bool = False  # print the traceback of a rule that raises
+    debug: bool  # print the traceback of a rule that raises
+
+    __slots__ = ("debug", "registry", "rules")
+
+    def __init__(self, registry: Registry, rules: Sequence[Rule], debug: bool = False) -> None:
+        set_field(self, "registry", registry)
+        set_field(self, "rules", rules)
+        set_field(self, "debug", debug)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(registry={self.registry!r}, rules={self.rules!r}, debug={self.debug!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Engine) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.registry, self.rules, self.debug) == (other.registry, other.rules, other.debug)
+
+    def __hash__(self) -> int:
+        return hash((self.registry, self.rules, self.debug))
 
     def check(self, project: Project | RuleContext) -> list[Finding]:
         """Every finding of the selected rules on ``project``, deduplicated and sorted.

@@ -11,7 +11,6 @@ findings, the baseline (``composelint.lint.baseline``) and the diff
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,6 +21,7 @@ from composelint.lint.settings import ProjectSettings, RunSettings, Settings, Se
 from composelint.lint.suppress import Directive, Selector, scan
 from composelint.model.findings import Applicability, Edit, Finding, Fix, Severity
 from composelint.model.project import SourceFile
+from composelint.model.record import replace
 from composelint.model.span import Span
 
 if TYPE_CHECKING:
@@ -30,15 +30,46 @@ if TYPE_CHECKING:
 UNUSED_CODE = "CMP901"
 
 
-@dataclass
 class _FileState:
     """Suppression comments of one file and what happened to them."""
 
     directives: list[Directive]
     lines: list[str]
     settings: ProjectSettings  # of the first project that read the file
-    ran: set[str] = field(default_factory=set)  # codes that ran on the file (any project)
-    used: set[tuple[int, int]] = field(default_factory=set)  # (directive, selector) indexes
+    ran: set[str]  # codes that ran on the file (any project)
+    used: set[tuple[int, int]]  # (directive, selector) indexes
+
+    __slots__ = ("directives", "lines", "ran", "settings", "used")
+
+    def __init__(
+        self,
+        directives: list[Directive],
+        lines: list[str],
+        settings: ProjectSettings,
+        ran: set[str] | None = None,
+        used: set[tuple[int, int]] | None = None,
+    ) -> None:
+        self.directives = directives
+        self.lines = lines
+        self.settings = settings
+        self.ran = set() if ran is None else ran
+        self.used = set() if used is None else used
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(directives={self.directives!r}, lines={self.lines!r}, settings={self.settings!r}, ran={self.ran!r}, used={self.used!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, _FileState) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.directives, self.lines, self.settings, self.ran, self.used) == (
+            other.directives,
+            other.lines,
+            other.settings,
+            other.ran,
+            other.used,
+        )
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 class FindingFilter:

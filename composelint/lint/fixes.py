@@ -15,35 +15,96 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from composelint.model.findings import Applicability, Edit, Finding, Fix
+from composelint.model.record import Frozen, set_field
 from composelint.model.span import Span
 
 MAX_PASSES = 10
 BOM = b"\xef\xbb\xbf"
 
 
-@dataclass(frozen=True)
-class FileText:
+class FileText(Frozen):
     """A file as linted: its absolute path and its decoded text (without a BOM)."""
 
     path: Path
     text: str
 
+    __slots__ = ("path", "text")
 
-@dataclass
+    def __init__(self, path: Path, text: str) -> None:
+        set_field(self, "path", path)
+        set_field(self, "text", text)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(path={self.path!r}, text={self.text!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, FileText) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.path, self.text) == (other.path, other.text)
+
+    def __hash__(self) -> int:
+        return hash((self.path, self.text))
+
+
 class FixRun:
     """What the fix loop did: the final text of every file it changed."""
 
-    original: dict[Path, str] = field(default_factory=dict)  # text as first read
-    current: dict[Path, str] = field(default_factory=dict)  # text after the last pass
-    bom_removed: set[Path] = field(default_factory=set)
-    fixed: list[Finding] = field(default_factory=list)  # every finding whose fix was applied
-    passes: int = 0
-    converged: bool = True
-    roots: set[Path] = field(default_factory=set)  # project directories (for write)
+    original: dict[Path, str]  # text as first read
+    current: dict[Path, str]  # text after the last pass
+    bom_removed: set[Path]
+    fixed: list[Finding]  # every finding whose fix was applied
+    passes: int
+    converged: bool
+    roots: set[Path]  # project directories (for write)
+
+    __slots__ = ("bom_removed", "converged", "current", "fixed", "original", "passes", "roots")
+
+    def __init__(
+        self,
+        original: dict[Path, str] | None = None,
+        current: dict[Path, str] | None = None,
+        bom_removed: set[Path] | None = None,
+        fixed: list[Finding] | None = None,
+        passes: int = 0,
+        converged: bool = True,
+        roots: set[Path] | None = None,
+    ) -> None:
+        self.original = {} if original is None else original
+        self.current = {} if current is None else current
+        self.bom_removed = set() if bom_removed is None else bom_removed
+        self.fixed = [] if fixed is None else fixed
+        self.passes = passes
+        self.converged = converged
+        self.roots = set() if roots is None else roots
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(original={self.original!r}, current={self.current!r}, bom_removed={self.bom_removed!r}, fixed={self.fixed!r}, passes={self.passes!r}, converged={self.converged!r}, roots={self.roots!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, FixRun) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return (
+            self.original,
+            self.current,
+            self.bom_removed,
+            self.fixed,
+            self.passes,
+            self.converged,
+            self.roots,
+        ) == (
+            other.original,
+            other.current,
+            other.bom_removed,
+            other.fixed,
+            other.passes,
+            other.converged,
+            other.roots,
+        )
+
+    __hash__ = None  # type: ignore[assignment]
 
     def changed(self) -> list[Path]:
         return sorted(

@@ -12,17 +12,35 @@ from __future__ import annotations
 import importlib
 import os
 import sys
-from dataclasses import dataclass
 from typing import Any
 
+from composelint.model.record import Frozen, set_field
 
-@dataclass(frozen=True)
-class PluginRef:
+
+class PluginRef(Frozen):
     """An entry point: ``name = module[:attr]`` in ``group``."""
 
     name: str
     value: str
     group: str
+
+    __slots__ = ("group", "name", "value")
+
+    def __init__(self, name: str, value: str, group: str) -> None:
+        set_field(self, "name", name)
+        set_field(self, "value", value)
+        set_field(self, "group", group)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(name={self.name!r}, value={self.value!r}, group={self.group!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, PluginRef) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.name, self.value, self.group) == (other.name, other.value, other.group)
+
+    def __hash__(self) -> int:
+        return hash((self.name, self.value, self.group))
 
     def load(self) -> Any:
         module_name, _, attr = self.value.partition(":")

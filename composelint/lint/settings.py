@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from collections.abc import Mapping as ReadOnlyMapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
@@ -28,6 +27,7 @@ from composelint.lint.registry import Registry, Rule, UnknownSelector
 from composelint.load.sources import file_problem, resolve_path
 from composelint.model.findings import Severity
 from composelint.model.options import RuleOptions
+from composelint.model.record import Frozen, set_field
 
 DEFAULT_FAIL_ON = Severity.ERROR
 
@@ -36,40 +36,161 @@ class SettingsError(Exception):
     """A bad configuration, selection, baseline or diff: one line, exit status 2."""
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(Frozen):
     """What the caller asks for; the command line overrides the configuration file."""
 
-    select: tuple[str, ...] = ()  # empty: as the configuration says
-    extend_select: tuple[str, ...] = ()
-    ignore: tuple[str, ...] = ()
-    fail_on: Severity | None = None
-    config_file: Path | None = None  # None: the nearest configuration file
-    isolated: bool = False  # ignore configuration files
+    select: tuple[str, ...]  # empty: as the configuration says
+    extend_select: tuple[str, ...]
+    ignore: tuple[str, ...]
+    fail_on: Severity | None
+    config_file: Path | None  # None: the nearest configuration file
+    isolated: bool  # ignore configuration files
     # inline suppression comments and per-file-ignores (off for `config`, which shows
     # what Compose refuses whatever the comments say)
-    suppressions: bool = True
-    baseline: Path | None = None
-    update_baseline: bool = False
-    diff_base: str | None = None  # git ref
-    diff_file: str | None = None  # a unified diff; "-" for stdin
-    exit_zero: bool = False
-    debug: bool = False  # print tracebacks of internal errors
+    suppressions: bool
+    baseline: Path | None
+    update_baseline: bool
+    diff_base: str | None  # git ref
+    diff_file: str | None  # a unified diff; "-" for stdin
+    exit_zero: bool
+    debug: bool  # print tracebacks of internal errors
+
+    __slots__ = (
+        "baseline",
+        "config_file",
+        "debug",
+        "diff_base",
+        "diff_file",
+        "exit_zero",
+        "extend_select",
+        "fail_on",
+        "ignore",
+        "isolated",
+        "select",
+        "suppressions",
+        "update_baseline",
+    )
+
+    def __init__(
+        self,
+        select: tuple[str, ...] = (),
+        extend_select: tuple[str, ...] = (),
+        ignore: tuple[str, ...] = (),
+        fail_on: Severity | None = None,
+        config_file: Path | None = None,
+        isolated: bool = False,
+        suppressions: bool = True,
+        baseline: Path | None = None,
+        update_baseline: bool = False,
+        diff_base: str | None = None,
+        diff_file: str | None = None,
+        exit_zero: bool = False,
+        debug: bool = False,
+    ) -> None:
+        set_field(self, "select", select)
+        set_field(self, "extend_select", extend_select)
+        set_field(self, "ignore", ignore)
+        set_field(self, "fail_on", fail_on)
+        set_field(self, "config_file", config_file)
+        set_field(self, "isolated", isolated)
+        set_field(self, "suppressions", suppressions)
+        set_field(self, "baseline", baseline)
+        set_field(self, "update_baseline", update_baseline)
+        set_field(self, "diff_base", diff_base)
+        set_field(self, "diff_file", diff_file)
+        set_field(self, "exit_zero", exit_zero)
+        set_field(self, "debug", debug)
+        self.__post_init__()
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(select={self.select!r}, extend_select={self.extend_select!r}, ignore={self.ignore!r}, fail_on={self.fail_on!r}, config_file={self.config_file!r}, isolated={self.isolated!r}, suppressions={self.suppressions!r}, baseline={self.baseline!r}, update_baseline={self.update_baseline!r}, diff_base={self.diff_base!r}, diff_file={self.diff_file!r}, exit_zero={self.exit_zero!r}, debug={self.debug!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Settings) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return (
+            self.select,
+            self.extend_select,
+            self.ignore,
+            self.fail_on,
+            self.config_file,
+            self.isolated,
+            self.suppressions,
+            self.baseline,
+            self.update_baseline,
+            self.diff_base,
+            self.diff_file,
+            self.exit_zero,
+            self.debug,
+        ) == (
+            other.select,
+            other.extend_select,
+            other.ignore,
+            other.fail_on,
+            other.config_file,
+            other.isolated,
+            other.suppressions,
+            other.baseline,
+            other.update_baseline,
+            other.diff_base,
+            other.diff_file,
+            other.exit_zero,
+            other.debug,
+        )
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.select,
+                self.extend_select,
+                self.ignore,
+                self.fail_on,
+                self.config_file,
+                self.isolated,
+                self.suppressions,
+                self.baseline,
+                self.update_baseline,
+                self.diff_base,
+                self.diff_file,
+                self.exit_zero,
+                self.debug,
+            )
+        )
 
     def __post_init__(self) -> None:
         if self.update_baseline and self.baseline is None:
             raise SettingsError("--update-baseline needs --baseline FILE")
 
 
-@dataclass(frozen=True)
-class PerFileIgnore:
+class PerFileIgnore(Frozen):
     pattern: re.Pattern[str]
     name_only: bool  # the glob has no "/": it matches the file name in any directory
     codes: frozenset[str]
 
+    __slots__ = ("codes", "name_only", "pattern")
 
-@dataclass(frozen=True)
-class ProjectSettings:
+    def __init__(self, pattern: re.Pattern[str], name_only: bool, codes: frozenset[str]) -> None:
+        set_field(self, "pattern", pattern)
+        set_field(self, "name_only", name_only)
+        set_field(self, "codes", codes)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(pattern={self.pattern!r}, name_only={self.name_only!r}, codes={self.codes!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, PerFileIgnore) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.pattern, self.name_only, self.codes) == (
+            other.pattern,
+            other.name_only,
+            other.codes,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.pattern, self.name_only, self.codes))
+
+
+class ProjectSettings(Frozen):
     """The effective settings for the projects one configuration file governs."""
 
     config: Config
@@ -77,9 +198,42 @@ class ProjectSettings:
     severities: ReadOnlyMapping[str, Severity]  # code -> overridden severity
     per_file: tuple[PerFileIgnore, ...]
     fail_on: Severity
-    _ignored: dict[str, frozenset[str]] = field(
-        default_factory=dict, compare=False, repr=False
-    )  # a cache, by display path
+    _ignored: dict[str, frozenset[str]]  # a cache, by display path
+
+    __slots__ = ("_ignored", "config", "fail_on", "per_file", "rules", "severities")
+
+    def __init__(
+        self,
+        config: Config,
+        rules: tuple[Rule, ...],
+        severities: ReadOnlyMapping[str, Severity],
+        per_file: tuple[PerFileIgnore, ...],
+        fail_on: Severity,
+        _ignored: dict[str, frozenset[str]] | None = None,
+    ) -> None:
+        set_field(self, "config", config)
+        set_field(self, "rules", rules)
+        set_field(self, "severities", severities)
+        set_field(self, "per_file", per_file)
+        set_field(self, "fail_on", fail_on)
+        set_field(self, "_ignored", {} if _ignored is None else _ignored)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(config={self.config!r}, rules={self.rules!r}, severities={self.severities!r}, per_file={self.per_file!r}, fail_on={self.fail_on!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ProjectSettings) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.config, self.rules, self.severities, self.per_file, self.fail_on) == (
+            other.config,
+            other.rules,
+            other.severities,
+            other.per_file,
+            other.fail_on,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.config, self.rules, self.severities, self.per_file, self.fail_on))
 
     @property
     def options(self) -> RuleOptions:
@@ -109,17 +263,48 @@ class ProjectSettings:
         return frozenset(codes)
 
 
-@dataclass(frozen=True)
-class RunSettings:
+class RunSettings(Frozen):
     """The settings of one run: the request and every configuration it needs."""
 
     request: Settings
     cwd: Path
     default: ProjectSettings  # for the working directory (and problems of no project)
     # directory -> the settings governing it (every directory that will be linted)
-    by_directory: ReadOnlyMapping[Path, ProjectSettings] = field(
-        default_factory=lambda: MappingProxyType({})
-    )
+    by_directory: ReadOnlyMapping[Path, ProjectSettings]
+
+    __slots__ = ("by_directory", "cwd", "default", "request")
+
+    def __init__(
+        self,
+        request: Settings,
+        cwd: Path,
+        default: ProjectSettings,
+        by_directory: ReadOnlyMapping[Path, ProjectSettings] | None = None,
+    ) -> None:
+        set_field(self, "request", request)
+        set_field(self, "cwd", cwd)
+        set_field(self, "default", default)
+        set_field(
+            self,
+            "by_directory",
+            MappingProxyType({}) if by_directory is None else by_directory,
+        )
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(request={self.request!r}, cwd={self.cwd!r}, default={self.default!r}, by_directory={self.by_directory!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, RunSettings) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.request, self.cwd, self.default, self.by_directory) == (
+            other.request,
+            other.cwd,
+            other.default,
+            other.by_directory,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.request, self.cwd, self.default, self.by_directory))
 
     def for_directory(self, directory: Path) -> ProjectSettings:
         return self.by_directory.get(directory.resolve(), self.default)

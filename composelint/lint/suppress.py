@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
 from typing import Literal
 
+from composelint.model.record import Frozen, set_field
 from composelint.model.span import Span
 
 MARKER = "composelint"
@@ -32,23 +32,71 @@ _WORD = re.compile(r"[A-Za-z0-9_-]+")
 SYNTAX_HELP = "write '# composelint: disable=RULE[,RULE]' or '# composelint: disable-file=RULE'"
 
 
-@dataclass(frozen=True, slots=True)
-class Selector:
+class Selector(Frozen):
     """One rule name, code or prefix in a directive, with where it is written."""
 
     text: str
     span: Span
 
+    __slots__ = ("span", "text")
 
-@dataclass(frozen=True, slots=True)
-class Directive:
+    def __init__(self, text: str, span: Span) -> None:
+        set_field(self, "text", text)
+        set_field(self, "span", span)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(text={self.text!r}, span={self.span!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Selector) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.text, self.span) == (other.text, other.span)
+
+    def __hash__(self) -> int:
+        return hash((self.text, self.span))
+
+
+class Directive(Frozen):
     """One ``composelint:`` comment."""
 
     span: Span  # the whole comment
     file_wide: bool
     line: int  # the line it suppresses (ignored when file_wide)
-    selectors: tuple[Selector, ...] = ()
-    error: str | None = None  # set when the comment is not a valid directive
+    selectors: tuple[Selector, ...]
+    error: str | None  # set when the comment is not a valid directive
+
+    __slots__ = ("error", "file_wide", "line", "selectors", "span")
+
+    def __init__(
+        self,
+        span: Span,
+        file_wide: bool,
+        line: int,
+        selectors: tuple[Selector, ...] = (),
+        error: str | None = None,
+    ) -> None:
+        set_field(self, "span", span)
+        set_field(self, "file_wide", file_wide)
+        set_field(self, "line", line)
+        set_field(self, "selectors", selectors)
+        set_field(self, "error", error)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(span={self.span!r}, file_wide={self.file_wide!r}, line={self.line!r}, selectors={self.selectors!r}, error={self.error!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Directive) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.span, self.file_wide, self.line, self.selectors, self.error) == (
+            other.span,
+            other.file_wide,
+            other.line,
+            other.selectors,
+            other.error,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.span, self.file_wide, self.line, self.selectors, self.error))
 
 
 def scan(text: str, path: str, kind: Literal["compose", "env"]) -> list[Directive]:

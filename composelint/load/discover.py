@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from composelint.load.sources import dir_problem, display_path, exists, file_problem, resolve_path
@@ -48,26 +47,78 @@ SKIP_DIRS = frozenset(
 )
 
 
-@dataclass(frozen=True)
 class NoComposeFile(Problem):
     """A directory (or the working directory and its parents) without a compose file:
     nothing to lint there. Not a rule's finding: the run says so and exits 2."""
 
+    __slots__ = ()
 
-@dataclass
+
 class ProjectSpec:
     compose_files: list[Path]  # absolute, merged in order
     project_dir: Path
-    env_files: list[Path] | None = None  # None: the default <project_dir>/.env
-    stdin_text: str | None = None  # content of compose_files[0] when read from stdin
-    explicit_files: bool = (
-        False  # files were named (-f or a file argument): COMPOSE_FILE is ignored
-    )
+    env_files: list[Path] | None  # None: the default <project_dir>/.env
+    stdin_text: str | None  # content of compose_files[0] when read from stdin
+    explicit_files: bool
     # with no -f, compose also reads the working directory's .env when the project
     # was found in a parent directory (compose-facts §2.1)
-    cwd_env_file: Path | None = None
+    cwd_env_file: Path | None
     # file contents that replace the files on disk (a .env read from stdin)
-    overrides: dict[Path, str] = field(default_factory=dict)
+    overrides: dict[Path, str]
+
+    __slots__ = (
+        "compose_files",
+        "cwd_env_file",
+        "env_files",
+        "explicit_files",
+        "overrides",
+        "project_dir",
+        "stdin_text",
+    )
+
+    def __init__(
+        self,
+        compose_files: list[Path],
+        project_dir: Path,
+        env_files: list[Path] | None = None,
+        stdin_text: str | None = None,
+        explicit_files: bool = False,
+        cwd_env_file: Path | None = None,
+        overrides: dict[Path, str] | None = None,
+    ) -> None:
+        self.compose_files = compose_files
+        self.project_dir = project_dir
+        self.env_files = env_files
+        self.stdin_text = stdin_text
+        self.explicit_files = explicit_files
+        self.cwd_env_file = cwd_env_file
+        self.overrides = {} if overrides is None else overrides
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(compose_files={self.compose_files!r}, project_dir={self.project_dir!r}, env_files={self.env_files!r}, stdin_text={self.stdin_text!r}, explicit_files={self.explicit_files!r}, cwd_env_file={self.cwd_env_file!r}, overrides={self.overrides!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ProjectSpec) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return (
+            self.compose_files,
+            self.project_dir,
+            self.env_files,
+            self.stdin_text,
+            self.explicit_files,
+            self.cwd_env_file,
+            self.overrides,
+        ) == (
+            other.compose_files,
+            other.project_dir,
+            other.env_files,
+            other.stdin_text,
+            other.explicit_files,
+            other.cwd_env_file,
+            other.overrides,
+        )
+
+    __hash__ = None  # type: ignore[assignment]
 
     def key(self) -> tuple[tuple[str, ...], str]:
         return tuple(str(p) for p in self.compose_files), str(self.project_dir)

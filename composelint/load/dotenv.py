@@ -17,10 +17,10 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from composelint.model.nodes import Substitution
 from composelint.model.project import EnvVar
+from composelint.model.record import Frozen, set_field
 from composelint.model.span import Span
 from composelint.resolve.interpolate import (
     ExpansionBudget,
@@ -63,8 +63,7 @@ _SIMPLE_ESCAPES = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class EnvEntry:
+class EnvEntry(Frozen):
     """One assignment (or bare inherited key) of an env file."""
 
     key: str
@@ -79,20 +78,143 @@ class EnvEntry:
     exported: bool
     inherited: bool  # bare `KEY` / `export KEY`
 
+    __slots__ = (
+        "exported",
+        "inherited",
+        "key",
+        "key_span",
+        "line",
+        "quote",
+        "raw_value",
+        "span",
+        "subs",
+        "value",
+        "value_span",
+    )
 
-@dataclass(frozen=True, slots=True)
-class EnvSyntaxError:
+    def __init__(
+        self,
+        key: str,
+        value: str | None,
+        raw_value: str,
+        quote: str,
+        line: int,
+        span: Span,
+        key_span: Span,
+        value_span: Span,
+        subs: tuple[Substitution, ...],
+        exported: bool,
+        inherited: bool,
+    ) -> None:
+        set_field(self, "key", key)
+        set_field(self, "value", value)
+        set_field(self, "raw_value", raw_value)
+        set_field(self, "quote", quote)
+        set_field(self, "line", line)
+        set_field(self, "span", span)
+        set_field(self, "key_span", key_span)
+        set_field(self, "value_span", value_span)
+        set_field(self, "subs", subs)
+        set_field(self, "exported", exported)
+        set_field(self, "inherited", inherited)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(key={self.key!r}, value={self.value!r}, raw_value={self.raw_value!r}, quote={self.quote!r}, line={self.line!r}, span={self.span!r}, key_span={self.key_span!r}, value_span={self.value_span!r}, subs={self.subs!r}, exported={self.exported!r}, inherited={self.inherited!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, EnvEntry) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return (
+            self.key,
+            self.value,
+            self.raw_value,
+            self.quote,
+            self.line,
+            self.span,
+            self.key_span,
+            self.value_span,
+            self.subs,
+            self.exported,
+            self.inherited,
+        ) == (
+            other.key,
+            other.value,
+            other.raw_value,
+            other.quote,
+            other.line,
+            other.span,
+            other.key_span,
+            other.value_span,
+            other.subs,
+            other.exported,
+            other.inherited,
+        )
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.key,
+                self.value,
+                self.raw_value,
+                self.quote,
+                self.line,
+                self.span,
+                self.key_span,
+                self.value_span,
+                self.subs,
+                self.exported,
+                self.inherited,
+            )
+        )
+
+
+class EnvSyntaxError(Frozen):
     """Something that makes Compose reject the file."""
 
     message: str
     span: Span
-    fatal: bool = False  # a budget was exceeded: the file could not be linted
+    fatal: bool  # a budget was exceeded: the file could not be linted
+
+    __slots__ = ("fatal", "message", "span")
+
+    def __init__(self, message: str, span: Span, fatal: bool = False) -> None:
+        set_field(self, "message", message)
+        set_field(self, "span", span)
+        set_field(self, "fatal", fatal)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(message={self.message!r}, span={self.span!r}, fatal={self.fatal!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, EnvSyntaxError) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.message, self.span, self.fatal) == (other.message, other.span, other.fatal)
+
+    def __hash__(self) -> int:
+        return hash((self.message, self.span, self.fatal))
 
 
-@dataclass
 class EnvFileResult:
-    entries: list[EnvEntry] = field(default_factory=list)  # file order, duplicates kept
-    errors: list[EnvSyntaxError] = field(default_factory=list)  # Compose reports the first
+    entries: list[EnvEntry]  # file order, duplicates kept
+    errors: list[EnvSyntaxError]  # Compose reports the first
+
+    __slots__ = ("entries", "errors")
+
+    def __init__(
+        self, entries: list[EnvEntry] | None = None, errors: list[EnvSyntaxError] | None = None
+    ) -> None:
+        self.entries = [] if entries is None else entries
+        self.errors = [] if errors is None else errors
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(entries={self.entries!r}, errors={self.errors!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, EnvFileResult) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.entries, self.errors) == (other.entries, other.errors)
+
+    __hash__ = None  # type: ignore[assignment]
 
     def values(self) -> dict[str, EnvEntry]:
         """The effective assignments: the last one of each key wins; bare keys not

@@ -17,21 +17,44 @@ from __future__ import annotations
 
 import re
 import struct
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from composelint.load.sources import UnreadableFile, read_bytes, read_text, resolve_path
+from composelint.model.record import Frozen, set_field
 
 GIT_INDEX_MAX_BYTES = 256 * 1024 * 1024  # the index of a very large repository
 
 
-@dataclass(frozen=True, slots=True)
-class _Pattern:
+class _Pattern(Frozen):
     regex: re.Pattern[str]
     negated: bool
     dir_only: bool
     base: str  # directory of the .gitignore, relative to the root ("" at the root)
+
+    __slots__ = ("base", "dir_only", "negated", "regex")
+
+    def __init__(self, regex: re.Pattern[str], negated: bool, dir_only: bool, base: str) -> None:
+        set_field(self, "regex", regex)
+        set_field(self, "negated", negated)
+        set_field(self, "dir_only", dir_only)
+        set_field(self, "base", base)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(regex={self.regex!r}, negated={self.negated!r}, dir_only={self.dir_only!r}, base={self.base!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, _Pattern) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.regex, self.negated, self.dir_only, self.base) == (
+            other.regex,
+            other.negated,
+            other.dir_only,
+            other.base,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.regex, self.negated, self.dir_only, self.base))
 
 
 def find_repository_root(start: Path) -> Path | None:

@@ -33,7 +33,6 @@ import gc
 import json
 import math
 import re
-from dataclasses import dataclass
 from typing import Any
 
 import yaml
@@ -52,6 +51,7 @@ from yaml.events import (
 from composelint import limits
 from composelint.model.findings import Related
 from composelint.model.nodes import Mapping, Node, Scalar, ScalarValue, Sequence
+from composelint.model.record import Frozen, set_field
 from composelint.model.span import Span
 
 # libyaml's parser when PyYAML was built with it, else the pure-Python one. Only the
@@ -59,19 +59,66 @@ from composelint.model.span import Span
 _PARSER: type = yaml.CBaseLoader if getattr(yaml, "__with_libyaml__", False) else yaml.BaseLoader
 
 
-@dataclass(frozen=True, slots=True)
-class YamlProblem:
+class YamlProblem(Frozen):
     rule: str  # "yaml-syntax" | "duplicate-key"
     message: str
     span: Span
-    related: tuple[Related, ...] = ()
-    fatal: bool = False  # True when the document could not be loaded at all
+    related: tuple[Related, ...]
+    fatal: bool  # True when the document could not be loaded at all
+
+    __slots__ = ("fatal", "message", "related", "rule", "span")
+
+    def __init__(
+        self,
+        rule: str,
+        message: str,
+        span: Span,
+        related: tuple[Related, ...] = (),
+        fatal: bool = False,
+    ) -> None:
+        set_field(self, "rule", rule)
+        set_field(self, "message", message)
+        set_field(self, "span", span)
+        set_field(self, "related", related)
+        set_field(self, "fatal", fatal)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(rule={self.rule!r}, message={self.message!r}, span={self.span!r}, related={self.related!r}, fatal={self.fatal!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, YamlProblem) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.rule, self.message, self.span, self.related, self.fatal) == (
+            other.rule,
+            other.message,
+            other.span,
+            other.related,
+            other.fatal,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.rule, self.message, self.span, self.related, self.fatal))
 
 
-@dataclass
 class YamlLoadResult:
     documents: list[Node]  # one root per YAML document ('---'), empty docs skipped
     problems: list[YamlProblem]
+
+    __slots__ = ("documents", "problems")
+
+    def __init__(self, documents: list[Node], problems: list[YamlProblem]) -> None:
+        self.documents = documents
+        self.problems = problems
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(documents={self.documents!r}, problems={self.problems!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, YamlLoadResult) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.documents, self.problems) == (other.documents, other.problems)
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 class YamlTimestamp(str):

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from collections.abc import Mapping as ReadOnlyMapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -20,6 +19,7 @@ from composelint.model.findings import Violation
 from composelint.model.nodes import Mapping, Node, PathElement, Scalar
 from composelint.model.options import RuleOptions
 from composelint.model.project import Document, EnvVar, Problem, Project, ShadowedEnv, SourceFile
+from composelint.model.record import Frozen, set_field
 from composelint.model.span import Span
 
 if TYPE_CHECKING:
@@ -33,14 +33,30 @@ T = TypeVar("T")
 ImageKnowledge = Any
 
 
-@dataclass(frozen=True, eq=False)
-class RuleContext:
+class RuleContext(Frozen):
     """One project as the rules see it. Nothing here is meant to be changed."""
 
     project: Project
-    options: RuleOptions = field(default_factory=RuleOptions)
-    knowledge: ImageKnowledge = None  # None: composelint.analysis.images
-    _views: dict[Any, Any] = field(default_factory=dict, repr=False)
+    options: RuleOptions
+    knowledge: ImageKnowledge  # None: composelint.analysis.images
+    _views: dict[Any, Any]
+
+    __slots__ = ("_views", "knowledge", "options", "project")
+
+    def __init__(
+        self,
+        project: Project,
+        options: RuleOptions | None = None,
+        knowledge: ImageKnowledge = None,
+        _views: dict[Any, Any] | None = None,
+    ) -> None:
+        set_field(self, "project", project)
+        set_field(self, "options", RuleOptions() if options is None else options)
+        set_field(self, "knowledge", knowledge)
+        set_field(self, "_views", {} if _views is None else _views)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(project={self.project!r}, options={self.options!r}, knowledge={self.knowledge!r})"
 
     @property
     def images(self) -> ImageKnowledge:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from enum import Enum
 
+from composelint.model.record import Frozen, set_field
 from composelint.model.span import Span
 
 
@@ -18,16 +18,31 @@ class Severity(str, Enum):
         return {"error": 3, "warning": 2, "info": 1}[self.value]
 
 
-@dataclass(frozen=True, slots=True)
-class Related:
+class Related(Frozen):
     """A secondary location that explains a finding (e.g. the `.env` line a value came from)."""
 
     span: Span
     message: str
 
+    __slots__ = ("message", "span")
 
-@dataclass(frozen=True, slots=True)
-class Edit:
+    def __init__(self, span: Span, message: str) -> None:
+        set_field(self, "span", span)
+        set_field(self, "message", message)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(span={self.span!r}, message={self.message!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Related) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.span, self.message) == (other.span, other.message)
+
+    def __hash__(self) -> int:
+        return hash((self.span, self.message))
+
+
+class Edit(Frozen):
     """Replace the text covered by ``span`` with ``replacement``.
 
     ``sensitive``: the replacement carries text of a secret (a comment that some
@@ -36,7 +51,29 @@ class Edit:
 
     span: Span
     replacement: str
-    sensitive: bool = False
+    sensitive: bool
+
+    __slots__ = ("replacement", "sensitive", "span")
+
+    def __init__(self, span: Span, replacement: str, sensitive: bool = False) -> None:
+        set_field(self, "span", span)
+        set_field(self, "replacement", replacement)
+        set_field(self, "sensitive", sensitive)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(span={self.span!r}, replacement={self.replacement!r}, sensitive={self.sensitive!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Edit) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.span, self.replacement, self.sensitive) == (
+            other.span,
+            other.replacement,
+            other.sensitive,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.span, self.replacement, self.sensitive))
 
 
 class Applicability(str, Enum):
@@ -54,18 +91,43 @@ class Applicability(str, Enum):
     DISPLAY_ONLY = "display-only"
 
 
-@dataclass(frozen=True, slots=True)
-class Fix:
+class Fix(Frozen):
     """Edits that resolve a finding. A fix that does not say how safe it is, is
     unsafe: only the rule knows that its edits keep the project's meaning."""
 
     description: str
-    edits: tuple[Edit, ...] = ()
-    applicability: Applicability = Applicability.UNSAFE
+    edits: tuple[Edit, ...]
+    applicability: Applicability
+
+    __slots__ = ("applicability", "description", "edits")
+
+    def __init__(
+        self,
+        description: str,
+        edits: tuple[Edit, ...] = (),
+        applicability: Applicability = Applicability.UNSAFE,
+    ) -> None:
+        set_field(self, "description", description)
+        set_field(self, "edits", edits)
+        set_field(self, "applicability", applicability)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(description={self.description!r}, edits={self.edits!r}, applicability={self.applicability!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Fix) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.description, self.edits, self.applicability) == (
+            other.description,
+            other.edits,
+            other.applicability,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.description, self.edits, self.applicability))
 
 
-@dataclass(frozen=True, slots=True)
-class Violation:
+class Violation(Frozen):
     """What a rule's ``check`` yields; the engine stamps the rule's code, name and severity.
 
     ``message`` says what is wrong in one clause (about 100 characters at most);
@@ -75,27 +137,160 @@ class Violation:
 
     message: str
     span: Span | None
-    related: tuple[Related, ...] = ()
-    fix: Fix | None = None
-    severity: Severity | None = None  # None: the rule's default severity
-    help: str | None = field(default=None, kw_only=True)
-    note: str | None = field(default=None, kw_only=True)
+    related: tuple[Related, ...]
+    fix: Fix | None
+    severity: Severity | None  # None: the rule's default severity
+    help: str | None
+    note: str | None
+
+    __slots__ = ("fix", "help", "message", "note", "related", "severity", "span")
+
+    def __init__(
+        self,
+        message: str,
+        span: Span | None,
+        related: tuple[Related, ...] = (),
+        fix: Fix | None = None,
+        severity: Severity | None = None,
+        *,
+        help: str | None = None,
+        note: str | None = None,
+    ) -> None:
+        set_field(self, "message", message)
+        set_field(self, "span", span)
+        set_field(self, "related", related)
+        set_field(self, "fix", fix)
+        set_field(self, "severity", severity)
+        set_field(self, "help", help)
+        set_field(self, "note", note)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(message={self.message!r}, span={self.span!r}, related={self.related!r}, fix={self.fix!r}, severity={self.severity!r}, help={self.help!r}, note={self.note!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Violation) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return (
+            self.message,
+            self.span,
+            self.related,
+            self.fix,
+            self.severity,
+            self.help,
+            self.note,
+        ) == (
+            other.message,
+            other.span,
+            other.related,
+            other.fix,
+            other.severity,
+            other.help,
+            other.note,
+        )
+
+    def __hash__(self) -> int:
+        return hash(
+            (self.message, self.span, self.related, self.fix, self.severity, self.help, self.note)
+        )
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(Frozen):
     code: str
     name: str
     severity: Severity
     message: str
     span: Span | None
-    related: tuple[Related, ...] = field(default=())
-    fix: Fix | None = None
-    help: str | None = field(default=None, kw_only=True)  # the fix, in words
-    note: str | None = field(default=None, kw_only=True)  # why: the runtime error
+    related: tuple[Related, ...]
+    fix: Fix | None
+    help: str | None  # the fix, in words
+    note: str | None  # why: the runtime error
     # "could not lint" (a fatal problem, an internal error): exit 2, never baselined,
     # suppressed or filtered out by a diff, whatever the configuration says
-    fatal: bool = field(default=False, kw_only=True)
+    fatal: bool
+
+    __slots__ = (
+        "code",
+        "fatal",
+        "fix",
+        "help",
+        "message",
+        "name",
+        "note",
+        "related",
+        "severity",
+        "span",
+    )
+
+    def __init__(
+        self,
+        code: str,
+        name: str,
+        severity: Severity,
+        message: str,
+        span: Span | None,
+        related: tuple[Related, ...] = (),
+        fix: Fix | None = None,
+        *,
+        help: str | None = None,
+        note: str | None = None,
+        fatal: bool = False,
+    ) -> None:
+        set_field(self, "code", code)
+        set_field(self, "name", name)
+        set_field(self, "severity", severity)
+        set_field(self, "message", message)
+        set_field(self, "span", span)
+        set_field(self, "related", related)
+        set_field(self, "fix", fix)
+        set_field(self, "help", help)
+        set_field(self, "note", note)
+        set_field(self, "fatal", fatal)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(code={self.code!r}, name={self.name!r}, severity={self.severity!r}, message={self.message!r}, span={self.span!r}, related={self.related!r}, fix={self.fix!r}, help={self.help!r}, note={self.note!r}, fatal={self.fatal!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Finding) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return (
+            self.code,
+            self.name,
+            self.severity,
+            self.message,
+            self.span,
+            self.related,
+            self.fix,
+            self.help,
+            self.note,
+            self.fatal,
+        ) == (
+            other.code,
+            other.name,
+            other.severity,
+            other.message,
+            other.span,
+            other.related,
+            other.fix,
+            other.help,
+            other.note,
+            other.fatal,
+        )
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.code,
+                self.name,
+                self.severity,
+                self.message,
+                self.span,
+                self.related,
+                self.fix,
+                self.help,
+                self.note,
+                self.fatal,
+            )
+        )
 
     def sort_key(self) -> tuple[object, ...]:
         """A total order: findings that differ only in their related locations, help,

@@ -12,9 +12,9 @@ span of the node they were derived from.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any, Literal
 
+from composelint.model.record import Frozen, set_field
 from composelint.model.span import Span
 
 ScalarValue = str | int | float | bool | None
@@ -30,8 +30,7 @@ SubstitutionSource = Literal[
 ]
 
 
-@dataclass(frozen=True, slots=True)
-class Substitution:
+class Substitution(Frozen):
     """One ``$VAR`` / ``${VAR...}`` expression replaced during interpolation."""
 
     name: str
@@ -39,7 +38,45 @@ class Substitution:
     value: str | None  # what the expression expanded to (None for "error")
     span: Span | None  # where the value came from (see SubstitutionSource)
     expression: str  # the expression as written, e.g. "${DB_HOST:-db}"
-    expr_span: Span | None = None  # where the expression stands, when exactly known
+    expr_span: Span | None  # where the expression stands, when exactly known
+
+    __slots__ = ("expr_span", "expression", "name", "source", "span", "value")
+
+    def __init__(
+        self,
+        name: str,
+        source: SubstitutionSource,
+        value: str | None,
+        span: Span | None,
+        expression: str,
+        expr_span: Span | None = None,
+    ) -> None:
+        set_field(self, "name", name)
+        set_field(self, "source", source)
+        set_field(self, "value", value)
+        set_field(self, "span", span)
+        set_field(self, "expression", expression)
+        set_field(self, "expr_span", expr_span)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(name={self.name!r}, source={self.source!r}, value={self.value!r}, span={self.span!r}, expression={self.expression!r}, expr_span={self.expr_span!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Substitution) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.name, self.source, self.value, self.span, self.expression, self.expr_span) == (
+            other.name,
+            other.source,
+            other.value,
+            other.span,
+            other.expression,
+            other.expr_span,
+        )
+
+    def __hash__(self) -> int:
+        return hash(
+            (self.name, self.source, self.value, self.span, self.expression, self.expr_span)
+        )
 
 
 class Node:

@@ -11,9 +11,10 @@ than in one family's ``settings.py``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, TypeVar
+
+from composelint.model.record import Frozen, set_field
 
 T = TypeVar("T")
 
@@ -25,18 +26,47 @@ ALLOWED_REGISTRIES = "allowed-registries"
 CONTAINER_NAME_PATTERN = "container-name-pattern"
 
 
-@dataclass(frozen=True)
-class RuleOptions:
+class RuleOptions(Frozen):
     """What the configuration tells the rules (all empty: no configuration)."""
 
     # extra variable names whose values are connection destinations
-    connection_variables: tuple[str, ...] = ()
+    connection_variables: tuple[str, ...]
     # hosts never reported as unknown (lower case; ``*.example.com`` matches subdomains)
-    allowed_hosts: tuple[str, ...] = ()
+    allowed_hosts: tuple[str, ...]
     # image (normalised by ``image_key``) -> extra ports it listens on
-    image_ports: tuple[tuple[str, tuple[int, ...]], ...] = ()
+    image_ports: tuple[tuple[str, tuple[int, ...]], ...]
     # every option by its configuration key, for ``RuleContext.option`` (plugins)
-    raw: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    raw: Mapping[str, Any]
+
+    __slots__ = ("allowed_hosts", "connection_variables", "image_ports", "raw")
+
+    def __init__(
+        self,
+        connection_variables: tuple[str, ...] = (),
+        allowed_hosts: tuple[str, ...] = (),
+        image_ports: tuple[tuple[str, tuple[int, ...]], ...] = (),
+        raw: Mapping[str, Any] | None = None,
+    ) -> None:
+        set_field(self, "connection_variables", connection_variables)
+        set_field(self, "allowed_hosts", allowed_hosts)
+        set_field(self, "image_ports", image_ports)
+        set_field(self, "raw", MappingProxyType({}) if raw is None else raw)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(connection_variables={self.connection_variables!r}, allowed_hosts={self.allowed_hosts!r}, image_ports={self.image_ports!r}, raw={self.raw!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, RuleOptions) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.connection_variables, self.allowed_hosts, self.image_ports, self.raw) == (
+            other.connection_variables,
+            other.allowed_hosts,
+            other.image_ports,
+            other.raw,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.connection_variables, self.allowed_hosts, self.image_ports, self.raw))
 
     @classmethod
     def from_config(cls, data: Mapping[str, Any]) -> RuleOptions:

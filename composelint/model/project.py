@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypeVar
 
 from composelint.model.findings import Related, Severity
 from composelint.model.nodes import Mapping, Node, PathElement, Scalar, node_at, span_at
+from composelint.model.record import Frozen, set_field
 from composelint.model.span import Span
 
 if TYPE_CHECKING:
@@ -19,18 +19,40 @@ T = TypeVar("T")
 VarSource = Literal["env", "shell", "injected"]
 
 
-@dataclass(frozen=True, slots=True)
-class EnvVar:
+class EnvVar(Frozen):
     """One variable of the interpolation environment, with where it was set."""
 
     name: str
     value: str
     source: VarSource
-    span: Span | None = None  # the .env line for source "env"
+    span: Span | None  # the .env line for source "env"
+
+    __slots__ = ("name", "source", "span", "value")
+
+    def __init__(self, name: str, value: str, source: VarSource, span: Span | None = None) -> None:
+        set_field(self, "name", name)
+        set_field(self, "value", value)
+        set_field(self, "source", source)
+        set_field(self, "span", span)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(name={self.name!r}, value={self.value!r}, source={self.source!r}, span={self.span!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, EnvVar) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.name, self.value, self.source, self.span) == (
+            other.name,
+            other.value,
+            other.source,
+            other.span,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.name, self.value, self.source, self.span))
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
+class Problem(Frozen):
     """Something the loader or resolver found, reported by the rule named ``rule``.
 
     ``fatal`` problems mean (part of) the project could not be linted: they make
@@ -40,11 +62,74 @@ class Problem:
     rule: str
     message: str
     span: Span | None
-    related: tuple[Related, ...] = ()
-    fatal: bool = False
-    severity: Severity | None = None  # None: the rule's default severity
-    help: str | None = field(default=None, kw_only=True)  # as in Violation
-    note: str | None = field(default=None, kw_only=True)
+    related: tuple[Related, ...]
+    fatal: bool
+    severity: Severity | None  # None: the rule's default severity
+    help: str | None  # as in Violation
+    note: str | None
+
+    __slots__ = ("fatal", "help", "message", "note", "related", "rule", "severity", "span")
+
+    def __init__(
+        self,
+        rule: str,
+        message: str,
+        span: Span | None,
+        related: tuple[Related, ...] = (),
+        fatal: bool = False,
+        severity: Severity | None = None,
+        *,
+        help: str | None = None,
+        note: str | None = None,
+    ) -> None:
+        set_field(self, "rule", rule)
+        set_field(self, "message", message)
+        set_field(self, "span", span)
+        set_field(self, "related", related)
+        set_field(self, "fatal", fatal)
+        set_field(self, "severity", severity)
+        set_field(self, "help", help)
+        set_field(self, "note", note)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(rule={self.rule!r}, message={self.message!r}, span={self.span!r}, related={self.related!r}, fatal={self.fatal!r}, severity={self.severity!r}, help={self.help!r}, note={self.note!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Problem) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return (
+            self.rule,
+            self.message,
+            self.span,
+            self.related,
+            self.fatal,
+            self.severity,
+            self.help,
+            self.note,
+        ) == (
+            other.rule,
+            other.message,
+            other.span,
+            other.related,
+            other.fatal,
+            other.severity,
+            other.help,
+            other.note,
+        )
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.rule,
+                self.message,
+                self.span,
+                self.related,
+                self.fatal,
+                self.severity,
+                self.help,
+                self.note,
+            )
+        )
 
 
 class Document(NamedTuple):
@@ -67,17 +152,40 @@ class ShadowedEnv(NamedTuple):
     environment_span: Span | None  # the key under ``environment:``
 
 
-@dataclass
 class SourceFile:
     """A file that was read for this project (compose, .env, env_file, included ...)."""
 
     path: Path  # absolute
     display: str  # as shown in findings
     kind: Literal["compose", "env"]
-    text: str | None = None  # None when the file could not be read
+    text: str | None  # None when the file could not be read
+
+    __slots__ = ("display", "kind", "path", "text")
+
+    def __init__(
+        self, path: Path, display: str, kind: Literal["compose", "env"], text: str | None = None
+    ) -> None:
+        self.path = path
+        self.display = display
+        self.kind = kind
+        self.text = text
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(path={self.path!r}, display={self.display!r}, kind={self.kind!r}, text={self.text!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, SourceFile) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.path, self.display, self.kind, self.text) == (
+            other.path,
+            other.display,
+            other.kind,
+            other.text,
+        )
+
+    __hash__ = None  # type: ignore[assignment]
 
 
-@dataclass
 class Project:
     name: str
     directory: Path
@@ -86,29 +194,128 @@ class Project:
     # with name/services/networks/volumes/secrets/configs/models)
     model: Mapping
     # the interpolation environment (project .env / --env-file / shell / injected)
-    env: dict[str, EnvVar] = field(default_factory=dict)
+    env: dict[str, EnvVar]
     # every file read, by display path
-    sources: dict[str, SourceFile] = field(default_factory=dict)
+    sources: dict[str, SourceFile]
     # the loaded documents of each compose file before interpolation and merging,
     # in load order (include and extends targets too)
-    documents: list[Document] = field(default_factory=list)
+    documents: list[Document]
     # the same documents after interpolation (before extends/merge/canonicalisation):
     # what the schema is validated against, as Compose does
-    interpolated: list[Document] = field(default_factory=list)
+    interpolated: list[Document]
     # services that exist in the files but are disabled by the active profiles
-    disabled_services: dict[str, Mapping] = field(default_factory=dict)
-    active_profiles: tuple[str, ...] = ()
-    problems: list[Problem] = field(default_factory=list)
+    disabled_services: dict[str, Mapping]
+    active_profiles: tuple[str, ...]
+    problems: list[Problem]
     # (service, variable) -> span of the `env_file` entry that supplied the variable
-    env_file_origins: dict[tuple[str, str], Span] = field(default_factory=dict)
+    env_file_origins: dict[tuple[str, str], Span]
     # env files that fed interpolation (.env or --env-file), absolute paths
-    env_files: list[Path] = field(default_factory=list)
+    env_files: list[Path]
     # env_file values dropped because `environment:` sets the same key
-    shadowed_env: list[ShadowedEnv] = field(default_factory=list)
+    shadowed_env: list[ShadowedEnv]
     # what the engine runs, from --state snapshots; None without one (the state rules
     # are then silent)
-    state: EngineState | None = None
-    _views: dict[Any, Any] = field(default_factory=dict, repr=False)
+    state: EngineState | None
+    _views: dict[Any, Any]
+
+    __slots__ = (
+        "_views",
+        "active_profiles",
+        "compose_files",
+        "directory",
+        "disabled_services",
+        "documents",
+        "env",
+        "env_file_origins",
+        "env_files",
+        "interpolated",
+        "model",
+        "name",
+        "problems",
+        "shadowed_env",
+        "sources",
+        "state",
+    )
+
+    def __init__(
+        self,
+        name: str,
+        directory: Path,
+        compose_files: list[Path],
+        model: Mapping,
+        env: dict[str, EnvVar] | None = None,
+        sources: dict[str, SourceFile] | None = None,
+        documents: list[Document] | None = None,
+        interpolated: list[Document] | None = None,
+        disabled_services: dict[str, Mapping] | None = None,
+        active_profiles: tuple[str, ...] = (),
+        problems: list[Problem] | None = None,
+        env_file_origins: dict[tuple[str, str], Span] | None = None,
+        env_files: list[Path] | None = None,
+        shadowed_env: list[ShadowedEnv] | None = None,
+        state: EngineState | None = None,
+        _views: dict[Any, Any] | None = None,
+    ) -> None:
+        self.name = name
+        self.directory = directory
+        self.compose_files = compose_files
+        self.model = model
+        self.env = {} if env is None else env
+        self.sources = {} if sources is None else sources
+        self.documents = [] if documents is None else documents
+        self.interpolated = [] if interpolated is None else interpolated
+        self.disabled_services = {} if disabled_services is None else disabled_services
+        self.active_profiles = active_profiles
+        self.problems = [] if problems is None else problems
+        self.env_file_origins = {} if env_file_origins is None else env_file_origins
+        self.env_files = [] if env_files is None else env_files
+        self.shadowed_env = [] if shadowed_env is None else shadowed_env
+        self.state = state
+        self._views = {} if _views is None else _views
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(name={self.name!r}, directory={self.directory!r}, compose_files={self.compose_files!r}, model={self.model!r}, env={self.env!r}, sources={self.sources!r}, documents={self.documents!r}, interpolated={self.interpolated!r}, disabled_services={self.disabled_services!r}, active_profiles={self.active_profiles!r}, problems={self.problems!r}, env_file_origins={self.env_file_origins!r}, env_files={self.env_files!r}, shadowed_env={self.shadowed_env!r}, state={self.state!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Project) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return (
+            self.name,
+            self.directory,
+            self.compose_files,
+            self.model,
+            self.env,
+            self.sources,
+            self.documents,
+            self.interpolated,
+            self.disabled_services,
+            self.active_profiles,
+            self.problems,
+            self.env_file_origins,
+            self.env_files,
+            self.shadowed_env,
+            self.state,
+            self._views,
+        ) == (
+            other.name,
+            other.directory,
+            other.compose_files,
+            other.model,
+            other.env,
+            other.sources,
+            other.documents,
+            other.interpolated,
+            other.disabled_services,
+            other.active_profiles,
+            other.problems,
+            other.env_file_origins,
+            other.env_files,
+            other.shadowed_env,
+            other.state,
+            other._views,
+        )
+
+    __hash__ = None  # type: ignore[assignment]
 
     # -- convenient access -------------------------------------------------
     @property

@@ -13,8 +13,8 @@ rule prints a value from it, only variable names.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
 
+from composelint.model.record import Frozen, set_field
 from composelint.model.span import Span
 
 # Labels Compose puts on the containers it creates (docker/compose pkg/api/labels.go).
@@ -42,39 +42,171 @@ def same_value(stored: str, wanted: str) -> bool:
     return stored == wanted
 
 
-@dataclass(frozen=True)
-class Endpoint:
+class Endpoint(Frozen):
     """A container's attachment to one network (EndpointSettings)."""
 
     network: str  # the network's real name (``app-test_default``)
-    aliases: tuple[str, ...] = ()  # Aliases and DNSNames
-    ip: str | None = None
+    aliases: tuple[str, ...]  # Aliases and DNSNames
+    ip: str | None
+
+    __slots__ = ("aliases", "ip", "network")
+
+    def __init__(self, network: str, aliases: tuple[str, ...] = (), ip: str | None = None) -> None:
+        set_field(self, "network", network)
+        set_field(self, "aliases", aliases)
+        set_field(self, "ip", ip)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(network={self.network!r}, aliases={self.aliases!r}, ip={self.ip!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Endpoint) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.network, self.aliases, self.ip) == (other.network, other.aliases, other.ip)
+
+    def __hash__(self) -> int:
+        return hash((self.network, self.aliases, self.ip))
 
 
-@dataclass(frozen=True)
-class Mount:
+class Mount(Frozen):
     type: str  # bind, volume, tmpfs ...
     destination: str
-    source: str = ""  # host path (bind) or volume path
-    name: str = ""  # volume name (named and anonymous volumes)
+    source: str  # host path (bind) or volume path
+    name: str  # volume name (named and anonymous volumes)
+
+    __slots__ = ("destination", "name", "source", "type")
+
+    def __init__(self, type: str, destination: str, source: str = "", name: str = "") -> None:
+        set_field(self, "type", type)
+        set_field(self, "destination", destination)
+        set_field(self, "source", source)
+        set_field(self, "name", name)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(type={self.type!r}, destination={self.destination!r}, source={self.source!r}, name={self.name!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Mount) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.type, self.destination, self.source, self.name) == (
+            other.type,
+            other.destination,
+            other.source,
+            other.name,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.type, self.destination, self.source, self.name))
 
 
-@dataclass(frozen=True)
-class Container:
+class Container(Frozen):
     name: str  # without the leading "/" of ContainerInspect.Name
-    id: str = ""
-    labels: dict[str, str] = field(default_factory=dict, hash=False)
+    id: str
+    labels: dict[str, str]
     # None: not known from this source (docker compose ps)
-    endpoints: tuple[Endpoint, ...] | None = None
-    network_names: tuple[str, ...] = ()  # networks the container is on (every source)
-    env: dict[str, str] | None = field(default=None, repr=False, hash=False)
-    image: str | None = None  # the image reference as given (Config.Image)
+    endpoints: tuple[Endpoint, ...] | None
+    network_names: tuple[str, ...]  # networks the container is on (every source)
+    env: dict[str, str] | None
+    image: str | None  # the image reference as given (Config.Image)
     # published ports: (target port, protocol, host port); None when not known
-    ports: frozenset[tuple[int, str, str]] | None = None
-    mounts: tuple[Mount, ...] | None = None
-    running: bool = False
-    started_at: str = ""
-    origin: Span | None = None  # where the snapshot lists it
+    ports: frozenset[tuple[int, str, str]] | None
+    mounts: tuple[Mount, ...] | None
+    running: bool
+    started_at: str
+    origin: Span | None  # where the snapshot lists it
+
+    __slots__ = (
+        "endpoints",
+        "env",
+        "id",
+        "image",
+        "labels",
+        "mounts",
+        "name",
+        "network_names",
+        "origin",
+        "ports",
+        "running",
+        "started_at",
+    )
+
+    def __init__(
+        self,
+        name: str,
+        id: str = "",
+        labels: dict[str, str] | None = None,
+        endpoints: tuple[Endpoint, ...] | None = None,
+        network_names: tuple[str, ...] = (),
+        env: dict[str, str] | None = None,
+        image: str | None = None,
+        ports: frozenset[tuple[int, str, str]] | None = None,
+        mounts: tuple[Mount, ...] | None = None,
+        running: bool = False,
+        started_at: str = "",
+        origin: Span | None = None,
+    ) -> None:
+        set_field(self, "name", name)
+        set_field(self, "id", id)
+        set_field(self, "labels", {} if labels is None else labels)
+        set_field(self, "endpoints", endpoints)
+        set_field(self, "network_names", network_names)
+        set_field(self, "env", env)
+        set_field(self, "image", image)
+        set_field(self, "ports", ports)
+        set_field(self, "mounts", mounts)
+        set_field(self, "running", running)
+        set_field(self, "started_at", started_at)
+        set_field(self, "origin", origin)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(name={self.name!r}, id={self.id!r}, labels={self.labels!r}, endpoints={self.endpoints!r}, network_names={self.network_names!r}, image={self.image!r}, ports={self.ports!r}, mounts={self.mounts!r}, running={self.running!r}, started_at={self.started_at!r}, origin={self.origin!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Container) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return (
+            self.name,
+            self.id,
+            self.labels,
+            self.endpoints,
+            self.network_names,
+            self.env,
+            self.image,
+            self.ports,
+            self.mounts,
+            self.running,
+            self.started_at,
+            self.origin,
+        ) == (
+            other.name,
+            other.id,
+            other.labels,
+            other.endpoints,
+            other.network_names,
+            other.env,
+            other.image,
+            other.ports,
+            other.mounts,
+            other.running,
+            other.started_at,
+            other.origin,
+        )
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.name,
+                self.id,
+                self.endpoints,
+                self.network_names,
+                self.image,
+                self.ports,
+                self.mounts,
+                self.running,
+                self.started_at,
+                self.origin,
+            )
+        )
 
     @property
     def project(self) -> str | None:
@@ -96,23 +228,89 @@ class Container:
         return frozenset(out)
 
 
-@dataclass(frozen=True)
-class Network:
+class Network(Frozen):
     name: str
-    id: str = ""
-    labels: dict[str, str] = field(default_factory=dict, hash=False)
-    containers: tuple[str, ...] = ()  # names of attached containers
+    id: str
+    labels: dict[str, str]
+    containers: tuple[str, ...]  # names of attached containers
+
+    __slots__ = ("containers", "id", "labels", "name")
+
+    def __init__(
+        self,
+        name: str,
+        id: str = "",
+        labels: dict[str, str] | None = None,
+        containers: tuple[str, ...] = (),
+    ) -> None:
+        set_field(self, "name", name)
+        set_field(self, "id", id)
+        set_field(self, "labels", {} if labels is None else labels)
+        set_field(self, "containers", containers)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(name={self.name!r}, id={self.id!r}, labels={self.labels!r}, containers={self.containers!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Network) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.name, self.id, self.labels, self.containers) == (
+            other.name,
+            other.id,
+            other.labels,
+            other.containers,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.name, self.id, self.containers))
 
 
-@dataclass
 class EngineState:
     """Everything the snapshot files told, merged."""
 
-    containers: list[Container] = field(default_factory=list)
-    networks: list[Network] = field(default_factory=list)
-    has_containers: bool = False  # a container listing was given (it may be empty)
-    has_networks: bool = False  # a network listing was given
-    sources: list[str] = field(default_factory=list)  # display names of the files
+    containers: list[Container]
+    networks: list[Network]
+    has_containers: bool  # a container listing was given (it may be empty)
+    has_networks: bool  # a network listing was given
+    sources: list[str]  # display names of the files
+
+    __slots__ = ("containers", "has_containers", "has_networks", "networks", "sources")
+
+    def __init__(
+        self,
+        containers: list[Container] | None = None,
+        networks: list[Network] | None = None,
+        has_containers: bool = False,
+        has_networks: bool = False,
+        sources: list[str] | None = None,
+    ) -> None:
+        self.containers = [] if containers is None else containers
+        self.networks = [] if networks is None else networks
+        self.has_containers = has_containers
+        self.has_networks = has_networks
+        self.sources = [] if sources is None else sources
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(containers={self.containers!r}, networks={self.networks!r}, has_containers={self.has_containers!r}, has_networks={self.has_networks!r}, sources={self.sources!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, EngineState) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return (
+            self.containers,
+            self.networks,
+            self.has_containers,
+            self.has_networks,
+            self.sources,
+        ) == (
+            other.containers,
+            other.networks,
+            other.has_containers,
+            other.has_networks,
+            other.sources,
+        )
+
+    __hash__ = None  # type: ignore[assignment]
 
     def network(self, name: str) -> Network | None:
         return next((n for n in self.networks if n.name == name), None)

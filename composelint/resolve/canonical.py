@@ -32,7 +32,6 @@ import os
 import posixpath
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Literal
@@ -363,13 +362,39 @@ def _abs_context(p: str, working_dir: str, home: str) -> str:
 # --------------------------------------------------------------------------- machinery
 
 
-@dataclass
 class _Ctx:
     working_dir: str
     home: str
     env: EnvLookup
     errors: list[CanonicalError]
     final: bool
+
+    __slots__ = ("env", "errors", "final", "home", "working_dir")
+
+    def __init__(
+        self, working_dir: str, home: str, env: EnvLookup, errors: list[CanonicalError], final: bool
+    ) -> None:
+        self.working_dir = working_dir
+        self.home = home
+        self.env = env
+        self.errors = errors
+        self.final = final
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(working_dir={self.working_dir!r}, home={self.home!r}, env={self.env!r}, errors={self.errors!r}, final={self.final!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, _Ctx) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.working_dir, self.home, self.env, self.errors, self.final) == (
+            other.working_dir,
+            other.home,
+            other.env,
+            other.errors,
+            other.final,
+        )
+
+    __hash__ = None  # type: ignore[assignment]
 
     def error(self, message: str, span: Span | None) -> None:
         self.errors.append(CanonicalError(message, span))

@@ -21,13 +21,13 @@ from __future__ import annotations
 import contextlib
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
 from composelint import limits
 from composelint.model.nodes import Scalar, Substitution
 from composelint.model.project import EnvVar
+from composelint.model.record import Frozen, set_field
 from composelint.model.span import Span
 
 Resolver = Callable[[str], EnvVar | None]
@@ -80,8 +80,7 @@ class InterpolationSyntaxError(Exception):
         )
 
 
-@dataclass(frozen=True, slots=True)
-class Expression:
+class Expression(Frozen):
     """One ``$VAR`` / ``${...}`` as written (see :func:`find_expressions`).
 
     ``operator`` is ``""`` for a plain reference; ``default`` is the text after the
@@ -97,6 +96,68 @@ class Expression:
     default: str | None
     default_offset: int | None
     kind: Literal["named", "braced", "invalid"]
+
+    __slots__ = ("default", "default_offset", "end", "kind", "name", "offset", "operator", "text")
+
+    def __init__(
+        self,
+        text: str,
+        offset: int,
+        end: int,
+        name: str,
+        operator: Operator,
+        default: str | None,
+        default_offset: int | None,
+        kind: Literal["named", "braced", "invalid"],
+    ) -> None:
+        set_field(self, "text", text)
+        set_field(self, "offset", offset)
+        set_field(self, "end", end)
+        set_field(self, "name", name)
+        set_field(self, "operator", operator)
+        set_field(self, "default", default)
+        set_field(self, "default_offset", default_offset)
+        set_field(self, "kind", kind)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(text={self.text!r}, offset={self.offset!r}, end={self.end!r}, name={self.name!r}, operator={self.operator!r}, default={self.default!r}, default_offset={self.default_offset!r}, kind={self.kind!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Expression) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return (
+            self.text,
+            self.offset,
+            self.end,
+            self.name,
+            self.operator,
+            self.default,
+            self.default_offset,
+            self.kind,
+        ) == (
+            other.text,
+            other.offset,
+            other.end,
+            other.name,
+            other.operator,
+            other.default,
+            other.default_offset,
+            other.kind,
+        )
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.text,
+                self.offset,
+                self.end,
+                self.name,
+                self.operator,
+                self.default,
+                self.default_offset,
+                self.kind,
+            )
+        )
 
 
 Locate = Callable[[int, int], Span | None]
@@ -336,8 +397,7 @@ class _Scan:
         return self.charge(sub.value or "", start, end)
 
 
-@dataclass(frozen=True, slots=True)
-class _Braced:
+class _Braced(Frozen):
     """A braced expression's name, operator (None: ``${NAME}``), where the text after
     the operator starts and where the match ends (after the line's last ``}``)."""
 
@@ -345,6 +405,30 @@ class _Braced:
     op: Operator | None
     arg_start: int
     end: int
+
+    __slots__ = ("arg_start", "end", "name", "op")
+
+    def __init__(self, name: str, op: Operator | None, arg_start: int, end: int) -> None:
+        set_field(self, "name", name)
+        set_field(self, "op", op)
+        set_field(self, "arg_start", arg_start)
+        set_field(self, "end", end)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(name={self.name!r}, op={self.op!r}, arg_start={self.arg_start!r}, end={self.end!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, _Braced) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.name, self.op, self.arg_start, self.end) == (
+            other.name,
+            other.op,
+            other.arg_start,
+            other.end,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.name, self.op, self.arg_start, self.end))
 
 
 def _brace_pairs(text: str) -> dict[int, int]:

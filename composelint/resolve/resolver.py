@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping as AbcMapping
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from composelint import limits
@@ -41,6 +40,7 @@ from composelint.model.project import (
     ShadowedEnv,
     SourceFile,
 )
+from composelint.model.record import Frozen, set_field
 from composelint.model.span import Span
 from composelint.resolve.canonical import (
     CanonicalError,
@@ -61,23 +61,86 @@ from composelint.resolve.merge import merge_mappings, merge_service
 RESOURCE_KINDS = ("networks", "volumes", "secrets", "configs", "models")
 
 
-@dataclass(frozen=True)
-class ResolveOptions:
-    profiles: tuple[str, ...] = ()
+class ResolveOptions(Frozen):
+    profiles: tuple[str, ...]
     # with no profiles given: True lints every service; False behaves like Compose
     # (only services without profiles, plus COMPOSE_PROFILES from the environment)
-    all_profiles: bool = True
-    use_shell_env: bool = False
-    shell_env: AbcMapping[str, str] = field(default_factory=dict)
-    project_name: str | None = None
+    all_profiles: bool
+    use_shell_env: bool
+    shell_env: AbcMapping[str, str]
+    project_name: str | None
     # text that replaces a file's content on disk, by absolute path (an editor's
     # unsaved buffers); consulted by every read of a compose or env file
-    overrides: AbcMapping[Path, str] = field(default_factory=dict)
+    overrides: AbcMapping[Path, str]
     # parsed compose files kept between runs (the language server); None: parse each
-    parse_cache: ParseCache | None = None
+    parse_cache: ParseCache | None
+
+    __slots__ = (
+        "all_profiles",
+        "overrides",
+        "parse_cache",
+        "profiles",
+        "project_name",
+        "shell_env",
+        "use_shell_env",
+    )
+
+    def __init__(
+        self,
+        profiles: tuple[str, ...] = (),
+        all_profiles: bool = True,
+        use_shell_env: bool = False,
+        shell_env: AbcMapping[str, str] | None = None,
+        project_name: str | None = None,
+        overrides: AbcMapping[Path, str] | None = None,
+        parse_cache: ParseCache | None = None,
+    ) -> None:
+        set_field(self, "profiles", profiles)
+        set_field(self, "all_profiles", all_profiles)
+        set_field(self, "use_shell_env", use_shell_env)
+        set_field(self, "shell_env", {} if shell_env is None else shell_env)
+        set_field(self, "project_name", project_name)
+        set_field(self, "overrides", {} if overrides is None else overrides)
+        set_field(self, "parse_cache", parse_cache)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(profiles={self.profiles!r}, all_profiles={self.all_profiles!r}, use_shell_env={self.use_shell_env!r}, shell_env={self.shell_env!r}, project_name={self.project_name!r}, overrides={self.overrides!r}, parse_cache={self.parse_cache!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ResolveOptions) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return (
+            self.profiles,
+            self.all_profiles,
+            self.use_shell_env,
+            self.shell_env,
+            self.project_name,
+            self.overrides,
+            self.parse_cache,
+        ) == (
+            other.profiles,
+            other.all_profiles,
+            other.use_shell_env,
+            other.shell_env,
+            other.project_name,
+            other.overrides,
+            other.parse_cache,
+        )
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.profiles,
+                self.all_profiles,
+                self.use_shell_env,
+                self.shell_env,
+                self.project_name,
+                self.overrides,
+                self.parse_cache,
+            )
+        )
 
 
-@dataclass
 class _Doc:
     """One interpolated YAML document and the directory its relative paths resolve against."""
 
@@ -85,6 +148,29 @@ class _Doc:
     path: Path
     root: Mapping
     working_dir: Path
+
+    __slots__ = ("display", "path", "root", "working_dir")
+
+    def __init__(self, display: str, path: Path, root: Mapping, working_dir: Path) -> None:
+        self.display = display
+        self.path = path
+        self.root = root
+        self.working_dir = working_dir
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(display={self.display!r}, path={self.path!r}, root={self.root!r}, working_dir={self.working_dir!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, _Doc) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.display, self.path, self.root, self.working_dir) == (
+            other.display,
+            other.path,
+            other.root,
+            other.working_dir,
+        )
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 class _Resolver:

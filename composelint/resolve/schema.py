@@ -13,12 +13,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from composelint.model.nodes import Mapping, Node, PathElement, Scalar, Sequence
+from composelint.model.record import Frozen, set_field
 from composelint.model.span import Span
 
 SCHEMA_FILE = "compose.schema.json"
@@ -59,14 +59,43 @@ _TYPE_NAMES = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class SchemaError:
+class SchemaError(Frozen):
     """One schema violation, located at the offending key (unknown keys) or value."""
 
     message: str
     span: Span | None
     path: tuple[PathElement, ...]
-    suggestion: str | None = None
+    suggestion: str | None
+
+    __slots__ = ("message", "path", "span", "suggestion")
+
+    def __init__(
+        self,
+        message: str,
+        span: Span | None,
+        path: tuple[PathElement, ...],
+        suggestion: str | None = None,
+    ) -> None:
+        set_field(self, "message", message)
+        set_field(self, "span", span)
+        set_field(self, "path", path)
+        set_field(self, "suggestion", suggestion)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(message={self.message!r}, span={self.span!r}, path={self.path!r}, suggestion={self.suggestion!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, SchemaError) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.message, self.span, self.path, self.suggestion) == (
+            other.message,
+            other.span,
+            other.path,
+            other.suggestion,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.message, self.span, self.path, self.suggestion))
 
 
 class SchemaLoadError(Exception):

@@ -58,7 +58,6 @@ networks:
 
 from __future__ import annotations
 
-import dataclasses
 import difflib
 import itertools
 from collections.abc import Iterable, Iterator
@@ -66,6 +65,7 @@ from collections.abc import Iterable, Iterator
 from composelint.model.context import RuleContext
 from composelint.model.findings import Severity, Violation
 from composelint.model.nodes import Mapping, Node, Scalar, Sequence
+from composelint.model.record import replace
 from composelint.model.span import Span
 
 code = "CMP006"
@@ -240,7 +240,7 @@ def check(project: RuleContext) -> Iterator[Violation]:
             continue
         # composelint lints every service; Compose only loads this one under a profile
         for v in found:
-            yield dataclasses.replace(
+            yield replace(
                 v,
                 note=f'service "{svc_name}" only runs with profile {profiles}'
                 + (f"; {v.note}" if v.note else ""),

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from composelint.model.context import RuleContext
 from composelint.model.findings import Edit, Fix, Related, Severity, Violation
 from composelint.model.nodes import Mapping, Node, Scalar, Sequence, scalar_items
+from composelint.model.record import Frozen, set_field
 from composelint.model.span import Span
 
 
@@ -68,13 +68,40 @@ def is_true(node: Node | None) -> bool:
 # ----------------------------------------------------------------------------- mounts
 
 
-@dataclass(frozen=True)
-class BindMount:
+class BindMount(Frozen):
     source: str  # absolute host path, normalised
     target: str
     read_only: bool
     propagation: str | None
     entry: Mapping  # the canonical volume entry (its span is the entry as written)
+
+    __slots__ = ("entry", "propagation", "read_only", "source", "target")
+
+    def __init__(
+        self, source: str, target: str, read_only: bool, propagation: str | None, entry: Mapping
+    ) -> None:
+        set_field(self, "source", source)
+        set_field(self, "target", target)
+        set_field(self, "read_only", read_only)
+        set_field(self, "propagation", propagation)
+        set_field(self, "entry", entry)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(source={self.source!r}, target={self.target!r}, read_only={self.read_only!r}, propagation={self.propagation!r}, entry={self.entry!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, BindMount) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.source, self.target, self.read_only, self.propagation, self.entry) == (
+            other.source,
+            other.target,
+            other.read_only,
+            other.propagation,
+            other.entry,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.source, self.target, self.read_only, self.propagation, self.entry))
 
     @property
     def span(self) -> Span | None:

@@ -50,11 +50,11 @@ services:
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from composelint.model.context import RuleContext
 from composelint.model.findings import Related, Severity, Violation
 from composelint.model.nodes import Mapping, Scalar, Sequence
+from composelint.model.record import Frozen, set_field
 from composelint.model.span import Span
 
 from ..security.helpers import violation
@@ -67,8 +67,7 @@ severity = "error"
 _WILDCARDS = ("", "0.0.0.0", "::")
 
 
-@dataclass(frozen=True)
-class Binding:
+class Binding(Frozen):
     service: str
     host_ip: str
     first: int
@@ -76,6 +75,63 @@ class Binding:
     protocol: str
     profiles: frozenset[str]
     span: Span | None
+
+    __slots__ = ("first", "host_ip", "last", "profiles", "protocol", "service", "span")
+
+    def __init__(
+        self,
+        service: str,
+        host_ip: str,
+        first: int,
+        last: int,
+        protocol: str,
+        profiles: frozenset[str],
+        span: Span | None,
+    ) -> None:
+        set_field(self, "service", service)
+        set_field(self, "host_ip", host_ip)
+        set_field(self, "first", first)
+        set_field(self, "last", last)
+        set_field(self, "protocol", protocol)
+        set_field(self, "profiles", profiles)
+        set_field(self, "span", span)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(service={self.service!r}, host_ip={self.host_ip!r}, first={self.first!r}, last={self.last!r}, protocol={self.protocol!r}, profiles={self.profiles!r}, span={self.span!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Binding) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return (
+            self.service,
+            self.host_ip,
+            self.first,
+            self.last,
+            self.protocol,
+            self.profiles,
+            self.span,
+        ) == (
+            other.service,
+            other.host_ip,
+            other.first,
+            other.last,
+            other.protocol,
+            other.profiles,
+            other.span,
+        )
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.service,
+                self.host_ip,
+                self.first,
+                self.last,
+                self.protocol,
+                self.profiles,
+                self.span,
+            )
+        )
 
 
 def _text(node: object) -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from composelint.model.findings import Finding
@@ -22,13 +21,44 @@ if TYPE_CHECKING:
 FORMATS = ("text", "concise", "json", "sarif", "github", "gitlab", "checkstyle", "junit", "rdjson")
 
 
-@dataclass
 class Report:
     findings: Sequence[Finding]
     files: Sequence[str]  # display paths of every file linted
-    sources: Mapping[str, SourceFile] = field(default_factory=dict)  # by display path
-    color: bool = False
-    rules: Mapping[str, Rule] = field(default_factory=dict)  # metadata by code (SARIF)
+    sources: Mapping[str, SourceFile]  # by display path
+    color: bool
+    rules: Mapping[str, Rule]  # metadata by code (SARIF)
+
+    __slots__ = ("color", "files", "findings", "rules", "sources")
+
+    def __init__(
+        self,
+        findings: Sequence[Finding],
+        files: Sequence[str],
+        sources: Mapping[str, SourceFile] | None = None,
+        color: bool = False,
+        rules: Mapping[str, Rule] | None = None,
+    ) -> None:
+        self.findings = findings
+        self.files = files
+        self.sources = {} if sources is None else sources
+        self.color = color
+        self.rules = {} if rules is None else rules
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(findings={self.findings!r}, files={self.files!r}, sources={self.sources!r}, color={self.color!r}, rules={self.rules!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Report) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.findings, self.files, self.sources, self.color, self.rules) == (
+            other.findings,
+            other.files,
+            other.sources,
+            other.color,
+            other.rules,
+        )
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 def details(f: Finding, *, note: bool = True) -> list[str]:
