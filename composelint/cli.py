@@ -13,18 +13,20 @@ something could not be linted.
 
 from __future__ import annotations
 
-import argparse
 import gc
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any, NoReturn, cast
 
 from composelint import __version__
 from composelint.model.record import replace
 
 if TYPE_CHECKING:
+    import argparse
+
     from composelint.lint.registry import Registry, Rule
     from composelint.lint.settings import Settings
     from composelint.model.findings import Finding
@@ -41,9 +43,16 @@ class UsageError(Exception):
     pass
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        raise UsageError(message)
+def _Parser(**kwargs: Any) -> argparse.ArgumentParser:
+    """An argument parser whose errors raise ``UsageError``; argparse is imported only
+    when a command line has options (see ``plain_lint_args``)."""
+    import argparse
+
+    class Parser(argparse.ArgumentParser):
+        def error(self, message: str) -> NoReturn:
+            raise UsageError(message)
+
+    return Parser(**kwargs)
 
 
 def _project_options(p: argparse.ArgumentParser) -> None:
@@ -95,7 +104,7 @@ def _project_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--debug", action="store_true", help="print tracebacks of internal errors")
 
 
-def _lint_parser() -> _Parser:
+def _lint_parser() -> argparse.ArgumentParser:
     p = _Parser(
         prog="composelint",
         description="Lint Docker Compose projects and .env files.",
@@ -373,8 +382,33 @@ def _say_errors(problems: Sequence[Problem]) -> None:
                 print(f"  {label}: {text}", file=sys.stderr)
 
 
+# what ``_lint_parser().parse_args(paths)`` gives for arguments that are all paths
+# (tests/test_cli.py checks the two agree)
+_LINT_DEFAULTS: dict[str, object] = {
+    "files": [], "project_directory": None, "env_files": [], "profiles": [],
+    "project_name": None, "use_shell_env": False, "stdin_filename": None, "debug": False,
+    "format": "text", "output_file": None, "select": [], "ignore": [], "fail_on": None,
+    "exit_zero": False, "extend_select": [], "config": None, "isolated": False,
+    "statistics": False, "baseline": None, "update_baseline": False, "diff_base": None,
+    "diff_file": None, "states": [], "fix": False, "unsafe_fixes": False, "diff": False,
+    "fix_only": False, "show_fixes": False, "no_color": False, "list_rules": False,
+    "version": False,
+}  # fmt: skip
+
+
+def plain_lint_args(argv: Sequence[str]) -> argparse.Namespace | None:
+    """The parsed arguments of ``composelint PATH...`` (no option at all) without
+    building the parser, which with argparse's help formatter and translations
+    (shutil, gettext, locale) is a tenth of a small lint; None when there is an
+    option to parse."""
+    if any(a.startswith("-") and a != "-" for a in argv):
+        return None
+    values = {k: list(v) if isinstance(v, list) else v for k, v in _LINT_DEFAULTS.items()}
+    return cast("argparse.Namespace", SimpleNamespace(paths=list(argv), **values))
+
+
 def _cmd_lint(argv: list[str]) -> int:
-    args = _lint_parser().parse_args(argv)
+    args = plain_lint_args(argv) or _lint_parser().parse_args(argv)
     if args.version:
         print(f"composelint {__version__}")
         return 0

@@ -14,7 +14,6 @@ through its :class:`~composelint.model.context.RuleContext`.
 from __future__ import annotations
 
 import sys
-import traceback
 from collections.abc import Mapping as AbcMapping
 from collections.abc import Sequence
 from pathlib import Path
@@ -433,6 +432,8 @@ def check_project(
         project = resolve(spec, targets.resolve, cwd=targets.cwd)
     except Exception as exc:  # the resolver must not raise; if it does, say so and go on
         if debug:
+            import traceback
+
             traceback.print_exception(exc, file=sys.stderr)
         return internal_error(
             f"could not resolve the project in {spec.project_dir}: {type(exc).__name__}: {exc}"

@@ -418,3 +418,21 @@ def test_config_rendering_follows_compose_conventions() -> None:
         "x-a: 2\n"
         "x-b: 1\n"
     )
+
+
+@pytest.mark.parametrize("argv", [[], ["compose.yaml"], ["a", "b/", "-"], ["config.yaml", "rule"]])
+def test_plain_paths_parse_as_argparse_would(argv: list[str]) -> None:
+    """``composelint PATH...`` skips building the parser: it must give exactly the
+    namespace the parser gives (a new option needs its default in _LINT_DEFAULTS)."""
+    from composelint.cli import _lint_parser, plain_lint_args
+
+    fast = plain_lint_args(argv)
+    assert fast is not None
+    assert vars(fast) == vars(_lint_parser().parse_args(argv))
+
+
+@pytest.mark.parametrize("argv", [["--select", "CMP1", "x"], ["x", "-fy"], ["--", "config"]])
+def test_options_go_through_the_parser(argv: list[str]) -> None:
+    from composelint.cli import plain_lint_args
+
+    assert plain_lint_args(argv) is None

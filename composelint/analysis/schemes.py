@@ -6,8 +6,6 @@ image speaks is in ``images``. Standard library only.
 
 from __future__ import annotations
 
-import difflib
-
 __all__ = [
     "AMQP_SCHEMES",
     "CONNECT_STRING_WORDS",
@@ -154,6 +152,8 @@ def suggest_scheme(raw_scheme: str) -> str | None:
         return _TYPOS[s]
     guess = _TYPOS.get(base)
     if guess is None:
+        import difflib  # only for a misspelling: not on every run
+
         close = difflib.get_close_matches(base, sorted(KNOWN_SCHEMES), n=1, cutoff=0.8)
         if not close:
             return None

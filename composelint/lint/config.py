@@ -298,14 +298,9 @@ def _validate(data: dict[str, Any], locate: Locator, registry: Registry) -> None
 
 
 def _schema() -> dict[str, Any]:
-    from importlib.resources import files
+    from composelint.resolve.schema import read_shipped
 
-    try:
-        text = files("composelint.schemas").joinpath(SCHEMA_FILE).read_text(encoding="utf-8")
-    except (ModuleNotFoundError, FileNotFoundError, NotADirectoryError):
-        text = (Path(__file__).resolve().parents[2] / "schemas" / SCHEMA_FILE).read_text(
-            encoding="utf-8"
-        )
+    text = read_shipped(SCHEMA_FILE)
     schema: dict[str, Any] = json.loads(text)
     return schema
 

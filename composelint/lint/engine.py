@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-import traceback
 from collections.abc import Iterable, Sequence
 
 from composelint.lint.registry import Registry, RegistryProblem, Rule
@@ -68,6 +67,8 @@ class Engine(Frozen):
             out = [stamp(rule, v) for v in rule.check(ctx)]
         except Exception as exc:
             if self.debug:
+                import traceback
+
                 traceback.print_exception(exc, file=sys.stderr)
             where = ctx.compose_files[0].parent if ctx.compose_files else ctx.directory
             return [

@@ -32,7 +32,6 @@ import os
 import posixpath
 import re
 from collections.abc import Callable, Iterable
-from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
@@ -86,6 +85,8 @@ def go_float_string(x: float) -> str:
         return "+Inf" if x > 0 else "-Inf"
     if x == 0:
         return "-0" if math.copysign(1.0, x) < 0 else "0"
+    from decimal import Decimal  # floats are rare in compose files
+
     sign, digit_tuple, exponent = Decimal(repr(x)).normalize().as_tuple()
     assert isinstance(exponent, int)
     digits = "".join(map(str, digit_tuple))

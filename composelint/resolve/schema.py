@@ -10,11 +10,12 @@ so the schema cannot silently outgrow the validator.
 
 from __future__ import annotations
 
+import importlib
 import json
+import os
 import re
 from collections.abc import Callable
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from composelint.model.nodes import Mapping, Node, PathElement, Scalar, Sequence
@@ -105,20 +106,32 @@ class SchemaLoadError(Exception):
 # -- loading -------------------------------------------------------------------
 
 
+def read_shipped(name: str) -> str:
+    """A file of the ``composelint.schemas`` package: read next to the package (no
+    ``importlib.resources``, which imports zipfile and tempfile, unless the package
+    is not a directory), else the repository copy (a source tree not installed)."""
+    try:
+        package = importlib.import_module("composelint.schemas")
+        directory = os.path.dirname(package.__file__ or "")
+        if os.path.isdir(directory):
+            path = os.path.join(directory, name)
+        else:  # a zipped install
+            from importlib.resources import files
+
+            return files("composelint.schemas").joinpath(name).read_text(encoding="utf-8")
+    except (ModuleNotFoundError, FileNotFoundError, NotADirectoryError):
+        path = os.path.join(os.path.dirname(__file__), "..", "..", "schemas", name)
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return fh.read()
+    except OSError as exc:
+        raise SchemaLoadError(f"cannot read {path}: {exc.strerror or exc}") from None
+
+
 @lru_cache(maxsize=1)
 def load_schema() -> dict[str, Any]:
     """The shipped schema as plain data (package resource, else the repository copy)."""
-    text: str | None = None
-    try:
-        from importlib.resources import files
-
-        text = files("composelint.schemas").joinpath(SCHEMA_FILE).read_text(encoding="utf-8")
-    except (ModuleNotFoundError, FileNotFoundError, NotADirectoryError):
-        path = Path(__file__).resolve().parents[2] / "schemas" / SCHEMA_FILE
-        try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise SchemaLoadError(f"cannot read {path}: {exc.strerror or exc}") from None
+    text = read_shipped(SCHEMA_FILE)
     try:
         data = json.loads(text)
     except ValueError as exc:

@@ -58,7 +58,6 @@ networks:
 
 from __future__ import annotations
 
-import difflib
 import itertools
 from collections.abc import Iterable, Iterator
 
@@ -85,6 +84,8 @@ _NAMESPACES = {
 
 def _suggest(wanted: str, candidates: Iterable[str]) -> str | None:
     """``did you mean "x"?`` for the closest candidate, the help of the finding."""
+    import difflib  # only for a misspelling: not on every run
+
     close = difflib.get_close_matches(wanted, sorted(candidates), n=1, cutoff=0.6)
     return f'did you mean "{close[0]}"?' if close else None
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable, Iterator
 
@@ -92,6 +91,8 @@ def endpoint(service: str, port: int | None) -> str:
 
 
 def suggest(name: str, candidates: Iterable[str]) -> str | None:
+    import difflib  # only for a misspelling: not on every run
+
     close = difflib.get_close_matches(name.lower(), sorted(candidates), n=1, cutoff=0.6)
     return close[0] if close else None
 
