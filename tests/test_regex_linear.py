@@ -29,6 +29,7 @@ from typing import Any
 import pytest
 
 import composelint
+from composelint.regex import LazyPattern
 from tests.regex_adversary import inputs
 
 BUDGET_SECONDS = (
@@ -51,6 +52,8 @@ def _modules() -> Iterator[ModuleType]:
 
 
 def _patterns_in(value: object, depth: int = 0) -> Iterator[re.Pattern[str]]:
+    if isinstance(value, LazyPattern):  # compiled on first use: compile it now
+        value = value.compiled()
     if isinstance(value, re.Pattern):
         if isinstance(value.pattern, str):
             yield value

@@ -40,6 +40,7 @@ from composelint.model.findings import Related
 from composelint.model.nodes import Mapping, Node, Scalar, Sequence
 from composelint.model.record import Frozen, set_field
 from composelint.model.span import Span
+from composelint.regex import lazy_pattern
 
 LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback"})
 
@@ -817,7 +818,7 @@ def _compute_connections(project: RuleContext) -> list[Connection]:
 
 # A match starts only where a run of scheme characters starts (the lookbehind), so
 # a long run of letters without "://" is scanned once, not once per letter.
-_URL_IN_TEXT = re.compile(
+_URL_IN_TEXT = lazy_pattern(
     r"(?<![a-zA-Z0-9+.-])[0-9+.-]*(?P<url>[a-zA-Z][a-zA-Z0-9+.-]*://[^\s'\"]+)"
 )
 

@@ -63,6 +63,7 @@ from composelint.analysis.schemes import (
 )
 from composelint.analysis.varroles import VarInfo, VarRole, classify_variable, var_info
 from composelint.model.record import Frozen, replace, set_field
+from composelint.regex import lazy_pattern
 
 __all__ = [
     "MASK",
@@ -365,33 +366,33 @@ _SQLSERVER_MARKERS = frozenset({"initial catalog", "trustservercertificate",
                                 "trusted_connection", "encrypt"})
 
 # regexes ------------------------------------------------------------------------------
-_SCHEME_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://")
-_URL_START = re.compile(r"(?<=[\s,;\"'])[A-Za-z][A-Za-z0-9+.\-]*://")
-_AUTH_STOP = re.compile(r"[/?#]")
-_AUTH_STOP_SQLSERVER = re.compile(r"[;/?#]")
-_QUERY_STOP = re.compile(r"[?#]")
-_PORT_RE = re.compile(r"[0-9]{1,5}")
-_PATH_PORT = re.compile(r":[0-9]{1,5}$")
-_HOST_CHARS = re.compile(r"[A-Za-z0-9_.\-\x00${}%]*")
-_STRICT_HOST = re.compile(r"[A-Za-z][A-Za-z0-9_.\-]*")
-_ANY_HOST = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_])?")
-_LISTENER_ITEM = re.compile(r"\s*[A-Z][A-Z0-9_]*://[^/,@?#\s]*\s*")
+_SCHEME_RE = lazy_pattern(r"[A-Za-z][A-Za-z0-9+.\-]*://")
+_URL_START = lazy_pattern(r"(?<=[\s,;\"'])[A-Za-z][A-Za-z0-9+.\-]*://")
+_AUTH_STOP = lazy_pattern(r"[/?#]")
+_AUTH_STOP_SQLSERVER = lazy_pattern(r"[;/?#]")
+_QUERY_STOP = lazy_pattern(r"[?#]")
+_PORT_RE = lazy_pattern(r"[0-9]{1,5}")
+_PATH_PORT = lazy_pattern(r":[0-9]{1,5}$")
+_HOST_CHARS = lazy_pattern(r"[A-Za-z0-9_.\-\x00${}%]*")
+_STRICT_HOST = lazy_pattern(r"[A-Za-z][A-Za-z0-9_.\-]*")
+_ANY_HOST = lazy_pattern(r"[A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_])?")
+_LISTENER_ITEM = lazy_pattern(r"\s*[A-Z][A-Z0-9_]*://[^/,@?#\s]*\s*")
 _KAFKA_PROTOCOLS = frozenset({"PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"})
-_VOTER_ITEM = re.compile(r"\s*[0-9]+@[^,@/\s]+\s*")
-_PCT_BAD = re.compile(r"%(?![0-9A-Fa-f]{2})")
-_LIBPQ_FIRST = re.compile(r"\s*([a-z_]+)\s*=")
-_LIBPQ_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\s*=\s*")
+_VOTER_ITEM = lazy_pattern(r"\s*[0-9]+@[^,@/\s]+\s*")
+_PCT_BAD = lazy_pattern(r"%(?![0-9A-Fa-f]{2})")
+_LIBPQ_FIRST = lazy_pattern(r"\s*([a-z_]+)\s*=")
+_LIBPQ_KEY = lazy_pattern(r"([A-Za-z_][A-Za-z0-9_]*)\s*=\s*")
 # words separated by whitespace: no two quantifiers compete for the same spaces
-_ADO_FIRST = re.compile(r"\s*([A-Za-z][A-Za-z_]*(?:\s+[A-Za-z_]+)*)\s*=")
-_JDBC_SUB = re.compile(r"[A-Za-z0-9:_.\-]+")
-_JDBC_KV_SECRET = re.compile(r"(?i)(?<![A-Za-z0-9_])(?:password|passwd|pwd)\s*=\s*([^;&\s]*)")
-_ORACLE_RE = re.compile(r"(?i)jdbc:oracle:[A-Za-z0-9]+:")
-_TNS_ADDRESS = re.compile(r"(?i)\(\s*ADDRESS\s*=((?:\s*\([^()]*\))*)\s*\)")
+_ADO_FIRST = lazy_pattern(r"\s*([A-Za-z][A-Za-z_]*(?:\s+[A-Za-z_]+)*)\s*=")
+_JDBC_SUB = lazy_pattern(r"[A-Za-z0-9:_.\-]+")
+_JDBC_KV_SECRET = lazy_pattern(r"(?i)(?<![A-Za-z0-9_])(?:password|passwd|pwd)\s*=\s*([^;&\s]*)")
+_ORACLE_RE = lazy_pattern(r"(?i)jdbc:oracle:[A-Za-z0-9]+:")
+_TNS_ADDRESS = lazy_pattern(r"(?i)\(\s*ADDRESS\s*=((?:\s*\([^()]*\))*)\s*\)")
 # the spaces after an empty value belong to the first \s* only (the lookbehind)
-_TNS_KV = re.compile(
+_TNS_KV = lazy_pattern(
     r"(?i)\(\s*(HOST|PORT|SERVICE_NAME|SID)\s*=\s*([^()\s]*)(?:(?<![\s=])\s*)?\)"
 )
-_SPACE = re.compile(r"\s+")
+_SPACE = lazy_pattern(r"\s+")
 _TNS_DB = frozenset({"SERVICE_NAME", "SID"})
 
 # fmt: on
@@ -410,7 +411,7 @@ _NOT_HOST_WORDS = frozenset({"true", "false", "yes", "no", "on", "off", "y", "n"
 
 # an upper-case word (SERVER1, PLAIN, OAUTHBEARER): a label or an enum constant; service
 # and host names are written in lower case
-_CONSTANT = re.compile(r"[A-Z][A-Z0-9_]+")
+_CONSTANT = lazy_pattern(r"[A-Z][A-Z0-9_]+")
 
 
 def not_a_host(text: str) -> bool:
@@ -958,7 +959,7 @@ def _is_listener_list(s: str, a: int, b: int) -> bool:
     return len(items) > 1 or s[a : s.find(":", a, b)] in _KAFKA_PROTOCOLS
 
 
-_LISTENER_NAME = re.compile(r"\s*[A-Za-z][A-Za-z0-9_]*://")  # SASL_PLAINTEXT: "_" allowed
+_LISTENER_NAME = lazy_pattern(r"\s*[A-Za-z][A-Za-z0-9_]*://")  # SASL_PLAINTEXT: "_" allowed
 
 
 def _parse_listeners(ctx: _Ctx, a: int, b: int) -> None:

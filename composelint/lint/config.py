@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from composelint.model.findings import Severity
 from composelint.model.options import CONTAINER_NAME_PATTERN, RuleOptions
 from composelint.model.record import Frozen, set_field
+from composelint.regex import lazy_pattern
 
 if TYPE_CHECKING:
     from composelint.lint.registry import Registry
@@ -182,8 +183,8 @@ def _config_in(directory: Path) -> Path | None:
     return None
 
 
-_TOOL_HEADER = re.compile(r"^[ \t]*\[\s*tool\s*\.\s*composelint\s*[\].]", re.MULTILINE)
-_TOOL_DOTTED = re.compile(r"^[ \t]*tool\s*\.\s*composelint\s*[.=]", re.MULTILINE)
+_TOOL_HEADER = lazy_pattern(r"^[ \t]*\[\s*tool\s*\.\s*composelint\s*[\].]", re.MULTILINE)
+_TOOL_DOTTED = lazy_pattern(r"^[ \t]*tool\s*\.\s*composelint\s*[.=]", re.MULTILINE)
 
 
 def _has_tool_table(path: Path) -> bool:
@@ -380,12 +381,12 @@ def _build(path: Path, data: dict[str, Any]) -> Config:
 _BARE = r"[A-Za-z0-9_-]+"
 _BASIC = r'"(?:[^"\\\n]|\\.)*"'
 _LITERAL = r"'[^'\n]*'"
-_KEY_PART = re.compile(rf"\s*({_BARE}|{_BASIC}|{_LITERAL})\s*")
-_HEADER = re.compile(r"^\s*\[\[?(.*?)\]\]?\s*(?:#.*)?$")
+_KEY_PART = lazy_pattern(rf"\s*({_BARE}|{_BASIC}|{_LITERAL})\s*")
+_HEADER = lazy_pattern(r"^\s*\[\[?(.*?)\]\]?\s*(?:#.*)?$")
 # a basic string left open runs to the end of its line: every start succeeds at once,
 # so a line of `\"` is scanned once, not once per quote (such a file is invalid TOML)
 _OPEN_BASIC = r'"(?:[^"\\\n]|\\.)*(?:"|\\?(?=\n|\Z))'
-_STRING_OR_COMMENT = re.compile(rf"#[^\n]*|{_OPEN_BASIC}|{_LITERAL}|[\]}}]")
+_STRING_OR_COMMENT = lazy_pattern(rf"#[^\n]*|{_OPEN_BASIC}|{_LITERAL}|[\]}}]")
 
 
 def _key_parts(text: str) -> tuple[list[str], int] | None:

@@ -15,20 +15,20 @@ scanner). In a ``.env`` file a comment is a whole line starting with ``#``, or
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from typing import Literal
 
 from composelint.model.record import Frozen, set_field
 from composelint.model.span import Span
+from composelint.regex import lazy_pattern
 
 MARKER = "composelint"
-_DIRECTIVE = re.compile(r"#\s*composelint\s*:\s*")
-_BODY = re.compile(
+_DIRECTIVE = lazy_pattern(r"#\s*composelint\s*:\s*")
+_BODY = lazy_pattern(
     r"(?P<kind>disable-file|disable)\s*=\s*"
     r"(?P<list>[A-Za-z0-9_-]+(?:\s*,\s*[A-Za-z0-9_-]+)*)(?=\s|$)"
 )
-_WORD = re.compile(r"[A-Za-z0-9_-]+")
+_WORD = lazy_pattern(r"[A-Za-z0-9_-]+")
 SYNTAX_HELP = "write '# composelint: disable=RULE[,RULE]' or '# composelint: disable-file=RULE'"
 
 

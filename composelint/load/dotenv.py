@@ -22,6 +22,7 @@ from composelint.model.nodes import Substitution
 from composelint.model.project import EnvVar
 from composelint.model.record import Frozen, set_field
 from composelint.model.span import Span
+from composelint.regex import lazy_pattern
 from composelint.resolve.interpolate import (
     ExpansionBudget,
     InterpolationSyntaxError,
@@ -36,19 +37,19 @@ Lookup = Callable[[str], EnvVar | None]
 # Go's unicode.IsSpace, and the parser's own isSpace (the same without "\n" and the
 # non-Latin-1 spaces).
 _GO_SPACE = "\t\n\v\f\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
-_SKIP_GO_SPACE = re.compile(f"[{_GO_SPACE}]*")
-_SKIP_SPACE = re.compile("[\t\v\f\r \x85\xa0]*")
-_TRAILING_GO_SPACE = re.compile(f"(?<![{_GO_SPACE}])[{_GO_SPACE}]+$")  # from a run's start only
-_EXPORT = re.compile(r"export[\t\n\f\r ]+")  # Go's ^export\s+
+_SKIP_GO_SPACE = lazy_pattern(f"[{_GO_SPACE}]*")
+_SKIP_SPACE = lazy_pattern("[\t\v\f\r \x85\xa0]*")
+_TRAILING_GO_SPACE = lazy_pattern(f"(?<![{_GO_SPACE}])[{_GO_SPACE}]+$")  # from a run's start only
+_EXPORT = lazy_pattern(r"export[\t\n\f\r ]+")  # Go's ^export\s+
 # key characters (ASCII part) and the parser's in-key spaces; other letters and
 # digits are checked one by one
-_KEY_RUN = re.compile(r"[A-Za-z0-9_.\-\[\]\t\v\f\r \x85\xa0]*")
+_KEY_RUN = lazy_pattern(r"[A-Za-z0-9_.\-\[\]\t\v\f\r \x85\xa0]*")
 _QUOTED_BODY = {
     '"': re.compile(r'(?:[^\\"]|\\.)*', re.S),
     "'": re.compile(r"(?:[^\\']|\\.)*", re.S),
 }
-_QUOTE_ESCAPE = re.compile(r"\\(.)", re.S)
-_ESCAPE_SEQ = re.compile(r"\\(?:[abcfnrtv$\"\\]|0[0-9]{0,3})")
+_QUOTE_ESCAPE = lazy_pattern(r"\\(.)", re.S)
+_ESCAPE_SEQ = lazy_pattern(r"\\(?:[abcfnrtv$\"\\]|0[0-9]{0,3})")
 _SIMPLE_ESCAPES = {
     "a": "\a",
     "b": "\b",

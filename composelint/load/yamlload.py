@@ -32,7 +32,6 @@ from __future__ import annotations
 import gc
 import json
 import math
-import re
 from typing import Any
 
 import yaml
@@ -53,6 +52,7 @@ from composelint.model.findings import Related
 from composelint.model.nodes import Mapping, Node, Scalar, ScalarValue, Sequence
 from composelint.model.record import Frozen, set_field
 from composelint.model.span import Span
+from composelint.regex import lazy_pattern
 
 # libyaml's parser when PyYAML was built with it, else the pure-Python one. Only the
 # parser part (get_event) of these loaders is used.
@@ -149,16 +149,16 @@ _NUMERIC_START = frozenset("+-0123456789")
 _MISSING = object()
 
 # strconv.ParseInt(s, 0, 64): optional sign, then a Go integer literal.
-_GO_INT = re.compile(
+_GO_INT = lazy_pattern(
     r"([+-]?)(?:0[xX]([0-9a-fA-F]+)|0[bB]([01]+)|0[oO]([0-7]+)|(0[0-7]*)|([1-9][0-9]*))\Z"
 )
-_YAML_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
-_SIGNED_DIGITS = {2: re.compile(r"[+-]?[01]+\Z"), 8: re.compile(r"[+-]?[0-7]+\Z")}
+_YAML_FLOAT = lazy_pattern(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
+_SIGNED_DIGITS = {2: lazy_pattern(r"[+-]?[01]+\Z"), 8: lazy_pattern(r"[+-]?[0-7]+\Z")}
 _INT64_MIN, _INT64_MAX, _UINT64_MAX = -(2**63), 2**63 - 1, 2**64 - 1
 
 # The timestamp layouts go-yaml tries with time.Parse (date only; "T"/"t" with a zone;
 # one or more spaces without a zone). Ranges are checked in is_yaml_timestamp.
-_TIMESTAMP = re.compile(
+_TIMESTAMP = lazy_pattern(
     r"[0-9]{4}-([0-9]{1,2})-([0-9]{1,2})"
     r"(?:[Tt]([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2})(?:[.,][0-9]+)?(?:Z|[+-]([0-9]{2}):([0-9]{2}))"
     r"| +([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2})(?:[.,][0-9]+)?)?\Z"
@@ -286,7 +286,7 @@ def _resolve_tagged(tag: str, raw: str, style: str) -> tuple[ScalarValue, str | 
 # --------------------------------------------------------------------------------------
 # Building the tree from the event stream
 
-_NON_PRINTABLE = re.compile(
+_NON_PRINTABLE = lazy_pattern(
     "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
 )
 _EXPECT_KEY = object()  # frame.key while the next node is a mapping key

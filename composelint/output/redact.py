@@ -34,6 +34,8 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from composelint.regex import lazy_pattern
+
 if TYPE_CHECKING:
     from composelint.model.findings import Edit
     from composelint.model.nodes import Node
@@ -57,38 +59,38 @@ _PATH_SUFFIXES = frozenset({"FILE", "PATH", "DIR", "LOCATION", "FILENAME"})
 _COMPOSE_KEYS = frozenset({"secrets"})  # the Compose attribute lists secret *names*
 # only for masking: names that hold a credential though the rules' heuristic says no
 _MASK_LAST = frozenset({"AUTH", "SK", "WEBHOOK", "DSN"})
-_COMPONENT = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_COMPONENT = lazy_pattern(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
+_NAME = lazy_pattern(r"[A-Za-z_][A-Za-z0-9_]*")
 # a bare reference, or one whose default was already masked: the source, not a secret;
 # also "$$MYSQL_PASSWORD", the container's variable read at run time (-p$$MYSQL_PASSWORD),
 # but not "$$ecret", a literal "$ecret"
-_REFERENCE = re.compile(
+_REFERENCE = lazy_pattern(
     r"\$(?:\{[A-Za-z_][A-Za-z0-9_]*(?::?[-?+=]\*\*\*\*)?\}|[A-Za-z_][A-Za-z0-9_]*)"
     r"|\$\$(?:\{[A-Z_][A-Z0-9_]*\}|[A-Z_][A-Z0-9_]*)"
 )
 # password=... in libpq ("password=x"), JDBC ("?password=x&..."), ADO.NET
 # ("Password=x;") and JAAS inside a YAML double-quoted string (password=\"x\")
-_CONN_PASSWORD = re.compile(
+_CONN_PASSWORD = lazy_pattern(
     r"(?i)(?P<pre>(?<![\w.-])(?:password|passwd|pwd)\s*=\s*)"
     r"(?P<pw>\\\"(?:[^\"\\]|\\[^\"])*\\\"|'[^']*'|\"[^\"]*\"|[^\s;&'\"]+)"
 )
 # KEY=value / KEY: value anywhere in a line (flow mappings, command flags, messages);
 # a key may be quoted as in JSON ("password": "x"), also inside a quoted YAML string
-_INLINE = re.compile(
+_INLINE = lazy_pattern(
     r"(?<!\$\{)(?<![\w$.\-\\])(?P<pre>(?P<kq>\\?[\"'])?(?:--?)?(?P<key>[A-Za-z_][\w.\-]*)"
     r"(?(kq)\\?[\"'])(?:\s*=\s*|:\s*))"
     r"(?P<val>\$?\$\{[^}$]*\}[^\s,}\]\"'\\]*|\\\"[^\"\\]*\\\"|\"[^\"]*\"|'[^']*'|[^\s,{}\[\]\"'\\]+)"
 )
 # a flag whose next word is its secret value: --password X, "--token", "X"
-_FLAG = re.compile(r"(?<![\w-])--?(?P<key>[A-Za-z][\w-]*)(?P<gap>[\"']?(?:\s*,\s*[\"']?|\s+))")
-_WORD = re.compile(r"[^\s\"',\]]+")
+_FLAG = lazy_pattern(r"(?<![\w-])--?(?P<key>[A-Za-z][\w-]*)(?P<gap>[\"']?(?:\s*,\s*[\"']?|\s+))")
+_WORD = lazy_pattern(r"[^\s\"',\]]+")
 # MySQL clients take the password glued to -p: mysqladmin -uroot -pSECRET
-_MYSQL_CLIENT = re.compile(r"(?i)\b(?:mysql\w*|mariadb\w*)")
-_GLUED_P = re.compile(r"(?<![\w-])-p(?P<pw>[^\s\"',\]]+)")
+_MYSQL_CLIENT = lazy_pattern(r"(?i)\b(?:mysql\w*|mariadb\w*)")
+_GLUED_P = lazy_pattern(r"(?<![\w-])-p(?P<pw>[^\s\"',\]]+)")
 # tokens recognisable by their shape, wherever they are (documented prefixes: GitHub
 # ghp_/gho_/ghu_/ghs_/ghr_ and github_pat_, Slack xox?-, Stripe sk_/rk_ live and test
 # keys, npm_, AWS access key ids AKIA/ASIA, JWTs, Slack and Discord webhook paths)
-_TOKEN_SHAPES = re.compile(
+_TOKEN_SHAPES = lazy_pattern(
     r"(?<![A-Za-z0-9_-])(?:"
     r"gh[pousr]_[A-Za-z0-9]{20,}"
     r"|github_pat_[A-Za-z0-9_]{20,}"
@@ -102,12 +104,12 @@ _TOKEN_SHAPES = re.compile(
     r"|\$(?:apr1|2[abxy]?|[156])\$[./A-Za-z0-9$]{8,}"  # htpasswd / crypt hashes
     r")"
 )
-_PEM_BEGIN = re.compile(r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----")
+_PEM_BEGIN = lazy_pattern(r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----")
 _PEM_END = "-----END "
 # an anchor follows a blank or a flow indicator (YAML 1.2, 6.9.2), which keeps
 # "&&&&..." linear: only the first "&" of a run may start a match
-_ANCHOR = re.compile(r"(?<![^\s,\[\]{}])&([^\s,\[\]{}]+)")
-_ANCHORED_VALUE = re.compile(r"(?<![^\s,\[\]{}])&([^\s,\[\]{}]+)[ \t]+")
+_ANCHOR = lazy_pattern(r"(?<![^\s,\[\]{}])&([^\s,\[\]{}]+)")
+_ANCHORED_VALUE = lazy_pattern(r"(?<![^\s,\[\]{}])&([^\s,\[\]{}]+)[ \t]+")
 _SCHEME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+.-")
 _TOKEN_END = frozenset(" \t\n\r\f\v\"'`<>")
 _HEX = frozenset("0123456789abcdefABCDEF")

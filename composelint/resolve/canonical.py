@@ -38,6 +38,7 @@ from typing import Literal
 from composelint.model.findings import Severity
 from composelint.model.nodes import Mapping, Node, Scalar, ScalarValue, Sequence
 from composelint.model.span import Span
+from composelint.regex import lazy_pattern
 
 EnvLookup = Callable[[str], "str | None"]
 ResourceKind = Literal["networks", "volumes", "secrets", "configs", "models"]
@@ -152,7 +153,7 @@ def go_bytes(s: str | int) -> int:
     return int(size * _RAM_UNITS[low[0]])
 
 
-_FLOAT_RE = re.compile(r"[+-]?(\d+(?:\.\d*)?|\.\d+)([eE][+-]?\d+)?|[+-]?(inf|infinity|nan)", re.I)
+_FLOAT_RE = lazy_pattern(r"[+-]?(\d+(?:\.\d*)?|\.\d+)([eE][+-]?\d+)?|[+-]?(inf|infinity|nan)", re.I)
 
 
 def _go_parse_float(s: str) -> float:
@@ -332,7 +333,7 @@ def go_clean(p: str) -> str:
     return cleaned
 
 
-_WIN_ABS = re.compile(r"^([A-Za-z]:[\\/]|[\\/]{2})")
+_WIN_ABS = lazy_pattern(r"^([A-Za-z]:[\\/]|[\\/]{2})")
 
 
 def _expand_user(p: str, home: str) -> str:
@@ -481,7 +482,7 @@ def _bool(*, keep_false: bool = False) -> Conv:
     return conv
 
 
-_INT_RE = re.compile(r"[+-]?[0-9]+")
+_INT_RE = lazy_pattern(r"[+-]?[0-9]+")
 
 
 def _to_int(node: Scalar, ctx: _Ctx) -> int | None:

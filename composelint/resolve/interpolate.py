@@ -19,7 +19,6 @@ says where its value came from (a ``.env`` line, the shell, the default text ...
 from __future__ import annotations
 
 import contextlib
-import re
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Literal
@@ -29,18 +28,19 @@ from composelint.model.nodes import Scalar, Substitution
 from composelint.model.project import EnvVar
 from composelint.model.record import Frozen, set_field
 from composelint.model.span import Span
+from composelint.regex import lazy_pattern
 
 Resolver = Callable[[str], EnvVar | None]
 """Looks a variable up in the interpolation environment; None when it is unset."""
 
 # Go's ``(?i:[_a-z])`` also folds U+017F (long s) and U+212A (Kelvin sign).
 _LETTER = "_a-zA-Z\u017f\u212a"
-_NAMED = re.compile(f"[{_LETTER}][{_LETTER}0-9]*")
+_NAMED = lazy_pattern(f"[{_LETTER}][{_LETTER}0-9]*")
 # ``.`` does not cross a newline, exactly like Go's default.
-_BRACED = re.compile(f"([{_LETTER}][{_LETTER}0-9]*)(?:(:?[-+?])(.*))?}}")
+_BRACED = lazy_pattern(f"([{_LETTER}][{_LETTER}0-9]*)(?:(:?[-+?])(.*))?}}")
 # the name and operator of a braced expression; its end is found by _Scan.braced
-_BRACED_HEAD = re.compile(f"([{_LETTER}][{_LETTER}0-9]*)(:?[-+?])?")
-_BRACES = re.compile(r"[{}]")
+_BRACED_HEAD = lazy_pattern(f"([{_LETTER}][{_LETTER}0-9]*)(:?[-+?])?")
+_BRACES = lazy_pattern(r"[{}]")
 _MAX_DEPTH = limits.MAX_INTERPOLATION_DEPTH  # nesting of defaults inside defaults
 _MAX_QUOTED = 100  # characters of a bad expression quoted in a message
 

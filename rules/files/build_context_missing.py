@@ -43,13 +43,14 @@ from pathlib import Path
 from composelint.model.context import RuleContext
 from composelint.model.findings import Violation
 from composelint.model.nodes import Mapping, Scalar
+from composelint.regex import lazy_pattern
 
 code = "CMP603"
 name = "build-context-missing"
 summary = "A local build context or Dockerfile that does not exist"
 severity = "warning"
 
-_REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|git@|github\.com/)", re.IGNORECASE)
+_REMOTE = lazy_pattern(r"^(?:[a-z][a-z0-9+.-]*://|git@|github\.com/)", re.IGNORECASE)
 
 
 def check(project: RuleContext) -> Iterator[Violation]:

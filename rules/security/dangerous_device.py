@@ -42,12 +42,12 @@ services:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from composelint.model.context import RuleContext
 from composelint.model.findings import Violation
 from composelint.model.nodes import Mapping, Sequence, scalar_items
+from composelint.regex import lazy_pattern
 
 from .helpers import text, value_span, violation
 
@@ -57,7 +57,7 @@ summary = "A host memory or block device (or every device) passed to a container
 severity = "warning"
 
 MEMORY = frozenset({"/dev/mem", "/dev/kmem", "/dev/port", "/dev"})
-BLOCK = re.compile(
+BLOCK = lazy_pattern(
     r"/dev/(?:[shv]d[a-z]+\d*|xvd[a-z]+\d*|nvme\d+(?:n\d+(?:p\d+)?)?|mmcblk\d+(?:p\d+)?"
     r"|loop\d+|dm-\d+|md\d+|sr\d+|mapper/.+|disk/.+)"
 )

@@ -56,6 +56,7 @@ from composelint.load.sources import UnreadableFile, read_text
 from composelint.model.context import RuleContext
 from composelint.model.findings import Violation
 from composelint.model.nodes import Mapping, Scalar, Sequence
+from composelint.regex import lazy_pattern
 
 code = "CMP504"
 name = "env-not-passed"
@@ -94,7 +95,7 @@ def check(project: RuleContext) -> Iterator[Violation]:
             )
 
 
-_HOSTLIKE = re.compile(r"[A-Za-z]")
+_HOSTLIKE = lazy_pattern(r"[A-Za-z]")
 
 
 @dataclass(frozen=True)
