@@ -1,10 +1,14 @@
-"""Whole-process benchmark of composelint against ``docker compose config``.
+"""Whole-process benchmark of composelint against the ``docker compose`` Go binary.
 
-    python bench/bench.py [--runs 7] [--services 2000] [--compose PATH]
+    python bench/bench.py [--runs 7] [--big-runs 3] [--quick] [--compose PATH]
 
-Each command runs ``--runs`` times; the table shows the median and minimum wall
-time, the peak RSS over the runs, and ratios of the medians against
-``docker-compose config`` on the same project and against ``python -c pass``.
+Prints one row per line of the speed table of the project (issue 13): a small
+project, 2000 and 20000 services (each against ``docker compose config``), a tree
+of 200 small projects with ``-j1`` and ``-j``, and the language server's
+didChange -> diagnostics on 5 and 2000 services. Times are medians of runs that
+alternate between the commands compared (paired: a busy moment slows both), the
+ratio is taken from the same run, and peak RSS is the largest of the runs.
+``--quick`` is a sanity check (few runs, small sizes), not a measurement.
 """
 
 from __future__ import annotations
@@ -16,7 +20,8 @@ import statistics
 import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass
+import time
+from collections.abc import Sequence
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -27,51 +32,48 @@ from compose_ref import find_compose_script, unwrap  # noqa: E402
 from gen_project import generate  # noqa: E402
 
 SMALL = REPO / "examples" / "ventanas-prod" / "docker-compose.beta.yml"
-# (project, max ratio of composelint's median to docker-compose config's, max peak RSS MB)
-TARGETS = {"small": (0.9, None), "large": (0.4, 120.0)}
 
 
-@dataclass
-class Result:
-    label: str
-    project: str
-    times: list[float]
-    peak_mb: float
-    returncode: int
+class Runs:
+    """Wall times and peak RSS (MB) of the runs of one command."""
+
+    def __init__(self) -> None:
+        self.times: list[float] = []
+        self.peak_mb = 0.0
+        self.codes: set[int] = set()
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.times)
 
 
-def measure(argv: list[str], runs: int, cwd: Path) -> tuple[list[float], float, int]:
-    """Run ``argv`` ``runs`` times in a fresh child of a fresh measuring process.
+def _env() -> dict[str, str]:
+    # bytecode caching on: some environments set PYTHONDONTWRITEBYTECODE, which would
+    # make every run recompile composelint (no installed copy works like that)
+    return {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
-    The measuring child reports its RUSAGE_CHILDREN peak, which then covers only the
-    runs of this one command (the figure is a high-water mark per process tree).
-    """
-    code = (
-        "import json,resource,subprocess,sys,time\n"
-        "argv, runs, cwd = json.loads(sys.argv[1])\n"
-        "times, rc = [], 0\n"
-        "subprocess.run(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
-        "for _ in range(runs):\n"
-        "    t = time.perf_counter()\n"
-        "    rc = subprocess.run(argv, cwd=cwd, stdout=subprocess.DEVNULL,"
-        " stderr=subprocess.DEVNULL).returncode\n"
-        "    times.append(time.perf_counter() - t)\n"
-        "peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
-        "print(json.dumps([times, peak, rc]))\n"
-    )
-    # one untimed warm-up run per command, with bytecode caching on (some
-    # environments set PYTHONDONTWRITEBYTECODE, which would make every timed run
-    # recompile composelint's modules: no user's installed copy works like that)
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    out = subprocess.run(
-        [sys.executable, "-c", code, json.dumps([argv, runs, str(cwd)])],
-        check=True,
-        capture_output=True,
-        text=True,
-        env=env,
-    ).stdout
-    times, peak_kb, rc = json.loads(out)
-    return times, peak_kb / 1024, rc
+
+def paired(commands: dict[str, list[str]], runs: int, cwd: Path) -> dict[str, Runs]:
+    """Run the commands in turn, ``runs`` rounds after an untimed warm-up round; the
+    peak RSS of each run is the child's own (``wait4``), descendants included."""
+    out = {label: Runs() for label in commands}
+    env = _env()
+    for round_ in range(runs + 1):
+        for label, argv in commands.items():
+            start = time.perf_counter()
+            proc = subprocess.Popen(
+                argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            )
+            _, status, usage = os.wait4(proc.pid, 0)
+            elapsed = time.perf_counter() - start
+            proc.returncode = os.waitstatus_to_exitcode(status)
+            if round_ == 0:
+                continue
+            r = out[label]
+            r.times.append(elapsed)
+            r.peak_mb = max(r.peak_mb, usage.ru_maxrss / 1024)
+            r.codes.add(proc.returncode)
+    return out
 
 
 def composelint_argv() -> list[str]:
@@ -79,101 +81,234 @@ def composelint_argv() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "composelint"]
 
 
-def preflight(cl: list[str]) -> str | None:
-    """Why composelint cannot be benchmarked (it must resolve the small example), or None."""
-    proc = subprocess.run(
-        [*cl, "config", "-f", str(SMALL), "--format", "json"], capture_output=True, text=True
-    )
-    try:
-        json.loads(proc.stdout)
-    except json.JSONDecodeError:
-        return (
-            f"`{' '.join(cl)} config` failed (exit {proc.returncode}): {proc.stderr.strip()[-300:]}"
+def has_jobs(cl: list[str]) -> bool:
+    """Whether this composelint has ``-j/--jobs``."""
+    out = subprocess.run([*cl, "--help"], capture_output=True, text=True).stdout
+    return "--jobs" in out
+
+
+# -- the language server ---------------------------------------------------------
+
+
+class LspClient:
+    """The least of an editor: open a document, change it, wait for its diagnostics."""
+
+    def __init__(self, cl: list[str], cwd: Path) -> None:
+        self.proc = subprocess.Popen(
+            [*cl, "server"],
+            cwd=cwd,
+            env=_env(),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
         )
-    return None
+        self.next_id = 0
+
+    def send(self, method: str, params: object, *, request: bool = False) -> None:
+        message: dict[str, object] = {"jsonrpc": "2.0", "method": method, "params": params}
+        if request:
+            self.next_id += 1
+            message["id"] = self.next_id
+        body = json.dumps(message).encode()
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        self.proc.stdin.flush()
+
+    def receive(self) -> dict[str, object]:
+        assert self.proc.stdout is not None
+        length = 0
+        while True:
+            line = self.proc.stdout.readline()
+            if not line:
+                raise RuntimeError("the language server exited")
+            if line in (b"\r\n", b"\n"):
+                break
+            name, _, value = line.decode().partition(":")
+            if name.lower() == "content-length":
+                length = int(value)
+        message: dict[str, object] = json.loads(self.proc.stdout.read(length))
+        return message
+
+    def wait_diagnostics(self, uri: str) -> None:
+        while True:
+            m = self.receive()
+            params = m.get("params")
+            if (
+                m.get("method") == "textDocument/publishDiagnostics"
+                and isinstance(params, dict)
+                and params.get("uri") == uri
+            ):
+                return
+
+    def close(self) -> None:
+        self.send("shutdown", None, request=True)
+        self.send("exit", None)
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
 
 
-def run_all(runs: int, services: int, compose: str | None, workdir: Path) -> list[Result]:
-    large = generate(workdir / "large", services)
-    projects = {"small": SMALL, "large": large}
-    results = [
-        Result("python -c pass", "-", *measure([sys.executable, "-c", "pass"], runs, workdir))
-    ]
-    cl = composelint_argv()
-    for name, compose_file in projects.items():
-        here = compose_file.parent
-        commands = {
-            "composelint": [*cl, str(compose_file)],
-            "composelint config --format json": [
-                *cl,
-                "config",
-                "-f",
-                str(compose_file),
-                "--format",
-                "json",
-            ],
-        }
-        if compose:
-            commands["docker-compose config"] = [compose, "-f", str(compose_file), "config"]
-            go = unwrap(Path(compose))
-            if go != compose:
-                commands["(Go binary) config"] = [go, "-f", str(compose_file), "config"]
-        for label, argv in commands.items():
-            results.append(Result(label, name, *measure(argv, runs, here)))
-    return results
+def lsp_change_latency(cl: list[str], compose: Path, changes: int) -> Runs:
+    """didChange -> publishDiagnostics of that document, ``changes`` times."""
+    client = LspClient(cl, compose.parent)
+    uri = compose.resolve().as_uri()
+    text = compose.read_text()
+    result = Runs()
+    try:
+        client.send(
+            "initialize",
+            {"processId": os.getpid(), "rootUri": compose.parent.resolve().as_uri(),
+             "capabilities": {}},
+            request=True,
+        )  # fmt: skip
+        while "id" not in client.receive():
+            pass
+        client.send("initialized", {})
+        doc = {"uri": uri, "languageId": "yaml", "version": 1, "text": text}
+        client.send("textDocument/didOpen", {"textDocument": doc})
+        client.wait_diagnostics(uri)
+        for version in range(2, changes + 2):
+            edited = text + f"# edit {version}\n"
+            start = time.perf_counter()
+            client.send(
+                "textDocument/didChange",
+                {"textDocument": {"uri": uri, "version": version},
+                 "contentChanges": [{"text": edited}]},
+            )  # fmt: skip
+            client.wait_diagnostics(uri)
+            result.times.append(time.perf_counter() - start)
+            time.sleep(0.05)  # a pause in typing
+    finally:
+        client.close()
+    return result
 
 
-def render(results: list[Result], services: int) -> str:
-    base = next(r for r in results if r.project == "-")
-    ref = {r.project: r for r in results if r.label == "docker-compose config"}
-    rows = [
-        ("command", "project", "median s", "min s", "peak MB", "vs compose", "vs python", "target")
-    ]
-    for r in results:
-        med = statistics.median(r.times)
-        vs_compose, target = "", ""
-        if r.project in ref and r.label.startswith("composelint"):
-            ratio = med / statistics.median(ref[r.project].times)
-            vs_compose = f"{ratio:.2f}x"
-            limit, mem = TARGETS[r.project]
-            ok = ratio <= limit and (mem is None or r.peak_mb <= mem)
-            target = (
-                f"<= {limit}x"
-                + (f", <= {mem:.0f} MB" if mem else "")
-                + (" ok" if ok else " MISSED")
-            )
-        project = f"{services} services" if r.project == "large" else r.project
-        if r.returncode not in (0, 1):
-            target = f"exit {r.returncode}! " + target
-        rows.append((
-            r.label, project, f"{med:.3f}", f"{min(r.times):.3f}", f"{r.peak_mb:.0f}",
-            vs_compose, f"{med / statistics.median(base.times):.1f}x", target,
-        ))  # fmt: skip
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+# -- the table ---------------------------------------------------------------------
+
+
+class Row:
+    def __init__(self, what: str, ours: Runs | None, ref: Runs | None = None, goal: str = ""):
+        self.what, self.ours, self.ref, self.goal = what, ours, ref, goal
+        self.note = ""
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms" if seconds < 10 else f"{seconds:.1f} s"
+
+
+def render(rows: Sequence[Row]) -> str:
+    table = [("what", "composelint", "reference", "ratio", "peak MB", "goal", "note")]
+    for r in rows:
+        ours = _ms(r.ours.median) if r.ours else "-"
+        ref = _ms(r.ref.median) if r.ref else ""
+        ratio = f"{r.ours.median / r.ref.median:.2f}x" if r.ours and r.ref else ""
+        peak = f"{r.ours.peak_mb:.0f}" if r.ours and r.ours.peak_mb else ""
+        codes = r.ours.codes - {0, 1} if r.ours else set()
+        note = r.note + (f" exit {sorted(codes)}!" if codes else "")
+        table.append((r.what, ours, ref, ratio, peak, r.goal, note.strip()))
+    widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
     return "\n".join(
-        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows
+        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in table
     )
+
+
+def run_all(opts: argparse.Namespace, go: str | None, work: Path) -> list[Row]:
+    cl = composelint_argv()
+    rows: list[Row] = []
+    quick = opts.quick
+    runs, big_runs = (2, 1) if quick else (opts.runs, opts.big_runs)
+
+    def versus(what: str, compose: Path, n: int, goal: str) -> Row:
+        commands = {"ours": [*cl, str(compose)]}
+        if go:
+            commands["go"] = [go, "-f", str(compose), "config"]
+        got = paired(commands, n, compose.parent)
+        return Row(what, got["ours"], got.get("go"), goal)
+
+    # small project: composelint, the Go binary and the floor, paired
+    floor_code = (
+        "import sys, yaml; yaml.compose(open(sys.argv[1], encoding='utf-8'),"
+        " Loader=yaml.CSafeLoader)"
+    )
+    commands = {"ours": [*cl, str(SMALL)], "floor": [sys.executable, "-c", floor_code, str(SMALL)]}
+    if go:
+        commands["go"] = [go, "-f", str(SMALL), "config"]
+    small = paired(commands, runs * 3, SMALL.parent)
+    row = Row("small project (3 services), default lint", small["ours"], small.get("go"))
+    row.goal = "<= 1.0x Go"
+    row.note = f"floor (python + import yaml + libyaml parse): {_ms(small['floor'].median)}"
+    rows.append(row)
+
+    for services, n, goal in (
+        (200 if quick else 2000, runs, "<= 0.4x Go, <= 80 MB"),
+        (400 if quick else 20000, big_runs, "<= 0.2x Go, linear"),
+    ):
+        compose = generate(work / f"p{services}", services)
+        rows.append(versus(f"{services} services", compose, n, goal))
+
+    # a tree of small projects, one process and all cores
+    count = 10 if quick else 200
+    tree = work / "tree"
+    for i in range(count):
+        generate(tree / f"p{i:03d}", 5, seed=i)
+    if has_jobs(cl):
+        got = paired({"j1": [*cl, "-j1", str(tree)], "j": [*cl, "-j", str(tree)]}, runs, tree)
+        rows.append(Row(f"tree of {count} small projects, -j1", got["j1"]))
+        row = Row(f"tree of {count} small projects, -j", got["j"], got["j1"], "<= 0.6x -j1")
+        row.note = f"{os.cpu_count()} CPUs; ratio against -j1"
+        rows.append(row)
+    else:
+        got = paired({"one": [*cl, str(tree)]}, runs, tree)
+        row = Row(f"tree of {count} small projects (one process)", got["one"])
+        row.note = "no -j/--jobs in this build: the -j rows are missing"
+        rows.append(row)
+
+    # the language server
+    if subprocess.run([sys.executable, "-c", "import pygls"], capture_output=True).returncode:
+        rows.append(Row("LSP didChange -> diagnostics", None, goal="needs pygls"))
+    else:
+        changes = 3 if quick else max(opts.runs, 7)
+        for services, goal in ((5, "<= 30 ms"), (200 if quick else 2000, "<= 0.5 s")):
+            compose = generate(work / f"lsp{services}", services)
+            latency = lsp_change_latency(cl, compose, changes)
+            rows.append(
+                Row(f"LSP didChange -> diagnostics, {services} services", latency, None, goal)
+            )
+    return rows
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--services", type=int, default=2000)
+    parser.add_argument("--runs", type=int, default=7, help="timed runs per command")
+    parser.add_argument("--big-runs", type=int, default=3, help="runs on 20000 services")
+    parser.add_argument("--quick", action="store_true", help="a sanity check: tiny sizes")
     parser.add_argument(
-        "--compose", help="reference docker-compose command (default: the test extra's)"
+        "--compose", help="docker-compose to compare with (default: the test extra's)"
     )
     opts = parser.parse_args()
-    compose = opts.compose or find_compose_script()
-    if compose is None:
+    script = opts.compose or find_compose_script()
+    go = unwrap(Path(script)) if script else None
+    if go is None:
         print("note: docker-compose not found; no reference column", file=sys.stderr)
-    problem = preflight(composelint_argv())
-    if problem:
-        print(problem, file=sys.stderr)
+    cl = composelint_argv()
+    check = subprocess.run(
+        [*cl, "config", "-f", str(SMALL), "--format", "json"], capture_output=True, text=True
+    )
+    try:
+        json.loads(check.stdout)
+    except json.JSONDecodeError:
+        print(f"`{' '.join(cl)} config` failed: {check.stderr.strip()[-300:]}", file=sys.stderr)
         return 2
     with tempfile.TemporaryDirectory(prefix="composelint-bench-") as tmp:
-        results = run_all(opts.runs, opts.services, compose, Path(tmp))
-    print(f"{opts.runs} runs each, {os.cpu_count()} CPUs, {sys.executable}")
-    print(render(results, opts.services))
+        rows = run_all(opts, go, Path(tmp))
+    if opts.quick:
+        print("quick sanity run (tiny sizes, 2 runs): not a measurement")
+    else:
+        print(f"{opts.runs} runs ({opts.big_runs} on 20000 services), paired, medians")
+    print(f"{os.cpu_count()} CPUs, {sys.executable}")
+    print(f"reference: {go or 'none'}")
+    print(render(rows))
     return 0
 
 
