@@ -10,6 +10,8 @@ pattern's own bound methods (stored on the stand-in: no extra call per match).
 from __future__ import annotations
 
 import re
+import sys
+from collections.abc import Callable
 from typing import Any, cast
 
 _METHODS = ("match", "fullmatch", "search", "sub", "subn", "split", "findall", "finditer")
@@ -44,3 +46,23 @@ class LazyPattern:
 def lazy_pattern(source: str, flags: int = 0) -> re.Pattern[str]:
     """``re.compile(source, flags)``, compiled when first used."""
     return cast("re.Pattern[str]", LazyPattern(source, flags))
+
+
+def compile_lazily_within(package: str) -> Callable[[], None]:
+    """Make ``re.compile`` called by the modules of ``package`` (only those) return
+    patterns compiled on first use, until the returned function is called: for
+    importing a library whose module-level patterns a run may never use."""
+    real = re.compile
+
+    def compile_(pattern: Any, flags: Any = 0) -> Any:
+        caller = sys._getframe(1).f_globals.get("__name__", "")
+        if isinstance(pattern, str) and (caller == package or caller.startswith(package + ".")):
+            return lazy_pattern(pattern, flags)
+        return real(pattern, flags)
+
+    re.compile = compile_
+
+    def restore() -> None:
+        re.compile = real
+
+    return restore

@@ -912,3 +912,14 @@ def test_sequence_items_are_nodes() -> None:
     assert isinstance(seq, Sequence)
     assert seq.span == sp(2, 1, 4, 6)  # an indentless sequence starts at its first "-"
     assert seq.items[1].span == sp(3, 3, 4, 6)
+
+
+def test_the_non_printable_class_is_pyyamls() -> None:
+    import re
+
+    from composelint.load.yamlload import NON_PRINTABLE_CLASS
+
+    pyyaml = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+    ours = re.compile(NON_PRINTABLE_CLASS)
+    every = "".join(map(chr, range(0x110000)))
+    assert [m.start() for m in ours.finditer(every)] == [m.start() for m in pyyaml.finditer(every)]
