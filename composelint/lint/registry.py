@@ -169,6 +169,8 @@ def _index_mismatch(rule: Rule, module: ModuleType) -> str:
         getattr(module, "default_enabled", True),
     )
     indexed = (rule.code, rule.name, rule.summary, rule.severity.value, rule.default_enabled)
+    if found == indexed:
+        return ""
     fields = ("code", "name", "summary", "severity", "default_enabled")
     return ", ".join(f for f, a, b in zip(fields, found, indexed, strict=True) if a != b)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from composelint.model.findings import Related, Severity
 from composelint.model.nodes import Mapping, Node, PathElement, Scalar, node_at, span_at
@@ -132,24 +132,61 @@ class Problem(Frozen):
         )
 
 
-class Document(NamedTuple):
+class Document(tuple[str, Node]):
     """One loaded compose document (a tuple, so ``for display, root in ...`` still works)."""
 
-    display: str  # the file as shown in findings
-    root: Node
+    __slots__ = ()  # a tuple with named fields, written out (a NamedTuple costs its import)
+
+    def __new__(cls, display: str, root: Node) -> Document:
+        return tuple.__new__(cls, (display, root))
+
+    @property
+    def display(self) -> str:
+        """The file as shown in findings."""
+        return self[0]
+
+    @property
+    def root(self) -> Node:
+        return self[1]
+
+    def __repr__(self) -> str:
+        return f"Document(display={self[0]!r}, root={self[1]!r})"
 
     def mapping(self, key: str) -> Mapping | None:
         """A top-level mapping of the document (``services`` ...), else None."""
         return self.root.mapping(key) if isinstance(self.root, Mapping) else None
 
 
-class ShadowedEnv(NamedTuple):
+class ShadowedEnv(tuple[str, str, Span | None, Span | None]):
     """An ``env_file`` value dropped because ``environment:`` sets the same key."""
 
-    service: str
-    key: str
-    env_file_span: Span | None  # the dropped value in the env file
-    environment_span: Span | None  # the key under ``environment:``
+    __slots__ = ()
+
+    def __new__(
+        cls, service: str, key: str, env_file_span: Span | None, environment_span: Span | None
+    ) -> ShadowedEnv:
+        return tuple.__new__(cls, (service, key, env_file_span, environment_span))
+
+    @property
+    def service(self) -> str:
+        return self[0]
+
+    @property
+    def key(self) -> str:
+        return self[1]
+
+    @property
+    def env_file_span(self) -> Span | None:
+        """The dropped value in the env file."""
+        return self[2]
+
+    @property
+    def environment_span(self) -> Span | None:
+        """The key under ``environment:``."""
+        return self[3]
+
+    def __repr__(self) -> str:
+        return f"ShadowedEnv(service={self[0]!r}, key={self[1]!r}, env_file_span={self[2]!r}, environment_span={self[3]!r})"
 
 
 class SourceFile:

@@ -79,7 +79,6 @@ services:
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import NamedTuple
 from urllib.parse import unquote
 
 from composelint.analysis.connections import Route, environment, family, locate, routes
@@ -105,20 +104,52 @@ def _resolved(node: Node | None) -> str | None:
     return str(node.value)
 
 
-class _Setting(NamedTuple):
+class _Setting(tuple[str, str, Span | None]):
     """A credential variable of the server and its known value."""
 
-    var: str
-    value: str
-    span: Span | None
+    __slots__ = ()
+
+    def __new__(cls, var: str, value: str, span: Span | None) -> _Setting:
+        return tuple.__new__(cls, (var, value, span))
+
+    @property
+    def var(self) -> str:
+        return self[0]
+
+    @property
+    def value(self) -> str:
+        return self[1]
+
+    @property
+    def span(self) -> Span | None:
+        return self[2]
+
+    def __repr__(self) -> str:
+        return f"_Setting(var={self[0]!r}, value={self[1]!r}, span={self[2]!r})"
 
 
-class _Mismatch(NamedTuple):
+class _Mismatch(tuple[str, str, Span | None]):
     """What differs, and the server variable it differs from."""
 
-    text: str
-    var: str
-    span: Span | None
+    __slots__ = ()
+
+    def __new__(cls, text: str, var: str, span: Span | None) -> _Mismatch:
+        return tuple.__new__(cls, (text, var, span))
+
+    @property
+    def text(self) -> str:
+        return self[0]
+
+    @property
+    def var(self) -> str:
+        return self[1]
+
+    @property
+    def span(self) -> Span | None:
+        return self[2]
+
+    def __repr__(self) -> str:
+        return f"_Mismatch(text={self[0]!r}, var={self[1]!r}, span={self[2]!r})"
 
 
 def _setting(env: Mapping, names: tuple[str, ...]) -> _Setting | None:

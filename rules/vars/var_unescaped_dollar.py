@@ -49,7 +49,6 @@ services:
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import NamedTuple
 
 from composelint.analysis.env_inventory import (
     ENV_FILE,
@@ -147,10 +146,26 @@ def check(project: RuleContext) -> Iterator[Violation]:
     yield from _env_files(project)
 
 
-class _Message(NamedTuple):
-    message: str
-    note: str
-    help: str
+class _Message(tuple[str, str, str]):
+    __slots__ = ()
+
+    def __new__(cls, message: str, note: str, help: str) -> _Message:
+        return tuple.__new__(cls, (message, note, help))
+
+    @property
+    def message(self) -> str:
+        return self[0]
+
+    @property
+    def note(self) -> str:
+        return self[1]
+
+    @property
+    def help(self) -> str:
+        return self[2]
+
+    def __repr__(self) -> str:
+        return f"_Message(message={self[0]!r}, note={self[1]!r}, help={self[2]!r})"
 
 
 def _message(e: Expression, secret_key: str | None, command: bool, defined: str | None) -> _Message:
