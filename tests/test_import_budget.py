@@ -146,6 +146,7 @@ OURS = frozenset(
         "composelint.load.dotenv",
         "composelint.load.fragments",
         "composelint.load.gitignore",
+        "composelint.load.pyyaml",
         "composelint.load.sources",
         "composelint.load.yamlload",
         "composelint.model",
