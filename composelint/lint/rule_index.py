@@ -439,6 +439,15 @@ RULES: tuple[tuple[str, str, str, bool, str, str, str], ...] = (
         "An env file key that sorts before the key above it",
     ),
     (
+        "CMP413",
+        "env-list-item-not-assignment",
+        "warning",
+        True,
+        "env",
+        "composelint.rules.env.env_list_item_not_assignment",
+        "A list-form environment item that is neither KEY=VALUE nor a variable name",
+    ),
+    (
         "CMP501",
         "var-undefined",
         "warning",
@@ -653,6 +662,15 @@ RULES: tuple[tuple[str, str, str, bool, str, str, str], ...] = (
         "style",
         "composelint.rules.style.depends_on_order",
         "A service's depends_on entries that are not in alphabetical order",
+    ),
+    (
+        "CMP714",
+        "env-boolean-unquoted",
+        "info",
+        True,
+        "style",
+        "composelint.rules.style.env_boolean_unquoted",
+        "An unquoted YAML boolean as an environment value",
     ),
     (
         "CMP801",

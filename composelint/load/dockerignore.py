@@ -19,14 +19,31 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 
+from composelint.model.record import Frozen, set_field
 
-@dataclass(frozen=True, slots=True)
-class _Pattern:
+
+class _Pattern(Frozen):
     regex: re.Pattern[str]
     exception: bool
+
+    __slots__ = ("exception", "regex")
+
+    def __init__(self, regex: re.Pattern[str], exception: bool) -> None:
+        set_field(self, "regex", regex)
+        set_field(self, "exception", exception)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(regex={self.regex!r}, exception={self.exception!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, _Pattern) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.regex, self.exception) == (other.regex, other.exception)
+
+    def __hash__(self) -> int:
+        return hash((self.regex, self.exception))
 
 
 def glob_regex(pattern: str) -> re.Pattern[str]:

@@ -45,17 +45,15 @@ services:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 from composelint.analysis.env_inventory import ENV_FILE, INTERPOLATION, env_files, used_names
-from composelint.load import dockerfile, dockerignore
 from composelint.load.sources import UnreadableFile, read_text
 from composelint.model.context import RuleContext
 from composelint.model.findings import Violation
 from composelint.model.nodes import Mapping, Scalar, Sequence
+from composelint.model.record import Frozen, set_field
 from composelint.regex import lazy_pattern
 
 code = "CMP504"
@@ -98,11 +96,32 @@ def check(project: RuleContext) -> Iterator[Violation]:
 _HOSTLIKE = lazy_pattern(r"[A-Za-z]")
 
 
-@dataclass(frozen=True)
-class _Build:
+class _Build(Frozen):
     context: Path
     dockerfile: Path | None  # None: inline
     inline: str | None
+
+    __slots__ = ("context", "dockerfile", "inline")
+
+    def __init__(self, context: Path, dockerfile: Path | None, inline: str | None) -> None:
+        set_field(self, "context", context)
+        set_field(self, "dockerfile", dockerfile)
+        set_field(self, "inline", inline)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(context={self.context!r}, dockerfile={self.dockerfile!r}, inline={self.inline!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, _Build) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.context, self.dockerfile, self.inline) == (
+            other.context,
+            other.dockerfile,
+            other.inline,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.context, self.dockerfile, self.inline))
 
     def bakes(self, path: Path) -> bool:
         """Does building this context put ``path`` into the image?
@@ -113,6 +132,9 @@ class _Build:
         """
         if self.context not in path.parents:
             return False
+        # only for a project that builds and bind-mounts an env file: not on every run
+        from composelint.load import dockerfile, dockerignore
+
         rel = path.relative_to(self.context).as_posix()
         if dockerignore.excluded(self._ignore_text(), rel):
             return False
