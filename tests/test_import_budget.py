@@ -182,7 +182,7 @@ _CHILD = textwrap.dedent(
     sys.path[:0] = [{root!r}, {site!r}]
     before = set(sys.modules)
     from composelint.cli import main
-    code = main([{path!r}])
+    code = main({argv!r})
     sys.stdout.flush()
     sys.stderr.write("\\n".join(sorted(set(sys.modules) - before)) + "\\n")
     sys.exit(code)
@@ -190,15 +190,21 @@ _CHILD = textwrap.dedent(
 )
 
 
-def _imported_by_a_plain_lint(path: Path) -> list[str]:
+def _imported_by(argv: list[str], cwd: Path) -> tuple[str, list[str]]:
+    """What ``composelint ARGV`` prints, and the modules it imports."""
     site = os.path.dirname(os.path.dirname(yaml.__file__))
-    code = _CHILD.format(root=str(ROOT), site=site, path=str(path))
+    code = _CHILD.format(root=str(ROOT), site=site, argv=argv)
     proc = subprocess.run(
-        [sys.executable, "-S", "-c", code], capture_output=True, text=True, cwd=path.parent
+        [sys.executable, "-S", "-c", code], capture_output=True, text=True, cwd=cwd
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert proc.stdout.strip() == "All checks passed.", proc.stdout
-    return proc.stderr.split()
+    return proc.stdout, proc.stderr.split()
+
+
+def _imported_by_a_plain_lint(path: Path) -> list[str]:
+    out, modules = _imported_by([str(path)], path.parent)
+    assert out.strip() == "All checks passed.", out
+    return modules
 
 
 def test_a_plain_lint_imports_only_its_budget() -> None:
@@ -227,3 +233,16 @@ def test_a_plain_lint_imports_the_rules_it_runs_and_no_other() -> None:
     assert enabled <= rules, f"rules that did not run: {sorted(enabled - rules)}"
     extra = rules - enabled - families - helpers
     assert not extra, f"rule modules imported but not run (off by default): {sorted(extra)}"
+
+
+def test_listing_and_selecting_rules_import_no_rule(tmp_path: Path) -> None:
+    """--list-rules, and a selection with a suppression comment, read the rule index."""
+    out, modules = _imported_by(["--list-rules"], tmp_path)
+    assert "CMP101  host-loopback" in out
+    assert not [m for m in modules if m.startswith("composelint.rules.") and m.count(".") == 3]
+    compose = tmp_path / "compose.yaml"
+    compose.write_text("services:\n  web:\n    image: nginx:1.27  # composelint: ignore[CMP101]\n")
+    out, modules = _imported_by(["--select", "CMP7", str(compose)], tmp_path)
+    selected = {origin for code, *_, origin, _ in RULES if code.startswith("CMP7")}
+    ran = {m for m in modules if m in {row[5] for row in RULES}}
+    assert ran == selected, sorted(ran ^ selected)
