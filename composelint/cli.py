@@ -397,11 +397,13 @@ _LINT_DEFAULTS: dict[str, object] = {
 
 
 def plain_lint_args(argv: Sequence[str]) -> argparse.Namespace | None:
-    """The parsed arguments of ``composelint PATH...`` (no option at all) without
+    """The parsed arguments of ``composelint [--] PATH...`` (no option) without
     building the parser, which with argparse's help formatter and translations
     (shutil, gettext, locale) is a tenth of a small lint; None when there is an
     option to parse."""
-    if any(a.startswith("-") and a != "-" for a in argv):
+    if argv and argv[0] == "--" and "--" not in argv[1:]:
+        argv = argv[1:]  # pre-commit's `composelint -- FILES`: all of them paths
+    elif any(a.startswith("-") and a != "-" for a in argv):
         return None
     values = {k: list(v) if isinstance(v, list) else v for k, v in _LINT_DEFAULTS.items()}
     return cast("argparse.Namespace", SimpleNamespace(paths=list(argv), **values))

@@ -420,7 +420,18 @@ def test_config_rendering_follows_compose_conventions() -> None:
     )
 
 
-@pytest.mark.parametrize("argv", [[], ["compose.yaml"], ["a", "b/", "-"], ["config.yaml", "rule"]])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        [],
+        ["compose.yaml"],
+        ["a", "b/", "-"],
+        ["config.yaml", "rule"],
+        ["--", "compose.yaml", ".env"],  # the pre-commit hooks' args
+        ["--", "-odd-name.yaml", "-"],
+        ["--"],
+    ],
+)
 def test_plain_paths_parse_as_argparse_would(argv: list[str]) -> None:
     """``composelint PATH...`` skips building the parser: it must give exactly the
     namespace the parser gives (a new option needs its default in _LINT_DEFAULTS)."""
@@ -431,7 +442,9 @@ def test_plain_paths_parse_as_argparse_would(argv: list[str]) -> None:
     assert vars(fast) == vars(_lint_parser().parse_args(argv))
 
 
-@pytest.mark.parametrize("argv", [["--select", "CMP1", "x"], ["x", "-fy"], ["--", "config"]])
+@pytest.mark.parametrize(
+    "argv", [["--select", "CMP1", "x"], ["x", "-fy"], ["a", "--", "b"], ["--", "a", "--", "b"]]
+)
 def test_options_go_through_the_parser(argv: list[str]) -> None:
     from composelint.cli import plain_lint_args
 

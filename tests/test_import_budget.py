@@ -20,6 +20,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
 import yaml
 
 from composelint.lint.rule_index import RULES
@@ -201,14 +202,15 @@ def _imported_by(argv: list[str], cwd: Path) -> tuple[str, list[str]]:
     return proc.stdout, proc.stderr.split()
 
 
-def _imported_by_a_plain_lint(path: Path) -> list[str]:
-    out, modules = _imported_by([str(path)], path.parent)
+def _imported_by_a_plain_lint(path: Path, *before: str) -> list[str]:
+    out, modules = _imported_by([*before, str(path)], path.parent)
     assert out.strip() == "All checks passed.", out
     return modules
 
 
-def test_a_plain_lint_imports_only_its_budget() -> None:
-    imported = _imported_by_a_plain_lint(SMALL)
+@pytest.mark.parametrize("before", [(), ("--",)], ids=["paths", "pre-commit"])
+def test_a_plain_lint_imports_only_its_budget(before: tuple[str, ...]) -> None:
+    imported = _imported_by_a_plain_lint(SMALL, *before)
     rules = {m for m in imported if m.startswith("composelint.rules.")}
     rest = [m for m in imported if m not in rules]
     heavy = [f"{m} ({HEAVY[m]})" for m in rest if m in HEAVY]
