@@ -35,7 +35,6 @@ from composelint.lint.settings import (
     SettingsError,
     load_settings,
 )
-from composelint.lint.tree import directory_run, tree_pass
 from composelint.load.discover import NoComposeFile, ProjectSpec, discover
 from composelint.model.context import ImageKnowledge, RuleContext
 from composelint.model.findings import Finding
@@ -315,8 +314,11 @@ def lint(
     linted = [r for r in results if isinstance(r, LintedProject)]
     crashed = [r for r in results if isinstance(r, Finding)]
     # across the projects of a directory run: the tree rules (composelint.lint.tree)
-    if len(linted) >= 2 and targets.specs is None and directory_run(targets.paths, targets.cwd):
-        linted = tree_pass(linted, registry, filters, debug=run.request.debug)
+    if len(linted) >= 2 and targets.specs is None:
+        from composelint.lint.tree import directory_run, tree_pass  # two projects or more
+
+        if directory_run(targets.paths, targets.cwd):
+            linted = tree_pass(linted, registry, filters, debug=run.request.debug)
     # what belongs to no project: argument problems, broken plugins
     orphans = Engine(registry, run.default.rules).problem_findings(problems, orphans=True)
     findings = [

@@ -12,24 +12,47 @@ variant of the same files), so they are never compared with each other.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from composelint.analysis.connectivity import reachability
 from composelint.model.context import RuleContext
 from composelint.model.nodes import Mapping, Scalar
+from composelint.model.record import Frozen, set_field
 from composelint.model.span import Span
 
 
-@dataclass(frozen=True)
-class NetworkDecl:
+class NetworkDecl(Frozen):
     """A network of a project's resolved model (networks no service joins are dropped)."""
 
     key: str
     name: str  # the network's name on the engine
     external: bool
     span: Span | None  # the `external` key when external, else the network's key
+
+    __slots__ = ("external", "key", "name", "span")
+
+    def __init__(self, key: str, name: str, external: bool, span: Span | None) -> None:
+        set_field(self, "key", key)
+        set_field(self, "name", name)
+        set_field(self, "external", external)
+        set_field(self, "span", span)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(key={self.key!r}, name={self.name!r}, external={self.external!r}, span={self.span!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, NetworkDecl) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.key, self.name, self.external, self.span) == (
+            other.key,
+            other.name,
+            other.external,
+            other.span,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.key, self.name, self.external, self.span))
 
 
 def network_decls(ctx: RuleContext) -> dict[str, NetworkDecl]:
@@ -53,8 +76,7 @@ def _compute_decls(ctx: RuleContext) -> dict[str, NetworkDecl]:
     return out
 
 
-@dataclass(frozen=True)
-class Registration:
+class Registration(Frozen):
     """A DNS name that a service of a project answers to on a network (by its name on
     the engine)."""
 
@@ -63,6 +85,34 @@ class Registration:
     name: str  # lower-cased
     network: str  # the network's name on the engine
     span: Span | None  # the service's key, the alias or the container_name
+
+    __slots__ = ("name", "network", "project", "service", "span")
+
+    def __init__(
+        self, project: int, service: str, name: str, network: str, span: Span | None
+    ) -> None:
+        set_field(self, "project", project)
+        set_field(self, "service", service)
+        set_field(self, "name", name)
+        set_field(self, "network", network)
+        set_field(self, "span", span)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(project={self.project!r}, service={self.service!r}, name={self.name!r}, network={self.network!r}, span={self.span!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Registration) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.project, self.service, self.name, self.network, self.span) == (
+            other.project,
+            other.service,
+            other.name,
+            other.network,
+            other.span,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.project, self.service, self.name, self.network, self.span))
 
 
 def registrations(ctx: RuleContext, index: int) -> Iterator[Registration]:

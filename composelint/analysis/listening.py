@@ -17,11 +17,11 @@ image facts (each family's flags, programs and variables):
 from __future__ import annotations
 
 import shlex
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from composelint.analysis.images import family_facts, image_facts, image_family, server_command
 from composelint.model.nodes import Mapping, Node, Scalar, Sequence
+from composelint.model.record import Frozen, set_field
 from composelint.model.span import Span
 
 if TYPE_CHECKING:
@@ -37,38 +37,153 @@ _TAKES_USER = frozenset({"gosu", "su-exec"})
 _OPERATORS = frozenset({";", "&&", "||", "|", "&", "(", ")", ";;"})
 
 
-@dataclass(frozen=True, slots=True)
-class Setting:
+class Setting(Frozen):
     """Where a server's own configuration sets something: ``--port 6380`` at a span."""
 
     text: str
     span: Span | None
 
+    __slots__ = ("span", "text")
 
-@dataclass(frozen=True, slots=True)
-class Listening:
+    def __init__(self, text: str, span: Span | None) -> None:
+        set_field(self, "text", text)
+        set_field(self, "span", span)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(text={self.text!r}, span={self.span!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Setting) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.text, self.span) == (other.text, other.span)
+
+    def __hash__(self) -> int:
+        return hash((self.text, self.span))
+
+
+class Listening(Frozen):
     """A server's port and password as its own configuration sets them."""
 
-    family: str | None = None  # the server family these settings were read for
-    port_env: tuple[str, ...] = ()  # the family's port variables (read here)
-    port: int | None = None  # the main port its command or variables set
-    port_unknown: bool = False  # set from a value not known here: say nothing
-    port_setting: Setting | None = None
+    family: str | None  # the server family these settings were read for
+    port_env: tuple[str, ...]  # the family's port variables (read here)
+    port: int | None  # the main port its command or variables set
+    port_unknown: bool  # set from a value not known here: say nothing
+    port_setting: Setting | None
     # the addresses its bind flag names ('127.0.0.1', '::1'); ('*',) for a bind-all flag;
     # () when not set or not known
-    bind: tuple[str, ...] = ()
-    bind_setting: Setting | None = None
+    bind: tuple[str, ...]
+    bind_setting: Setting | None
     # True: it asks for a password; False: known to ask none; None: not known
-    password: bool | None = None
-    password_value: str | None = None  # the password when written or fully resolved
-    password_setting: Setting | None = None
+    password: bool | None
+    password_value: str | None  # the password when written or fully resolved
+    password_setting: Setting | None
+
+    __slots__ = (
+        "bind",
+        "bind_setting",
+        "family",
+        "password",
+        "password_setting",
+        "password_value",
+        "port",
+        "port_env",
+        "port_setting",
+        "port_unknown",
+    )
+
+    def __init__(
+        self,
+        family: str | None = None,
+        port_env: tuple[str, ...] = (),
+        port: int | None = None,
+        port_unknown: bool = False,
+        port_setting: Setting | None = None,
+        bind: tuple[str, ...] = (),
+        bind_setting: Setting | None = None,
+        password: bool | None = None,
+        password_value: str | None = None,
+        password_setting: Setting | None = None,
+    ) -> None:
+        set_field(self, "family", family)
+        set_field(self, "port_env", port_env)
+        set_field(self, "port", port)
+        set_field(self, "port_unknown", port_unknown)
+        set_field(self, "port_setting", port_setting)
+        set_field(self, "bind", bind)
+        set_field(self, "bind_setting", bind_setting)
+        set_field(self, "password", password)
+        set_field(self, "password_value", password_value)
+        set_field(self, "password_setting", password_setting)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(family={self.family!r}, port_env={self.port_env!r}, port={self.port!r}, port_unknown={self.port_unknown!r}, port_setting={self.port_setting!r}, bind={self.bind!r}, bind_setting={self.bind_setting!r}, password={self.password!r}, password_value={self.password_value!r}, password_setting={self.password_setting!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Listening) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return (
+            self.family,
+            self.port_env,
+            self.port,
+            self.port_unknown,
+            self.port_setting,
+            self.bind,
+            self.bind_setting,
+            self.password,
+            self.password_value,
+            self.password_setting,
+        ) == (
+            other.family,
+            other.port_env,
+            other.port,
+            other.port_unknown,
+            other.port_setting,
+            other.bind,
+            other.bind_setting,
+            other.password,
+            other.password_value,
+            other.password_setting,
+        )
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.family,
+                self.port_env,
+                self.port,
+                self.port_unknown,
+                self.port_setting,
+                self.bind,
+                self.bind_setting,
+                self.password,
+                self.password_value,
+                self.password_setting,
+            )
+        )
 
 
-@dataclass(frozen=True, slots=True)
-class _Word:
+class _Word(Frozen):
     text: str
     span: Span | None
     known: bool  # False: holds a value not known at lint time
+
+    __slots__ = ("known", "span", "text")
+
+    def __init__(self, text: str, span: Span | None, known: bool) -> None:
+        set_field(self, "text", text)
+        set_field(self, "span", span)
+        set_field(self, "known", known)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(text={self.text!r}, span={self.span!r}, known={self.known!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, _Word) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.text, self.span, self.known) == (other.text, other.span, other.known)
+
+    def __hash__(self) -> int:
+        return hash((self.text, self.span, self.known))
 
 
 def server_listening(svc: Mapping, image: str | None) -> Listening:

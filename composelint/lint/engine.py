@@ -102,6 +102,8 @@ class Engine(Frozen):
                 found = [stamp(rule, v) for v in rule.check_tree(projects)]
             except Exception as exc:
                 if self.debug:
+                    import traceback
+
                     traceback.print_exception(exc, file=sys.stderr)
                 out[0].append(
                     internal_error(

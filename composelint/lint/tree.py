@@ -20,13 +20,13 @@ per-project ones.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from composelint.lint.engine import INTERNAL_CODE, Engine, finalize
 from composelint.lint.filters import FindingFilter
 from composelint.lint.registry import Registry, Rule
+from composelint.model.record import replace
 
 if TYPE_CHECKING:
     from composelint.run import LintedProject

@@ -180,6 +180,8 @@ def near_special(host: str) -> str | None:
             continue
         differ = [(a, b) for a, b in zip(labels, want, strict=True) if a != b]
         if len(differ) == 1 and len(differ[0][0]) >= 3:
+            import difflib  # only for a near miss
+
             ratio = difflib.SequenceMatcher(None, *differ[0]).ratio()
             if ratio >= 0.75:
                 return name

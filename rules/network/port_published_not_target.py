@@ -62,7 +62,6 @@ both ports: the fix then writes the container port in place of the client's
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from composelint.analysis.connections import (
     Route,
@@ -76,6 +75,7 @@ from composelint.analysis.connectivity import ServiceNet
 from composelint.model.context import RuleContext
 from composelint.model.findings import Applicability, Edit, Fix, Related, Violation
 from composelint.model.nodes import Mapping, Scalar, Sequence, Substitution
+from composelint.model.record import Frozen, set_field
 from composelint.model.span import Span
 
 code = "CMP203"
@@ -84,8 +84,7 @@ summary = "A connection uses the target's published host port, not its container
 severity = "error"
 
 
-@dataclass(frozen=True)
-class _Dialed:
+class _Dialed(Frozen):
     """A port a client dials on a target: where it is written and what feeds it."""
 
     text: str  # DATABASE_URL / DB_PORT
@@ -93,6 +92,39 @@ class _Dialed:
     span: Span | None
     edit: Edit | None  # the exact replacement of the port text, when it can be made
     subs: tuple[Substitution, ...]  # the variables interpolated into the port text
+
+    __slots__ = ("edit", "port", "span", "subs", "text")
+
+    def __init__(
+        self,
+        text: str,
+        port: int,
+        span: Span | None,
+        edit: Edit | None,
+        subs: tuple[Substitution, ...],
+    ) -> None:
+        set_field(self, "text", text)
+        set_field(self, "port", port)
+        set_field(self, "span", span)
+        set_field(self, "edit", edit)
+        set_field(self, "subs", subs)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(text={self.text!r}, port={self.port!r}, span={self.span!r}, edit={self.edit!r}, subs={self.subs!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, _Dialed) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.text, self.port, self.span, self.edit, self.subs) == (
+            other.text,
+            other.port,
+            other.span,
+            other.edit,
+            other.subs,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.text, self.port, self.span, self.edit, self.subs))
 
 
 def check(project: RuleContext) -> Iterator[Violation]:
