@@ -392,7 +392,7 @@ _LINT_DEFAULTS: dict[str, object] = {
     "statistics": False, "baseline": None, "update_baseline": False, "diff_base": None,
     "diff_file": None, "states": [], "fix": False, "unsafe_fixes": False, "diff": False,
     "fix_only": False, "show_fixes": False, "no_color": False, "list_rules": False,
-    "version": False,
+    "version": False, "jobs": None,
 }  # fmt: skip
 
 

@@ -383,8 +383,7 @@ def lint_project(
     return accept(spec, checked, targets, run, filters, images)
 
 
-@dataclass(frozen=True)
-class Checked:
+class Checked(Frozen):
     """A project resolved and checked, before the filters: what a worker process sends
     back (everything in it pickles: nodes, spans, findings, problems)."""
 
@@ -392,7 +391,31 @@ class Checked:
     found: list[Finding]
     # the context the rules saw, with their shared analyses; not sent between
     # processes (the rule options do not pickle): the parent makes a new one
-    context: RuleContext | None = None
+    context: RuleContext | None
+
+    __slots__ = ("context", "found", "project")
+
+    def __init__(
+        self, project: Project, found: list[Finding], context: RuleContext | None = None
+    ) -> None:
+        set_field(self, "project", project)
+        set_field(self, "found", found)
+        set_field(self, "context", context)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(project={self.project!r}, found={self.found!r}, context={self.context!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Checked) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.project, self.found, self.context) == (
+            other.project,
+            other.found,
+            other.context,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.project, self.found, self.context))
 
 
 def check_projects(

@@ -130,6 +130,7 @@ OURS = frozenset(
         "composelint.analysis.image_facts",
         "composelint.analysis.images",
         "composelint.analysis.listening",
+        "composelint.analysis.scalars",
         "composelint.analysis.schemes",
         "composelint.analysis.varroles",
         "composelint.cli",
