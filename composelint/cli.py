@@ -205,6 +205,8 @@ def _jobs(text: str) -> int | None:
     except ValueError:
         n = 0
     if n < 1:
+        import argparse  # loaded already: the parser calls this
+
         raise argparse.ArgumentTypeError(
             f"expected a number of processes (1 or more) or auto, got {text!r}"
         )

@@ -55,3 +55,17 @@ def test_replace_keeps_the_other_fields_and_keyword_only_ones() -> None:
     assert (g.severity, g.help, g.note, g.span) == (Severity.WARNING, "h", "n", f.span)
     t = replace(Targets(paths=("a",)), stdin_text="x")
     assert t.paths == ("a",) and t.stdin_text == "x"
+
+
+def test_named_tuples_pickle_and_copy_as_named_tuples() -> None:
+    from composelint.model.nodes import Scalar
+    from composelint.model.project import Document, ShadowedEnv
+
+    doc = Document("compose.yaml", Scalar("x", Span("compose.yaml", 1, 1, 1, 2)))
+    for clone in (pickle.loads(pickle.dumps(doc)), copy.copy(doc), copy.deepcopy(doc)):
+        assert type(clone) is Document and clone.display == "compose.yaml"
+        assert isinstance(clone.root, Scalar) and clone.root.value == "x"  # nodes: identity
+    env = ShadowedEnv("web", "KEY", None, None)
+    assert pickle.loads(pickle.dumps(env)) == env and env.key == "KEY"
+    display, root = doc
+    assert (display, root) == (doc.display, doc.root)

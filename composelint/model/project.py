@@ -140,6 +140,9 @@ class Document(tuple[str, Node]):
     def __new__(cls, display: str, root: Node) -> Document:
         return tuple.__new__(cls, (display, root))
 
+    def __getnewargs__(self) -> tuple[Any, ...]:  # pickles and copies, as a NamedTuple
+        return tuple(self)
+
     @property
     def display(self) -> str:
         """The file as shown in findings."""
@@ -166,6 +169,9 @@ class ShadowedEnv(tuple[str, str, Span | None, Span | None]):
         cls, service: str, key: str, env_file_span: Span | None, environment_span: Span | None
     ) -> ShadowedEnv:
         return tuple.__new__(cls, (service, key, env_file_span, environment_span))
+
+    def __getnewargs__(self) -> tuple[Any, ...]:  # pickles and copies, as a NamedTuple
+        return tuple(self)
 
     @property
     def service(self) -> str:

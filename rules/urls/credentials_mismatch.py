@@ -79,6 +79,7 @@ services:
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 from urllib.parse import unquote
 
 from composelint.analysis.connections import Route, environment, family, locate, routes
@@ -112,6 +113,9 @@ class _Setting(tuple[str, str, Span | None]):
     def __new__(cls, var: str, value: str, span: Span | None) -> _Setting:
         return tuple.__new__(cls, (var, value, span))
 
+    def __getnewargs__(self) -> tuple[Any, ...]:  # pickles and copies, as a NamedTuple
+        return tuple(self)
+
     @property
     def var(self) -> str:
         return self[0]
@@ -135,6 +139,9 @@ class _Mismatch(tuple[str, str, Span | None]):
 
     def __new__(cls, text: str, var: str, span: Span | None) -> _Mismatch:
         return tuple.__new__(cls, (text, var, span))
+
+    def __getnewargs__(self) -> tuple[Any, ...]:  # pickles and copies, as a NamedTuple
+        return tuple(self)
 
     @property
     def text(self) -> str:

@@ -49,6 +49,7 @@ services:
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from composelint.analysis.env_inventory import (
     ENV_FILE,
@@ -151,6 +152,9 @@ class _Message(tuple[str, str, str]):
 
     def __new__(cls, message: str, note: str, help: str) -> _Message:
         return tuple.__new__(cls, (message, note, help))
+
+    def __getnewargs__(self) -> tuple[Any, ...]:  # pickles and copies, as a NamedTuple
+        return tuple(self)
 
     @property
     def message(self) -> str:
