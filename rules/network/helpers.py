@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 
 from composelint.lint.fixes import text_at
 from composelint.model.context import RuleContext
 from composelint.model.findings import Applicability, Edit, Fix
 from composelint.model.nodes import Mapping, Scalar, Sequence
+from composelint.model.record import Frozen, set_field
 from composelint.model.span import Span
 
 HEALTHY = "service_healthy"
@@ -30,8 +30,7 @@ _PLAIN_NAME = re.compile(r"[A-Za-z_][\w.-]*")
 _YAML11_WORDS = frozenset({"y", "n", "yes", "no", "true", "false", "on", "off", "null"})
 
 
-@dataclass(frozen=True)
-class _Written:
+class _Written(Frozen):
     """The client's service mapping as written in one compose file."""
 
     path: str
@@ -39,6 +38,32 @@ class _Written:
     lines: list[str]
     key: Span  # the service name
     node: Mapping  # its mapping
+
+    __slots__ = ("key", "lines", "node", "path", "text")
+
+    def __init__(self, path: str, text: str, lines: list[str], key: Span, node: Mapping) -> None:
+        set_field(self, "path", path)
+        set_field(self, "text", text)
+        set_field(self, "lines", lines)
+        set_field(self, "key", key)
+        set_field(self, "node", node)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(path={self.path!r}, text={self.text!r}, lines={self.lines!r}, key={self.key!r}, node={self.node!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, _Written) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.path, self.text, self.lines, self.key, self.node) == (
+            other.path,
+            other.text,
+            other.lines,
+            other.key,
+            other.node,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.path, self.text, self.lines, self.key, self.node))
 
     def eol(self, line: int) -> str:
         return "\r\n" if self.lines[line - 1].endswith("\r") else "\n"
