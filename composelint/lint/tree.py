@@ -47,20 +47,24 @@ def tree_pass(
     debug: bool = False,
 ) -> list[LintedProject]:
     """The projects with the findings of the tree rules merged into their own."""
+    # per settings, not per project: the projects of a tree mostly share their settings
+    split: dict[int, tuple[list[Rule], set[str], set[str]]] = {}
     chosen: dict[str, Rule] = {}
     for p in linted:
-        chosen.update((r.code, r) for r in p.settings.rules if r.tree)
+        if id(p.settings) not in split:
+            mine = [r for r in p.settings.rules if r.tree]
+            replaced = {r.code for r in mine if r.per_project}
+            split[id(p.settings)] = (mine, {r.code for r in mine}, replaced)
+            chosen.update((r.code, r) for r in mine)
     rules = sorted(chosen.values(), key=lambda r: r.code)
     if not rules:
         return list(linted)
     per_project = Engine(registry, rules, debug=debug).check_tree([p.context for p in linted])
     out: list[LintedProject] = []
     for p, found in zip(linted, per_project, strict=True):
-        mine = [r for r in p.settings.rules if r.tree]
-        codes = {r.code for r in mine}
+        mine, codes, replaced = split[id(p.settings)]
         found = [f for f in found if f.code in codes or f.code == INTERNAL_CODE]
         kept = filters.project(found, p.project.sources, p.settings, mine)
-        replaced = {r.code for r in mine if r.per_project}
         own = [f for f in p.findings if f.code not in replaced]
         out.append(replace(p, findings=tuple(finalize([*own, *kept]))))
     return out
