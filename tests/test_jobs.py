@@ -92,6 +92,23 @@ def test_small_runs_stay_in_one_process(tmp_path: Path) -> None:
     assert parallel.map_projects(lambda s: s, specs, 2) is None
 
 
+def test_the_first_project_is_checked_before_the_fork(tmp_path: Path) -> None:
+    """The parent checks one project itself before it forks, so the modules the rules
+    import lazily are loaded once and inherited, not imported again by every worker."""
+    import os
+
+    for i in range(parallel.MIN_PROJECTS):
+        (tmp_path / f"p{i}").mkdir()
+        (tmp_path / f"p{i}" / "compose.yaml").write_text("services:\n  web:\n    image: nginx\n")
+    from composelint.run import find_projects
+
+    specs, _, _ = find_projects(Targets(paths=(str(tmp_path),), cwd=tmp_path))
+    pids = parallel.map_projects(lambda s: os.getpid(), specs, 2)
+    assert pids is not None and len(pids) == len(specs)
+    assert pids[0] == os.getpid()
+    assert os.getpid() not in pids[1:]
+
+
 def test_jobs_must_be_a_positive_number(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["-j0", "."]) == 2
     assert "number of processes" in capsys.readouterr().err
