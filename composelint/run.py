@@ -114,58 +114,6 @@ class Targets(Frozen):
         set_field(self, "state", state)
         set_field(self, "state_problems", state_problems)
 
-    def __repr__(self) -> str:
-        return f"{self.__class__.__qualname__}(paths={self.paths!r}, files={self.files!r}, project_directory={self.project_directory!r}, env_files={self.env_files!r}, stdin_filename={self.stdin_filename!r}, stdin_text={self.stdin_text!r}, stdin_error={self.stdin_error!r}, resolve={self.resolve!r}, cwd={self.cwd!r}, specs={self.specs!r}, state={self.state!r}, state_problems={self.state_problems!r})"
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Targets) or other.__class__ is not self.__class__:
-            return NotImplemented
-        return (
-            self.paths,
-            self.files,
-            self.project_directory,
-            self.env_files,
-            self.stdin_filename,
-            self.stdin_text,
-            self.stdin_error,
-            self.resolve,
-            self.cwd,
-            self.specs,
-            self.state,
-            self.state_problems,
-        ) == (
-            other.paths,
-            other.files,
-            other.project_directory,
-            other.env_files,
-            other.stdin_filename,
-            other.stdin_text,
-            other.stdin_error,
-            other.resolve,
-            other.cwd,
-            other.specs,
-            other.state,
-            other.state_problems,
-        )
-
-    def __hash__(self) -> int:
-        return hash(
-            (
-                self.paths,
-                self.files,
-                self.project_directory,
-                self.env_files,
-                self.stdin_filename,
-                self.stdin_text,
-                self.stdin_error,
-                self.resolve,
-                self.cwd,
-                self.specs,
-                self.state,
-                self.state_problems,
-            )
-        )
-
     @property
     def reads_stdin(self) -> bool:
         return "-" in self.paths or "-" in self.files
@@ -186,21 +134,6 @@ class LintedProject(Frozen):
         set_field(self, "context", context)
         set_field(self, "settings", settings)
         set_field(self, "findings", findings)
-
-    def __repr__(self) -> str:
-        return f"{self.__class__.__qualname__}(context={self.context!r}, settings={self.settings!r}, findings={self.findings!r})"
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, LintedProject) or other.__class__ is not self.__class__:
-            return NotImplemented
-        return (self.context, self.settings, self.findings) == (
-            other.context,
-            other.settings,
-            other.findings,
-        )
-
-    def __hash__(self) -> int:
-        return hash((self.context, self.settings, self.findings))
 
     @property
     def project(self) -> Project:
@@ -237,43 +170,6 @@ class LintReport(Frozen):
         set_field(self, "notices", notices)
         set_field(self, "fatal", fatal)
         set_field(self, "exit_code", exit_code)
-
-    def __repr__(self) -> str:
-        return f"{self.__class__.__qualname__}(findings={self.findings!r}, projects={self.projects!r}, sources={self.sources!r}, errors={self.errors!r}, notices={self.notices!r}, fatal={self.fatal!r}, exit_code={self.exit_code!r})"
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, LintReport) or other.__class__ is not self.__class__:
-            return NotImplemented
-        return (
-            self.findings,
-            self.projects,
-            self.sources,
-            self.errors,
-            self.notices,
-            self.fatal,
-            self.exit_code,
-        ) == (
-            other.findings,
-            other.projects,
-            other.sources,
-            other.errors,
-            other.notices,
-            other.fatal,
-            other.exit_code,
-        )
-
-    def __hash__(self) -> int:
-        return hash(
-            (
-                self.findings,
-                self.projects,
-                self.sources,
-                self.errors,
-                self.notices,
-                self.fatal,
-                self.exit_code,
-            )
-        )
 
     @property
     def files(self) -> list[str]:
@@ -401,21 +297,6 @@ class Checked(Frozen):
         set_field(self, "project", project)
         set_field(self, "found", found)
         set_field(self, "context", context)
-
-    def __repr__(self) -> str:
-        return f"{self.__class__.__qualname__}(project={self.project!r}, found={self.found!r}, context={self.context!r})"
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Checked) or other.__class__ is not self.__class__:
-            return NotImplemented
-        return (self.project, self.found, self.context) == (
-            other.project,
-            other.found,
-            other.context,
-        )
-
-    def __hash__(self) -> int:
-        return hash((self.project, self.found, self.context))
 
 
 def check_projects(

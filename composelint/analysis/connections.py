@@ -44,17 +44,6 @@ class Route(Frozen):
         set_field(self, "res", res)
         set_field(self, "target", target)
 
-    def __repr__(self) -> str:
-        return f"{self.__class__.__qualname__}(conn={self.conn!r}, res={self.res!r}, target={self.target!r})"
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Route) or other.__class__ is not self.__class__:
-            return NotImplemented
-        return (self.conn, self.res, self.target) == (other.conn, other.res, other.target)
-
-    def __hash__(self) -> int:
-        return hash((self.conn, self.res, self.target))
-
     @property
     def client(self) -> str:
         return self.conn.client
@@ -249,22 +238,6 @@ class Piece(Frozen):
         set_field(self, "end", end)
         set_field(self, "sub", sub)
         set_field(self, "raw", raw)
-
-    def __repr__(self) -> str:
-        return f"{self.__class__.__qualname__}(start={self.start!r}, end={self.end!r}, sub={self.sub!r}, raw={self.raw!r})"
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Piece) or other.__class__ is not self.__class__:
-            return NotImplemented
-        return (self.start, self.end, self.sub, self.raw) == (
-            other.start,
-            other.end,
-            other.sub,
-            other.raw,
-        )
-
-    def __hash__(self) -> int:
-        return hash((self.start, self.end, self.sub, self.raw))
 
 
 def pieces(node: Scalar) -> list[Piece] | None:

@@ -38,7 +38,7 @@ from composelint.analysis.varroles import var_info
 from composelint.model.context import RuleContext
 from composelint.model.findings import Related
 from composelint.model.nodes import Mapping, Node, Scalar, Sequence
-from composelint.model.record import Frozen, set_field
+from composelint.model.record import Frozen, Record, set_field
 from composelint.model.span import Span
 from composelint.regex import lazy_pattern
 
@@ -109,52 +109,6 @@ class Connection(Frozen):
         set_field(self, "related", related)
         set_field(self, "node", node)
 
-    def __repr__(self) -> str:
-        return f"{self.__class__.__qualname__}(client={self.client!r}, variable={self.variable!r}, where={self.where!r}, role={self.role!r}, dest={self.dest!r}, value={self.value!r}, host_span={self.host_span!r}, value_span={self.value_span!r}, related={self.related!r}, node={self.node!r})"
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Connection) or other.__class__ is not self.__class__:
-            return NotImplemented
-        return (
-            self.client,
-            self.variable,
-            self.where,
-            self.role,
-            self.dest,
-            self.value,
-            self.host_span,
-            self.value_span,
-            self.related,
-            self.node,
-        ) == (
-            other.client,
-            other.variable,
-            other.where,
-            other.role,
-            other.dest,
-            other.value,
-            other.host_span,
-            other.value_span,
-            other.related,
-            other.node,
-        )
-
-    def __hash__(self) -> int:
-        return hash(
-            (
-                self.client,
-                self.variable,
-                self.where,
-                self.role,
-                self.dest,
-                self.value,
-                self.host_span,
-                self.value_span,
-                self.related,
-                self.node,
-            )
-        )
-
     @property
     def host(self) -> str:
         return self.dest.host
@@ -168,7 +122,7 @@ class Connection(Frozen):
         return self.host_span or self.value_span
 
 
-class Attachment:
+class Attachment(Record):
     """A service's attachment to one network."""
 
     network: str  # the network key in the project
@@ -190,23 +144,8 @@ class Attachment:
         self.ipv4 = ipv4
         self.ipv6 = ipv6
 
-    def __repr__(self) -> str:
-        return f"{self.__class__.__qualname__}(network={self.network!r}, aliases={self.aliases!r}, ipv4={self.ipv4!r}, ipv6={self.ipv6!r})"
 
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Attachment) or other.__class__ is not self.__class__:
-            return NotImplemented
-        return (self.network, self.aliases, self.ipv4, self.ipv6) == (
-            other.network,
-            other.aliases,
-            other.ipv4,
-            other.ipv6,
-        )
-
-    __hash__ = None  # type: ignore[assignment]
-
-
-class ServiceNet:
+class ServiceNet(Record):
     """What the network model knows about one service."""
 
     name: str
@@ -278,48 +217,6 @@ class ServiceNet:
         self.depends_on = depends_on
         self.profiles = profiles
 
-    def __repr__(self) -> str:
-        return f"{self.__class__.__qualname__}(name={self.name!r}, attachments={self.attachments!r}, network_mode={self.network_mode!r}, container_name={self.container_name!r}, hostname={self.hostname!r}, extra_hosts={self.extra_hosts!r}, links={self.links!r}, external_links={self.external_links!r}, dns={self.dns!r}, image={self.image!r}, listen_ports={self.listen_ports!r}, listening={self.listening!r}, published={self.published!r}, depends_on={self.depends_on!r}, profiles={self.profiles!r})"
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, ServiceNet) or other.__class__ is not self.__class__:
-            return NotImplemented
-        return (
-            self.name,
-            self.attachments,
-            self.network_mode,
-            self.container_name,
-            self.hostname,
-            self.extra_hosts,
-            self.links,
-            self.external_links,
-            self.dns,
-            self.image,
-            self.listen_ports,
-            self.listening,
-            self.published,
-            self.depends_on,
-            self.profiles,
-        ) == (
-            other.name,
-            other.attachments,
-            other.network_mode,
-            other.container_name,
-            other.hostname,
-            other.extra_hosts,
-            other.links,
-            other.external_links,
-            other.dns,
-            other.image,
-            other.listen_ports,
-            other.listening,
-            other.published,
-            other.depends_on,
-            other.profiles,
-        )
-
-    __hash__ = None  # type: ignore[assignment]
-
     @property
     def networks(self) -> frozenset[str]:
         return frozenset(self.attachments)
@@ -341,19 +238,8 @@ class Resolution(Frozen):
         set_field(self, "via", via)
         set_field(self, "shared", shared)
 
-    def __repr__(self) -> str:
-        return f"{self.__class__.__qualname__}(target={self.target!r}, via={self.via!r}, shared={self.shared!r})"
 
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Resolution) or other.__class__ is not self.__class__:
-            return NotImplemented
-        return (self.target, self.via, self.shared) == (other.target, other.via, other.shared)
-
-    def __hash__(self) -> int:
-        return hash((self.target, self.via, self.shared))
-
-
-class Reachability:
+class Reachability(Record):
     project_name: str
     services: dict[str, ServiceNet]
     disabled: dict[str, ServiceNet]
@@ -393,32 +279,6 @@ class Reachability:
         self.subnets = {} if subnets is None else subnets
         # the project-wide names, built on first use (_names)
         self._index: dict[str, tuple[str, Via, str | None]] | None = None
-
-    def __repr__(self) -> str:
-        return f"{self.__class__.__qualname__}(project_name={self.project_name!r}, services={self.services!r}, disabled={self.disabled!r}, external_networks={self.external_networks!r}, internal_networks={self.internal_networks!r}, declared_ips={self.declared_ips!r}, subnets={self.subnets!r})"
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Reachability) or other.__class__ is not self.__class__:
-            return NotImplemented
-        return (
-            self.project_name,
-            self.services,
-            self.disabled,
-            self.external_networks,
-            self.internal_networks,
-            self.declared_ips,
-            self.subnets,
-        ) == (
-            other.project_name,
-            other.services,
-            other.disabled,
-            other.external_networks,
-            other.internal_networks,
-            other.declared_ips,
-            other.subnets,
-        )
-
-    __hash__ = None  # type: ignore[assignment]
 
     def effective_networks(self, service: str) -> frozenset[str]:
         """Networks a service's namespace is on (``service:X`` shares X's)."""
@@ -994,46 +854,6 @@ class ValueIssue(Frozen):
         set_field(self, "value", value)
         set_field(self, "span", span)
         set_field(self, "related", related)
-
-    def __repr__(self) -> str:
-        return f"{self.__class__.__qualname__}(client={self.client!r}, variable={self.variable!r}, where={self.where!r}, role={self.role!r}, problem={self.problem!r}, value={self.value!r}, span={self.span!r}, related={self.related!r})"
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, ValueIssue) or other.__class__ is not self.__class__:
-            return NotImplemented
-        return (
-            self.client,
-            self.variable,
-            self.where,
-            self.role,
-            self.problem,
-            self.value,
-            self.span,
-            self.related,
-        ) == (
-            other.client,
-            other.variable,
-            other.where,
-            other.role,
-            other.problem,
-            other.value,
-            other.span,
-            other.related,
-        )
-
-    def __hash__(self) -> int:
-        return hash(
-            (
-                self.client,
-                self.variable,
-                self.where,
-                self.role,
-                self.problem,
-                self.value,
-                self.span,
-                self.related,
-            )
-        )
 
 
 def value_issues(project: RuleContext) -> list[ValueIssue]:

@@ -261,22 +261,6 @@ class ValueProblem(Frozen):
         set_field(self, "offset", offset)
         set_field(self, "length", length)
 
-    def __repr__(self) -> str:
-        return f"{self.__class__.__qualname__}(kind={self.kind!r}, message={self.message!r}, offset={self.offset!r}, length={self.length!r})"
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, ValueProblem) or other.__class__ is not self.__class__:
-            return NotImplemented
-        return (self.kind, self.message, self.offset, self.length) == (
-            other.kind,
-            other.message,
-            other.offset,
-            other.length,
-        )
-
-    def __hash__(self) -> int:
-        return hash((self.kind, self.message, self.offset, self.length))
-
 
 class ParsedValue(Frozen):
     destinations: list[Destination]  # every host of a multi-host value
@@ -295,21 +279,6 @@ class ParsedValue(Frozen):
         set_field(self, "destinations", destinations)
         set_field(self, "problems", problems)
         set_field(self, "secrets", [] if secrets is None else secrets)
-
-    def __repr__(self) -> str:
-        return f"{self.__class__.__qualname__}(destinations={self.destinations!r}, problems={self.problems!r}, secrets={self.secrets!r})"
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, ParsedValue) or other.__class__ is not self.__class__:
-            return NotImplemented
-        return (self.destinations, self.problems, self.secrets) == (
-            other.destinations,
-            other.problems,
-            other.secrets,
-        )
-
-    def __hash__(self) -> int:
-        return hash((self.destinations, self.problems, self.secrets))
 
 
 PROBLEM_KINDS = frozenset(
@@ -472,46 +441,6 @@ class _Meta(Frozen):
         set_field(self, "pw", pw)
         set_field(self, "database", database)
         set_field(self, "params", {} if params is None else params)
-
-    def __repr__(self) -> str:
-        return f"{self.__class__.__qualname__}(kind={self.kind!r}, scheme={self.scheme!r}, raw_scheme={self.raw_scheme!r}, default={self.default!r}, user={self.user!r}, pw={self.pw!r}, database={self.database!r}, params={self.params!r})"
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, _Meta) or other.__class__ is not self.__class__:
-            return NotImplemented
-        return (
-            self.kind,
-            self.scheme,
-            self.raw_scheme,
-            self.default,
-            self.user,
-            self.pw,
-            self.database,
-            self.params,
-        ) == (
-            other.kind,
-            other.scheme,
-            other.raw_scheme,
-            other.default,
-            other.user,
-            other.pw,
-            other.database,
-            other.params,
-        )
-
-    def __hash__(self) -> int:
-        return hash(
-            (
-                self.kind,
-                self.scheme,
-                self.raw_scheme,
-                self.default,
-                self.user,
-                self.pw,
-                self.database,
-                self.params,
-            )
-        )
 
 
 def _blank_references(value: str) -> str:

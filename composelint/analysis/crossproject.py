@@ -38,22 +38,6 @@ class NetworkDecl(Frozen):
         set_field(self, "external", external)
         set_field(self, "span", span)
 
-    def __repr__(self) -> str:
-        return f"{self.__class__.__qualname__}(key={self.key!r}, name={self.name!r}, external={self.external!r}, span={self.span!r})"
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, NetworkDecl) or other.__class__ is not self.__class__:
-            return NotImplemented
-        return (self.key, self.name, self.external, self.span) == (
-            other.key,
-            other.name,
-            other.external,
-            other.span,
-        )
-
-    def __hash__(self) -> int:
-        return hash((self.key, self.name, self.external, self.span))
-
 
 def network_decls(ctx: RuleContext) -> dict[str, NetworkDecl]:
     """The project's networks by key (cached per project)."""
@@ -96,23 +80,6 @@ class Registration(Frozen):
         set_field(self, "name", name)
         set_field(self, "network", network)
         set_field(self, "span", span)
-
-    def __repr__(self) -> str:
-        return f"{self.__class__.__qualname__}(project={self.project!r}, service={self.service!r}, name={self.name!r}, network={self.network!r}, span={self.span!r})"
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Registration) or other.__class__ is not self.__class__:
-            return NotImplemented
-        return (self.project, self.service, self.name, self.network, self.span) == (
-            other.project,
-            other.service,
-            other.name,
-            other.network,
-            other.span,
-        )
-
-    def __hash__(self) -> int:
-        return hash((self.project, self.service, self.name, self.network, self.span))
 
 
 def registrations(ctx: RuleContext, index: int) -> Iterator[Registration]:

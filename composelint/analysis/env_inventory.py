@@ -34,6 +34,7 @@ from composelint.load.sources import (
 from composelint.model.context import RuleContext
 from composelint.model.findings import Edit
 from composelint.model.nodes import Mapping, Node, Scalar, Sequence
+from composelint.model.record import Record
 from composelint.model.span import Span
 
 EXAMPLE_WORDS = frozenset({"example", "sample", "dist", "template", "tmpl", "tpl"})
@@ -46,7 +47,7 @@ EXAMPLE = "example"  # .env.example and friends: a template, never read by Compo
 SIBLING = "sibling"  # another env file in the project directory, not read by Compose
 
 
-class EnvFile:
+class EnvFile(Record):
     path: Path  # absolute
     display: str
     text: str
@@ -90,36 +91,6 @@ class EnvFile:
         self.bom = bom
         self.parsed = EnvFileResult() if parsed is None else parsed
         self.line_starts = [] if line_starts is None else line_starts
-
-    def __repr__(self) -> str:
-        return f"{self.__class__.__qualname__}(path={self.path!r}, display={self.display!r}, text={self.text!r}, roles={self.roles!r}, raw_format={self.raw_format!r}, services={self.services!r}, bom={self.bom!r}, parsed={self.parsed!r}, line_starts={self.line_starts!r})"
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, EnvFile) or other.__class__ is not self.__class__:
-            return NotImplemented
-        return (
-            self.path,
-            self.display,
-            self.text,
-            self.roles,
-            self.raw_format,
-            self.services,
-            self.bom,
-            self.parsed,
-            self.line_starts,
-        ) == (
-            other.path,
-            other.display,
-            other.text,
-            other.roles,
-            other.raw_format,
-            other.services,
-            other.bom,
-            other.parsed,
-            other.line_starts,
-        )
-
-    __hash__ = None  # type: ignore[assignment]
 
     @property
     def read_by_compose(self) -> bool:

@@ -66,46 +66,6 @@ class Credentials(Frozen):
         set_field(self, "root_passwords", root_passwords)
         set_field(self, "init_scripts_dir", init_scripts_dir)
 
-    def __repr__(self) -> str:
-        return f"{self.__class__.__qualname__}(users={self.users!r}, passwords={self.passwords!r}, databases={self.databases!r}, error={self.error!r}, database_word={self.database_word!r}, root_user={self.root_user!r}, root_passwords={self.root_passwords!r}, init_scripts_dir={self.init_scripts_dir!r})"
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Credentials) or other.__class__ is not self.__class__:
-            return NotImplemented
-        return (
-            self.users,
-            self.passwords,
-            self.databases,
-            self.error,
-            self.database_word,
-            self.root_user,
-            self.root_passwords,
-            self.init_scripts_dir,
-        ) == (
-            other.users,
-            other.passwords,
-            other.databases,
-            other.error,
-            other.database_word,
-            other.root_user,
-            other.root_passwords,
-            other.init_scripts_dir,
-        )
-
-    def __hash__(self) -> int:
-        return hash(
-            (
-                self.users,
-                self.passwords,
-                self.databases,
-                self.error,
-                self.database_word,
-                self.root_user,
-                self.root_passwords,
-                self.init_scripts_dir,
-            )
-        )
-
 
 class Family(Frozen):
     name: str
@@ -201,79 +161,6 @@ class Family(Frozen):
         set_field(self, "needed_at_start", needed_at_start)
         set_field(self, "connects_on_login", connects_on_login)
 
-    def __repr__(self) -> str:
-        return f"{self.__class__.__qualname__}(name={self.name!r}, ports={self.ports!r}, secondary_ports={self.secondary_ports!r}, ports_known={self.ports_known!r}, schemes={self.schemes!r}, preferred_scheme={self.preferred_scheme!r}, credentials={self.credentials!r}, own_env_prefixes={self.own_env_prefixes!r}, slow_start={self.slow_start!r}, probe={self.probe!r}, port_flags={self.port_flags!r}, bind_flags={self.bind_flags!r}, bind_all_flags={self.bind_all_flags!r}, password_flags={self.password_flags!r}, port_env={self.port_env!r}, programs={self.programs!r}, tls_by_default={self.tls_by_default!r}, needed_at_start={self.needed_at_start!r}, connects_on_login={self.connects_on_login!r})"
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Family) or other.__class__ is not self.__class__:
-            return NotImplemented
-        return (
-            self.name,
-            self.ports,
-            self.secondary_ports,
-            self.ports_known,
-            self.schemes,
-            self.preferred_scheme,
-            self.credentials,
-            self.own_env_prefixes,
-            self.slow_start,
-            self.probe,
-            self.port_flags,
-            self.bind_flags,
-            self.bind_all_flags,
-            self.password_flags,
-            self.port_env,
-            self.programs,
-            self.tls_by_default,
-            self.needed_at_start,
-            self.connects_on_login,
-        ) == (
-            other.name,
-            other.ports,
-            other.secondary_ports,
-            other.ports_known,
-            other.schemes,
-            other.preferred_scheme,
-            other.credentials,
-            other.own_env_prefixes,
-            other.slow_start,
-            other.probe,
-            other.port_flags,
-            other.bind_flags,
-            other.bind_all_flags,
-            other.password_flags,
-            other.port_env,
-            other.programs,
-            other.tls_by_default,
-            other.needed_at_start,
-            other.connects_on_login,
-        )
-
-    def __hash__(self) -> int:
-        return hash(
-            (
-                self.name,
-                self.ports,
-                self.secondary_ports,
-                self.ports_known,
-                self.schemes,
-                self.preferred_scheme,
-                self.credentials,
-                self.own_env_prefixes,
-                self.slow_start,
-                self.probe,
-                self.port_flags,
-                self.bind_flags,
-                self.bind_all_flags,
-                self.password_flags,
-                self.port_env,
-                self.programs,
-                self.tls_by_default,
-                self.needed_at_start,
-                self.connects_on_login,
-            )
-        )
-
 
 class Image(Frozen):
     family: str | None  # None: a client or app image with facts of its own
@@ -357,73 +244,6 @@ class Image(Frozen):
         set_field(self, "runs_options", runs_options)
         set_field(self, "asks_password", asks_password)
         set_field(self, "pending", pending)
-
-    def __repr__(self) -> str:
-        return f"{self.__class__.__qualname__}(family={self.family!r}, names={self.names!r}, paths={self.paths!r}, ports={self.ports!r}, tag_ports={self.tag_ports!r}, healthcheck={self.healthcheck!r}, data_dirs={self.data_dirs!r}, chowns_data={self.chowns_data!r}, user={self.user!r}, password_env={self.password_env!r}, ignored_env={self.ignored_env!r}, hostport_env={self.hostport_env!r}, hostport_by_name={self.hostport_by_name!r}, port_env={self.port_env!r}, runs_options={self.runs_options!r}, asks_password={self.asks_password!r}, pending={self.pending!r})"
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Image) or other.__class__ is not self.__class__:
-            return NotImplemented
-        return (
-            self.family,
-            self.names,
-            self.paths,
-            self.ports,
-            self.tag_ports,
-            self.healthcheck,
-            self.data_dirs,
-            self.chowns_data,
-            self.user,
-            self.password_env,
-            self.ignored_env,
-            self.hostport_env,
-            self.hostport_by_name,
-            self.port_env,
-            self.runs_options,
-            self.asks_password,
-            self.pending,
-        ) == (
-            other.family,
-            other.names,
-            other.paths,
-            other.ports,
-            other.tag_ports,
-            other.healthcheck,
-            other.data_dirs,
-            other.chowns_data,
-            other.user,
-            other.password_env,
-            other.ignored_env,
-            other.hostport_env,
-            other.hostport_by_name,
-            other.port_env,
-            other.runs_options,
-            other.asks_password,
-            other.pending,
-        )
-
-    def __hash__(self) -> int:
-        return hash(
-            (
-                self.family,
-                self.names,
-                self.paths,
-                self.ports,
-                self.tag_ports,
-                self.healthcheck,
-                self.data_dirs,
-                self.chowns_data,
-                self.user,
-                self.password_env,
-                self.ignored_env,
-                self.hostport_env,
-                self.hostport_by_name,
-                self.port_env,
-                self.runs_options,
-                self.asks_password,
-                self.pending,
-            )
-        )
 
 
 # ----------------------------------------------------------------------------- schemes

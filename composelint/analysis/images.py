@@ -77,22 +77,6 @@ class ImageRef(Frozen):
         set_field(self, "tag", tag)
         set_field(self, "digest", digest)
 
-    def __repr__(self) -> str:
-        return f"{self.__class__.__qualname__}(registry={self.registry!r}, repository={self.repository!r}, tag={self.tag!r}, digest={self.digest!r})"
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, ImageRef) or other.__class__ is not self.__class__:
-            return NotImplemented
-        return (self.registry, self.repository, self.tag, self.digest) == (
-            other.registry,
-            other.repository,
-            other.tag,
-            other.digest,
-        )
-
-    def __hash__(self) -> int:
-        return hash((self.registry, self.repository, self.tag, self.digest))
-
     @property
     def path(self) -> str:
         """The repository without Docker Hub's implicit ``library/``: 'postgres',
@@ -160,22 +144,6 @@ class _Index(Frozen):
         set_field(self, "by_path", by_path)
         set_field(self, "by_name", by_name)
         set_field(self, "hostport_vars", hostport_vars)
-
-    def __repr__(self) -> str:
-        return f"{self.__class__.__qualname__}(families={self.families!r}, by_path={self.by_path!r}, by_name={self.by_name!r}, hostport_vars={self.hostport_vars!r})"
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, _Index) or other.__class__ is not self.__class__:
-            return NotImplemented
-        return (self.families, self.by_path, self.by_name, self.hostport_vars) == (
-            other.families,
-            other.by_path,
-            other.by_name,
-            other.hostport_vars,
-        )
-
-    def __hash__(self) -> int:
-        return hash((self.families, self.by_path, self.by_name, self.hostport_vars))
 
 
 @lru_cache(maxsize=1)
@@ -342,22 +310,6 @@ class ServerCommand(Frozen):
         set_field(self, "port_text", port_text)
         set_field(self, "bind", bind)
         set_field(self, "password", password)
-
-    def __repr__(self) -> str:
-        return f"{self.__class__.__qualname__}(port={self.port!r}, port_text={self.port_text!r}, bind={self.bind!r}, password={self.password!r})"
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, ServerCommand) or other.__class__ is not self.__class__:
-            return NotImplemented
-        return (self.port, self.port_text, self.bind, self.password) == (
-            other.port,
-            other.port_text,
-            other.bind,
-            other.password,
-        )
-
-    def __hash__(self) -> int:
-        return hash((self.port, self.port_text, self.bind, self.password))
 
 
 def server_command(family: str | None, words: Sequence[str]) -> ServerCommand:

@@ -49,17 +49,6 @@ class Setting(Frozen):
         set_field(self, "text", text)
         set_field(self, "span", span)
 
-    def __repr__(self) -> str:
-        return f"{self.__class__.__qualname__}(text={self.text!r}, span={self.span!r})"
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Setting) or other.__class__ is not self.__class__:
-            return NotImplemented
-        return (self.text, self.span) == (other.text, other.span)
-
-    def __hash__(self) -> int:
-        return hash((self.text, self.span))
-
 
 class Listening(Frozen):
     """A server's port and password as its own configuration sets them."""
@@ -115,52 +104,6 @@ class Listening(Frozen):
         set_field(self, "password_value", password_value)
         set_field(self, "password_setting", password_setting)
 
-    def __repr__(self) -> str:
-        return f"{self.__class__.__qualname__}(family={self.family!r}, port_env={self.port_env!r}, port={self.port!r}, port_unknown={self.port_unknown!r}, port_setting={self.port_setting!r}, bind={self.bind!r}, bind_setting={self.bind_setting!r}, password={self.password!r}, password_value={self.password_value!r}, password_setting={self.password_setting!r})"
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Listening) or other.__class__ is not self.__class__:
-            return NotImplemented
-        return (
-            self.family,
-            self.port_env,
-            self.port,
-            self.port_unknown,
-            self.port_setting,
-            self.bind,
-            self.bind_setting,
-            self.password,
-            self.password_value,
-            self.password_setting,
-        ) == (
-            other.family,
-            other.port_env,
-            other.port,
-            other.port_unknown,
-            other.port_setting,
-            other.bind,
-            other.bind_setting,
-            other.password,
-            other.password_value,
-            other.password_setting,
-        )
-
-    def __hash__(self) -> int:
-        return hash(
-            (
-                self.family,
-                self.port_env,
-                self.port,
-                self.port_unknown,
-                self.port_setting,
-                self.bind,
-                self.bind_setting,
-                self.password,
-                self.password_value,
-                self.password_setting,
-            )
-        )
-
 
 class _Word(Frozen):
     text: str
@@ -173,17 +116,6 @@ class _Word(Frozen):
         set_field(self, "text", text)
         set_field(self, "span", span)
         set_field(self, "known", known)
-
-    def __repr__(self) -> str:
-        return f"{self.__class__.__qualname__}(text={self.text!r}, span={self.span!r}, known={self.known!r})"
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, _Word) or other.__class__ is not self.__class__:
-            return NotImplemented
-        return (self.text, self.span, self.known) == (other.text, other.span, other.known)
-
-    def __hash__(self) -> int:
-        return hash((self.text, self.span, self.known))
 
 
 def server_listening(svc: Mapping, image: str | None) -> Listening:

@@ -230,43 +230,6 @@ class VarInfo(Frozen):
         set_field(self, "hint", hint)
         set_field(self, "bare_ok", bare_ok)
 
-    def __repr__(self) -> str:
-        return f"{self.__class__.__qualname__}(role={self.role!r}, listeners={self.listeners!r}, hostport_ok={self.hostport_ok!r}, setting={self.setting!r}, http_host_ok={self.http_host_ok!r}, hint={self.hint!r}, bare_ok={self.bare_ok!r})"
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, VarInfo) or other.__class__ is not self.__class__:
-            return NotImplemented
-        return (
-            self.role,
-            self.listeners,
-            self.hostport_ok,
-            self.setting,
-            self.http_host_ok,
-            self.hint,
-            self.bare_ok,
-        ) == (
-            other.role,
-            other.listeners,
-            other.hostport_ok,
-            other.setting,
-            other.http_host_ok,
-            other.hint,
-            other.bare_ok,
-        )
-
-    def __hash__(self) -> int:
-        return hash(
-            (
-                self.role,
-                self.listeners,
-                self.hostport_ok,
-                self.setting,
-                self.http_host_ok,
-                self.hint,
-                self.bare_ok,
-            )
-        )
-
     @property
     def sslmode(self) -> bool:
         return self.setting == "sslmode"

@@ -93,46 +93,6 @@ class Config(Frozen):
         set_field(self, "fail_on", fail_on)
         set_field(self, "options", RuleOptions() if options is None else options)
 
-    def __repr__(self) -> str:
-        return f"{self.__class__.__qualname__}(path={self.path!r}, select={self.select!r}, extend_select={self.extend_select!r}, ignore={self.ignore!r}, severity={self.severity!r}, per_file_ignores={self.per_file_ignores!r}, fail_on={self.fail_on!r}, options={self.options!r})"
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Config) or other.__class__ is not self.__class__:
-            return NotImplemented
-        return (
-            self.path,
-            self.select,
-            self.extend_select,
-            self.ignore,
-            self.severity,
-            self.per_file_ignores,
-            self.fail_on,
-            self.options,
-        ) == (
-            other.path,
-            other.select,
-            other.extend_select,
-            other.ignore,
-            other.severity,
-            other.per_file_ignores,
-            other.fail_on,
-            other.options,
-        )
-
-    def __hash__(self) -> int:
-        return hash(
-            (
-                self.path,
-                self.select,
-                self.extend_select,
-                self.ignore,
-                self.severity,
-                self.per_file_ignores,
-                self.fail_on,
-                self.options,
-            )
-        )
-
     @property
     def root(self) -> Path | None:
         """The directory ``per-file-ignores`` globs are relative to."""

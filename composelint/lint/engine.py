@@ -31,17 +31,6 @@ class Engine(Frozen):
         set_field(self, "rules", rules)
         set_field(self, "debug", debug)
 
-    def __repr__(self) -> str:
-        return f"{self.__class__.__qualname__}(registry={self.registry!r}, rules={self.rules!r}, debug={self.debug!r})"
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Engine) or other.__class__ is not self.__class__:
-            return NotImplemented
-        return (self.registry, self.rules, self.debug) == (other.registry, other.rules, other.debug)
-
-    def __hash__(self) -> int:
-        return hash((self.registry, self.rules, self.debug))
-
     def check(self, project: Project | RuleContext) -> list[Finding]:
         """Every finding of the selected rules on ``project``, deduplicated and sorted.
 

@@ -21,7 +21,7 @@ from composelint.lint.settings import ProjectSettings, RunSettings, Settings, Se
 from composelint.lint.suppress import Directive, Selector, scan
 from composelint.model.findings import Applicability, Edit, Finding, Fix, Severity
 from composelint.model.project import SourceFile
-from composelint.model.record import replace
+from composelint.model.record import Record, replace
 from composelint.model.span import Span
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 UNUSED_CODE = "CMP901"
 
 
-class _FileState:
+class _FileState(Record):
     """Suppression comments of one file and what happened to them."""
 
     directives: list[Directive]
@@ -54,22 +54,6 @@ class _FileState:
         self.settings = settings
         self.ran = set() if ran is None else ran
         self.used = set() if used is None else used
-
-    def __repr__(self) -> str:
-        return f"{self.__class__.__qualname__}(directives={self.directives!r}, lines={self.lines!r}, settings={self.settings!r}, ran={self.ran!r}, used={self.used!r})"
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, _FileState) or other.__class__ is not self.__class__:
-            return NotImplemented
-        return (self.directives, self.lines, self.settings, self.ran, self.used) == (
-            other.directives,
-            other.lines,
-            other.settings,
-            other.ran,
-            other.used,
-        )
-
-    __hash__ = None  # type: ignore[assignment]
 
 
 class FindingFilter:

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 from composelint.model.findings import Applicability, Edit, Finding, Fix
-from composelint.model.record import Frozen, set_field
+from composelint.model.record import Frozen, Record, set_field
 from composelint.model.span import Span
 
 MAX_PASSES = 10
@@ -37,19 +37,8 @@ class FileText(Frozen):
         set_field(self, "path", path)
         set_field(self, "text", text)
 
-    def __repr__(self) -> str:
-        return f"{self.__class__.__qualname__}(path={self.path!r}, text={self.text!r})"
 
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, FileText) or other.__class__ is not self.__class__:
-            return NotImplemented
-        return (self.path, self.text) == (other.path, other.text)
-
-    def __hash__(self) -> int:
-        return hash((self.path, self.text))
-
-
-class FixRun:
+class FixRun(Record):
     """What the fix loop did: the final text of every file it changed."""
 
     original: dict[Path, str]  # text as first read
@@ -79,32 +68,6 @@ class FixRun:
         self.passes = passes
         self.converged = converged
         self.roots = set() if roots is None else roots
-
-    def __repr__(self) -> str:
-        return f"{self.__class__.__qualname__}(original={self.original!r}, current={self.current!r}, bom_removed={self.bom_removed!r}, fixed={self.fixed!r}, passes={self.passes!r}, converged={self.converged!r}, roots={self.roots!r})"
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, FixRun) or other.__class__ is not self.__class__:
-            return NotImplemented
-        return (
-            self.original,
-            self.current,
-            self.bom_removed,
-            self.fixed,
-            self.passes,
-            self.converged,
-            self.roots,
-        ) == (
-            other.original,
-            other.current,
-            other.bom_removed,
-            other.fixed,
-            other.passes,
-            other.converged,
-            other.roots,
-        )
-
-    __hash__ = None  # type: ignore[assignment]
 
     def changed(self) -> list[Path]:
         return sorted(

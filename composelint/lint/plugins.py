@@ -31,17 +31,6 @@ class PluginRef(Frozen):
         set_field(self, "value", value)
         set_field(self, "group", group)
 
-    def __repr__(self) -> str:
-        return f"{self.__class__.__qualname__}(name={self.name!r}, value={self.value!r}, group={self.group!r})"
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, PluginRef) or other.__class__ is not self.__class__:
-            return NotImplemented
-        return (self.name, self.value, self.group) == (other.name, other.value, other.group)
-
-    def __hash__(self) -> int:
-        return hash((self.name, self.value, self.group))
-
     def load(self) -> Any:
         module_name, _, attr = self.value.partition(":")
         obj: Any = importlib.import_module(module_name.strip())

@@ -102,61 +102,6 @@ class Settings(Frozen):
         set_field(self, "debug", debug)
         self.__post_init__()
 
-    def __repr__(self) -> str:
-        return f"{self.__class__.__qualname__}(select={self.select!r}, extend_select={self.extend_select!r}, ignore={self.ignore!r}, fail_on={self.fail_on!r}, config_file={self.config_file!r}, isolated={self.isolated!r}, suppressions={self.suppressions!r}, baseline={self.baseline!r}, update_baseline={self.update_baseline!r}, diff_base={self.diff_base!r}, diff_file={self.diff_file!r}, exit_zero={self.exit_zero!r}, debug={self.debug!r})"
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Settings) or other.__class__ is not self.__class__:
-            return NotImplemented
-        return (
-            self.select,
-            self.extend_select,
-            self.ignore,
-            self.fail_on,
-            self.config_file,
-            self.isolated,
-            self.suppressions,
-            self.baseline,
-            self.update_baseline,
-            self.diff_base,
-            self.diff_file,
-            self.exit_zero,
-            self.debug,
-        ) == (
-            other.select,
-            other.extend_select,
-            other.ignore,
-            other.fail_on,
-            other.config_file,
-            other.isolated,
-            other.suppressions,
-            other.baseline,
-            other.update_baseline,
-            other.diff_base,
-            other.diff_file,
-            other.exit_zero,
-            other.debug,
-        )
-
-    def __hash__(self) -> int:
-        return hash(
-            (
-                self.select,
-                self.extend_select,
-                self.ignore,
-                self.fail_on,
-                self.config_file,
-                self.isolated,
-                self.suppressions,
-                self.baseline,
-                self.update_baseline,
-                self.diff_base,
-                self.diff_file,
-                self.exit_zero,
-                self.debug,
-            )
-        )
-
     def __post_init__(self) -> None:
         if self.update_baseline and self.baseline is None:
             raise SettingsError("--update-baseline needs --baseline FILE")
@@ -173,21 +118,6 @@ class PerFileIgnore(Frozen):
         set_field(self, "pattern", pattern)
         set_field(self, "name_only", name_only)
         set_field(self, "codes", codes)
-
-    def __repr__(self) -> str:
-        return f"{self.__class__.__qualname__}(pattern={self.pattern!r}, name_only={self.name_only!r}, codes={self.codes!r})"
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, PerFileIgnore) or other.__class__ is not self.__class__:
-            return NotImplemented
-        return (self.pattern, self.name_only, self.codes) == (
-            other.pattern,
-            other.name_only,
-            other.codes,
-        )
-
-    def __hash__(self) -> int:
-        return hash((self.pattern, self.name_only, self.codes))
 
 
 class ProjectSettings(Frozen):
@@ -289,22 +219,6 @@ class RunSettings(Frozen):
             "by_directory",
             MappingProxyType({}) if by_directory is None else by_directory,
         )
-
-    def __repr__(self) -> str:
-        return f"{self.__class__.__qualname__}(request={self.request!r}, cwd={self.cwd!r}, default={self.default!r}, by_directory={self.by_directory!r})"
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, RunSettings) or other.__class__ is not self.__class__:
-            return NotImplemented
-        return (self.request, self.cwd, self.default, self.by_directory) == (
-            other.request,
-            other.cwd,
-            other.default,
-            other.by_directory,
-        )
-
-    def __hash__(self) -> int:
-        return hash((self.request, self.cwd, self.default, self.by_directory))
 
     def for_directory(self, directory: Path) -> ProjectSettings:
         return self.by_directory.get(directory.resolve(), self.default)

@@ -44,17 +44,6 @@ class Selector(Frozen):
         set_field(self, "text", text)
         set_field(self, "span", span)
 
-    def __repr__(self) -> str:
-        return f"{self.__class__.__qualname__}(text={self.text!r}, span={self.span!r})"
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Selector) or other.__class__ is not self.__class__:
-            return NotImplemented
-        return (self.text, self.span) == (other.text, other.span)
-
-    def __hash__(self) -> int:
-        return hash((self.text, self.span))
-
 
 class Directive(Frozen):
     """One ``composelint:`` comment."""
@@ -80,23 +69,6 @@ class Directive(Frozen):
         set_field(self, "line", line)
         set_field(self, "selectors", selectors)
         set_field(self, "error", error)
-
-    def __repr__(self) -> str:
-        return f"{self.__class__.__qualname__}(span={self.span!r}, file_wide={self.file_wide!r}, line={self.line!r}, selectors={self.selectors!r}, error={self.error!r})"
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Directive) or other.__class__ is not self.__class__:
-            return NotImplemented
-        return (self.span, self.file_wide, self.line, self.selectors, self.error) == (
-            other.span,
-            other.file_wide,
-            other.line,
-            other.selectors,
-            other.error,
-        )
-
-    def __hash__(self) -> int:
-        return hash((self.span, self.file_wide, self.line, self.selectors, self.error))
 
 
 def scan(text: str, path: str, kind: Literal["compose", "env"]) -> list[Directive]:

@@ -16,6 +16,7 @@ from pathlib import Path
 from composelint.load.sources import dir_problem, display_path, exists, file_problem, resolve_path
 from composelint.model.nodes import Mapping, Node
 from composelint.model.project import Problem
+from composelint.model.record import Record
 
 MAIN_NAMES = ("compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml")
 OVERRIDE_NAMES = (
@@ -54,7 +55,7 @@ class NoComposeFile(Problem):
     __slots__ = ()
 
 
-class ProjectSpec:
+class ProjectSpec(Record):
     compose_files: list[Path]  # absolute, merged in order
     project_dir: Path
     env_files: list[Path] | None  # None: the default <project_dir>/.env
@@ -93,32 +94,6 @@ class ProjectSpec:
         self.explicit_files = explicit_files
         self.cwd_env_file = cwd_env_file
         self.overrides = {} if overrides is None else overrides
-
-    def __repr__(self) -> str:
-        return f"{self.__class__.__qualname__}(compose_files={self.compose_files!r}, project_dir={self.project_dir!r}, env_files={self.env_files!r}, stdin_text={self.stdin_text!r}, explicit_files={self.explicit_files!r}, cwd_env_file={self.cwd_env_file!r}, overrides={self.overrides!r})"
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, ProjectSpec) or other.__class__ is not self.__class__:
-            return NotImplemented
-        return (
-            self.compose_files,
-            self.project_dir,
-            self.env_files,
-            self.stdin_text,
-            self.explicit_files,
-            self.cwd_env_file,
-            self.overrides,
-        ) == (
-            other.compose_files,
-            other.project_dir,
-            other.env_files,
-            other.stdin_text,
-            other.explicit_files,
-            other.cwd_env_file,
-            other.overrides,
-        )
-
-    __hash__ = None  # type: ignore[assignment]
 
     def key(self) -> tuple[tuple[str, ...], str]:
         return tuple(str(p) for p in self.compose_files), str(self.project_dir)

@@ -34,17 +34,6 @@ class _Pattern(Frozen):
         set_field(self, "regex", regex)
         set_field(self, "exception", exception)
 
-    def __repr__(self) -> str:
-        return f"{self.__class__.__qualname__}(regex={self.regex!r}, exception={self.exception!r})"
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, _Pattern) or other.__class__ is not self.__class__:
-            return NotImplemented
-        return (self.regex, self.exception) == (other.regex, other.exception)
-
-    def __hash__(self) -> int:
-        return hash((self.regex, self.exception))
-
 
 def glob_regex(pattern: str) -> re.Pattern[str]:
     """patternmatcher's translation of a cleaned pattern into an anchored regex."""

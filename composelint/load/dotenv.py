@@ -20,7 +20,7 @@ from collections.abc import Callable
 
 from composelint.model.nodes import Substitution
 from composelint.model.project import EnvVar
-from composelint.model.record import Frozen, set_field
+from composelint.model.record import Frozen, Record, set_field
 from composelint.model.span import Span
 from composelint.regex import lazy_pattern
 from composelint.resolve.interpolate import (
@@ -119,55 +119,6 @@ class EnvEntry(Frozen):
         set_field(self, "exported", exported)
         set_field(self, "inherited", inherited)
 
-    def __repr__(self) -> str:
-        return f"{self.__class__.__qualname__}(key={self.key!r}, value={self.value!r}, raw_value={self.raw_value!r}, quote={self.quote!r}, line={self.line!r}, span={self.span!r}, key_span={self.key_span!r}, value_span={self.value_span!r}, subs={self.subs!r}, exported={self.exported!r}, inherited={self.inherited!r})"
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, EnvEntry) or other.__class__ is not self.__class__:
-            return NotImplemented
-        return (
-            self.key,
-            self.value,
-            self.raw_value,
-            self.quote,
-            self.line,
-            self.span,
-            self.key_span,
-            self.value_span,
-            self.subs,
-            self.exported,
-            self.inherited,
-        ) == (
-            other.key,
-            other.value,
-            other.raw_value,
-            other.quote,
-            other.line,
-            other.span,
-            other.key_span,
-            other.value_span,
-            other.subs,
-            other.exported,
-            other.inherited,
-        )
-
-    def __hash__(self) -> int:
-        return hash(
-            (
-                self.key,
-                self.value,
-                self.raw_value,
-                self.quote,
-                self.line,
-                self.span,
-                self.key_span,
-                self.value_span,
-                self.subs,
-                self.exported,
-                self.inherited,
-            )
-        )
-
 
 class EnvSyntaxError(Frozen):
     """Something that makes Compose reject the file."""
@@ -183,19 +134,8 @@ class EnvSyntaxError(Frozen):
         set_field(self, "span", span)
         set_field(self, "fatal", fatal)
 
-    def __repr__(self) -> str:
-        return f"{self.__class__.__qualname__}(message={self.message!r}, span={self.span!r}, fatal={self.fatal!r})"
 
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, EnvSyntaxError) or other.__class__ is not self.__class__:
-            return NotImplemented
-        return (self.message, self.span, self.fatal) == (other.message, other.span, other.fatal)
-
-    def __hash__(self) -> int:
-        return hash((self.message, self.span, self.fatal))
-
-
-class EnvFileResult:
+class EnvFileResult(Record):
     entries: list[EnvEntry]  # file order, duplicates kept
     errors: list[EnvSyntaxError]  # Compose reports the first
 
@@ -206,16 +146,6 @@ class EnvFileResult:
     ) -> None:
         self.entries = [] if entries is None else entries
         self.errors = [] if errors is None else errors
-
-    def __repr__(self) -> str:
-        return f"{self.__class__.__qualname__}(entries={self.entries!r}, errors={self.errors!r})"
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, EnvFileResult) or other.__class__ is not self.__class__:
-            return NotImplemented
-        return (self.entries, self.errors) == (other.entries, other.errors)
-
-    __hash__ = None  # type: ignore[assignment]
 
     def values(self) -> dict[str, EnvEntry]:
         """The effective assignments: the last one of each key wins; bare keys not

@@ -40,22 +40,6 @@ class _Pattern(Frozen):
         set_field(self, "dir_only", dir_only)
         set_field(self, "base", base)
 
-    def __repr__(self) -> str:
-        return f"{self.__class__.__qualname__}(regex={self.regex!r}, negated={self.negated!r}, dir_only={self.dir_only!r}, base={self.base!r})"
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, _Pattern) or other.__class__ is not self.__class__:
-            return NotImplemented
-        return (self.regex, self.negated, self.dir_only, self.base) == (
-            other.regex,
-            other.negated,
-            other.dir_only,
-            other.base,
-        )
-
-    def __hash__(self) -> int:
-        return hash((self.regex, self.negated, self.dir_only, self.base))
-
 
 def find_repository_root(start: Path) -> Path | None:
     """The nearest directory at or above ``start`` that holds ``.git``."""

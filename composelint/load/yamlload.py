@@ -49,7 +49,7 @@ from composelint.load.pyyaml import (
 )
 from composelint.model.findings import Related
 from composelint.model.nodes import Mapping, Node, Scalar, ScalarValue, Sequence
-from composelint.model.record import Frozen, set_field
+from composelint.model.record import Frozen, Record, set_field
 from composelint.model.span import Span
 from composelint.regex import lazy_pattern
 
@@ -81,25 +81,8 @@ class YamlProblem(Frozen):
         set_field(self, "related", related)
         set_field(self, "fatal", fatal)
 
-    def __repr__(self) -> str:
-        return f"{self.__class__.__qualname__}(rule={self.rule!r}, message={self.message!r}, span={self.span!r}, related={self.related!r}, fatal={self.fatal!r})"
 
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, YamlProblem) or other.__class__ is not self.__class__:
-            return NotImplemented
-        return (self.rule, self.message, self.span, self.related, self.fatal) == (
-            other.rule,
-            other.message,
-            other.span,
-            other.related,
-            other.fatal,
-        )
-
-    def __hash__(self) -> int:
-        return hash((self.rule, self.message, self.span, self.related, self.fatal))
-
-
-class YamlLoadResult:
+class YamlLoadResult(Record):
     documents: list[Node]  # one root per YAML document ('---'), empty docs skipped
     problems: list[YamlProblem]
 
@@ -108,16 +91,6 @@ class YamlLoadResult:
     def __init__(self, documents: list[Node], problems: list[YamlProblem]) -> None:
         self.documents = documents
         self.problems = problems
-
-    def __repr__(self) -> str:
-        return f"{self.__class__.__qualname__}(documents={self.documents!r}, problems={self.problems!r})"
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, YamlLoadResult) or other.__class__ is not self.__class__:
-            return NotImplemented
-        return (self.documents, self.problems) == (other.documents, other.problems)
-
-    __hash__ = None  # type: ignore[assignment]
 
 
 class YamlTimestamp(str):

@@ -55,6 +55,10 @@ class RuleContext(Frozen):
         set_field(self, "knowledge", knowledge)
         set_field(self, "_views", {} if _views is None else _views)
 
+    # compared and hashed by identity, as the dataclass (eq=False) was
+    __eq__ = object.__eq__
+    __hash__ = object.__hash__
+
     def __repr__(self) -> str:
         return f"{self.__class__.__qualname__}(project={self.project!r}, options={self.options!r}, knowledge={self.knowledge!r})"
 

@@ -30,17 +30,6 @@ class Related(Frozen):
         set_field(self, "span", span)
         set_field(self, "message", message)
 
-    def __repr__(self) -> str:
-        return f"{self.__class__.__qualname__}(span={self.span!r}, message={self.message!r})"
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Related) or other.__class__ is not self.__class__:
-            return NotImplemented
-        return (self.span, self.message) == (other.span, other.message)
-
-    def __hash__(self) -> int:
-        return hash((self.span, self.message))
-
 
 class Edit(Frozen):
     """Replace the text covered by ``span`` with ``replacement``.
@@ -59,21 +48,6 @@ class Edit(Frozen):
         set_field(self, "span", span)
         set_field(self, "replacement", replacement)
         set_field(self, "sensitive", sensitive)
-
-    def __repr__(self) -> str:
-        return f"{self.__class__.__qualname__}(span={self.span!r}, replacement={self.replacement!r}, sensitive={self.sensitive!r})"
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Edit) or other.__class__ is not self.__class__:
-            return NotImplemented
-        return (self.span, self.replacement, self.sensitive) == (
-            other.span,
-            other.replacement,
-            other.sensitive,
-        )
-
-    def __hash__(self) -> int:
-        return hash((self.span, self.replacement, self.sensitive))
 
 
 class Applicability(str, Enum):
@@ -110,21 +84,6 @@ class Fix(Frozen):
         set_field(self, "description", description)
         set_field(self, "edits", edits)
         set_field(self, "applicability", applicability)
-
-    def __repr__(self) -> str:
-        return f"{self.__class__.__qualname__}(description={self.description!r}, edits={self.edits!r}, applicability={self.applicability!r})"
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Fix) or other.__class__ is not self.__class__:
-            return NotImplemented
-        return (self.description, self.edits, self.applicability) == (
-            other.description,
-            other.edits,
-            other.applicability,
-        )
-
-    def __hash__(self) -> int:
-        return hash((self.description, self.edits, self.applicability))
 
 
 class Violation(Frozen):
@@ -163,35 +122,6 @@ class Violation(Frozen):
         set_field(self, "severity", severity)
         set_field(self, "help", help)
         set_field(self, "note", note)
-
-    def __repr__(self) -> str:
-        return f"{self.__class__.__qualname__}(message={self.message!r}, span={self.span!r}, related={self.related!r}, fix={self.fix!r}, severity={self.severity!r}, help={self.help!r}, note={self.note!r})"
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Violation) or other.__class__ is not self.__class__:
-            return NotImplemented
-        return (
-            self.message,
-            self.span,
-            self.related,
-            self.fix,
-            self.severity,
-            self.help,
-            self.note,
-        ) == (
-            other.message,
-            other.span,
-            other.related,
-            other.fix,
-            other.severity,
-            other.help,
-            other.note,
-        )
-
-    def __hash__(self) -> int:
-        return hash(
-            (self.message, self.span, self.related, self.fix, self.severity, self.help, self.note)
-        )
 
 
 class Finding(Frozen):
@@ -245,52 +175,6 @@ class Finding(Frozen):
         set_field(self, "help", help)
         set_field(self, "note", note)
         set_field(self, "fatal", fatal)
-
-    def __repr__(self) -> str:
-        return f"{self.__class__.__qualname__}(code={self.code!r}, name={self.name!r}, severity={self.severity!r}, message={self.message!r}, span={self.span!r}, related={self.related!r}, fix={self.fix!r}, help={self.help!r}, note={self.note!r}, fatal={self.fatal!r})"
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Finding) or other.__class__ is not self.__class__:
-            return NotImplemented
-        return (
-            self.code,
-            self.name,
-            self.severity,
-            self.message,
-            self.span,
-            self.related,
-            self.fix,
-            self.help,
-            self.note,
-            self.fatal,
-        ) == (
-            other.code,
-            other.name,
-            other.severity,
-            other.message,
-            other.span,
-            other.related,
-            other.fix,
-            other.help,
-            other.note,
-            other.fatal,
-        )
-
-    def __hash__(self) -> int:
-        return hash(
-            (
-                self.code,
-                self.name,
-                self.severity,
-                self.message,
-                self.span,
-                self.related,
-                self.fix,
-                self.help,
-                self.note,
-                self.fatal,
-            )
-        )
 
     def sort_key(self) -> tuple[object, ...]:
         """A total order: findings that differ only in their related locations, help,

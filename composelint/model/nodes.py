@@ -58,26 +58,6 @@ class Substitution(Frozen):
         set_field(self, "expression", expression)
         set_field(self, "expr_span", expr_span)
 
-    def __repr__(self) -> str:
-        return f"{self.__class__.__qualname__}(name={self.name!r}, source={self.source!r}, value={self.value!r}, span={self.span!r}, expression={self.expression!r}, expr_span={self.expr_span!r})"
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Substitution) or other.__class__ is not self.__class__:
-            return NotImplemented
-        return (self.name, self.source, self.value, self.span, self.expression, self.expr_span) == (
-            other.name,
-            other.source,
-            other.value,
-            other.span,
-            other.expression,
-            other.expr_span,
-        )
-
-    def __hash__(self) -> int:
-        return hash(
-            (self.name, self.source, self.value, self.span, self.expression, self.expr_span)
-        )
-
 
 class Node:
     """Base class of the value tree. ``tag`` is ``"!reset"``, ``"!override"`` or None."""

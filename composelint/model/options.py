@@ -52,22 +52,6 @@ class RuleOptions(Frozen):
         set_field(self, "image_ports", image_ports)
         set_field(self, "raw", MappingProxyType({}) if raw is None else raw)
 
-    def __repr__(self) -> str:
-        return f"{self.__class__.__qualname__}(connection_variables={self.connection_variables!r}, allowed_hosts={self.allowed_hosts!r}, image_ports={self.image_ports!r}, raw={self.raw!r})"
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, RuleOptions) or other.__class__ is not self.__class__:
-            return NotImplemented
-        return (self.connection_variables, self.allowed_hosts, self.image_ports, self.raw) == (
-            other.connection_variables,
-            other.allowed_hosts,
-            other.image_ports,
-            other.raw,
-        )
-
-    def __hash__(self) -> int:
-        return hash((self.connection_variables, self.allowed_hosts, self.image_ports, self.raw))
-
     @classmethod
     def from_config(cls, data: Mapping[str, Any]) -> RuleOptions:
         """The options of a validated configuration (keys as written in the file)."""

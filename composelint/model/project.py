@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from composelint.model.findings import Related, Severity
 from composelint.model.nodes import Mapping, Node, PathElement, Scalar, node_at, span_at
-from composelint.model.record import Frozen, set_field
+from composelint.model.record import Frozen, Record, set_field
 from composelint.model.span import Span
 
 if TYPE_CHECKING:
@@ -34,22 +34,6 @@ class EnvVar(Frozen):
         set_field(self, "value", value)
         set_field(self, "source", source)
         set_field(self, "span", span)
-
-    def __repr__(self) -> str:
-        return f"{self.__class__.__qualname__}(name={self.name!r}, value={self.value!r}, source={self.source!r}, span={self.span!r})"
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, EnvVar) or other.__class__ is not self.__class__:
-            return NotImplemented
-        return (self.name, self.value, self.source, self.span) == (
-            other.name,
-            other.value,
-            other.source,
-            other.span,
-        )
-
-    def __hash__(self) -> int:
-        return hash((self.name, self.value, self.source, self.span))
 
 
 class Problem(Frozen):
@@ -90,46 +74,6 @@ class Problem(Frozen):
         set_field(self, "severity", severity)
         set_field(self, "help", help)
         set_field(self, "note", note)
-
-    def __repr__(self) -> str:
-        return f"{self.__class__.__qualname__}(rule={self.rule!r}, message={self.message!r}, span={self.span!r}, related={self.related!r}, fatal={self.fatal!r}, severity={self.severity!r}, help={self.help!r}, note={self.note!r})"
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Problem) or other.__class__ is not self.__class__:
-            return NotImplemented
-        return (
-            self.rule,
-            self.message,
-            self.span,
-            self.related,
-            self.fatal,
-            self.severity,
-            self.help,
-            self.note,
-        ) == (
-            other.rule,
-            other.message,
-            other.span,
-            other.related,
-            other.fatal,
-            other.severity,
-            other.help,
-            other.note,
-        )
-
-    def __hash__(self) -> int:
-        return hash(
-            (
-                self.rule,
-                self.message,
-                self.span,
-                self.related,
-                self.fatal,
-                self.severity,
-                self.help,
-                self.note,
-            )
-        )
 
 
 class Document(tuple[str, Node]):
@@ -195,7 +139,7 @@ class ShadowedEnv(tuple[str, str, Span | None, Span | None]):
         return f"ShadowedEnv(service={self[0]!r}, key={self[1]!r}, env_file_span={self[2]!r}, environment_span={self[3]!r})"
 
 
-class SourceFile:
+class SourceFile(Record):
     """A file that was read for this project (compose, .env, env_file, included ...)."""
 
     path: Path  # absolute
@@ -212,21 +156,6 @@ class SourceFile:
         self.display = display
         self.kind = kind
         self.text = text
-
-    def __repr__(self) -> str:
-        return f"{self.__class__.__qualname__}(path={self.path!r}, display={self.display!r}, kind={self.kind!r}, text={self.text!r})"
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, SourceFile) or other.__class__ is not self.__class__:
-            return NotImplemented
-        return (self.path, self.display, self.kind, self.text) == (
-            other.path,
-            other.display,
-            other.kind,
-            other.text,
-        )
-
-    __hash__ = None  # type: ignore[assignment]
 
 
 class Project:

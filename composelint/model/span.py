@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from composelint.model.record import Frozen, set_field
+from composelint.model.record import Frozen, Ordered, set_field
 
 
-class Span(Frozen):
+class Span(Ordered, Frozen):
     """A range in a file. Lines and columns are 1-based; the end is exclusive.
 
     ``path`` is the path as it is displayed to the user (relative to the working
@@ -26,46 +26,6 @@ class Span(Frozen):
         set_field(self, "col", col)
         set_field(self, "end_line", end_line)
         set_field(self, "end_col", end_col)
-
-    def __repr__(self) -> str:
-        return f"{self.__class__.__qualname__}(path={self.path!r}, line={self.line!r}, col={self.col!r}, end_line={self.end_line!r}, end_col={self.end_col!r})"
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Span) or other.__class__ is not self.__class__:
-            return NotImplemented
-        return (self.path, self.line, self.col, self.end_line, self.end_col) == (
-            other.path,
-            other.line,
-            other.col,
-            other.end_line,
-            other.end_col,
-        )
-
-    def __hash__(self) -> int:
-        return hash((self.path, self.line, self.col, self.end_line, self.end_col))
-
-    def _key(self) -> tuple[object, ...]:
-        return (self.path, self.line, self.col, self.end_line, self.end_col)
-
-    def __lt__(self, other: object) -> bool:
-        if not isinstance(other, Span) or other.__class__ is not self.__class__:
-            return NotImplemented
-        return self._key() < other._key()
-
-    def __le__(self, other: object) -> bool:
-        if not isinstance(other, Span) or other.__class__ is not self.__class__:
-            return NotImplemented
-        return self._key() <= other._key()
-
-    def __gt__(self, other: object) -> bool:
-        if not isinstance(other, Span) or other.__class__ is not self.__class__:
-            return NotImplemented
-        return self._key() > other._key()
-
-    def __ge__(self, other: object) -> bool:
-        if not isinstance(other, Span) or other.__class__ is not self.__class__:
-            return NotImplemented
-        return self._key() >= other._key()
 
     @classmethod
     def point(cls, path: str, line: int, col: int = 1) -> Span:

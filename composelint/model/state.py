@@ -12,7 +12,7 @@ rule prints a value from it, only variable names.
 
 from __future__ import annotations
 
-from composelint.model.record import Frozen, set_field
+from composelint.model.record import Frozen, Record, set_field
 from composelint.model.span import Span
 
 # Labels Compose puts on the containers it creates (docker/compose pkg/api/labels.go).
@@ -56,17 +56,6 @@ class Endpoint(Frozen):
         set_field(self, "aliases", aliases)
         set_field(self, "ip", ip)
 
-    def __repr__(self) -> str:
-        return f"{self.__class__.__qualname__}(network={self.network!r}, aliases={self.aliases!r}, ip={self.ip!r})"
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Endpoint) or other.__class__ is not self.__class__:
-            return NotImplemented
-        return (self.network, self.aliases, self.ip) == (other.network, other.aliases, other.ip)
-
-    def __hash__(self) -> int:
-        return hash((self.network, self.aliases, self.ip))
-
 
 class Mount(Frozen):
     type: str  # bind, volume, tmpfs ...
@@ -81,22 +70,6 @@ class Mount(Frozen):
         set_field(self, "destination", destination)
         set_field(self, "source", source)
         set_field(self, "name", name)
-
-    def __repr__(self) -> str:
-        return f"{self.__class__.__qualname__}(type={self.type!r}, destination={self.destination!r}, source={self.source!r}, name={self.name!r})"
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Mount) or other.__class__ is not self.__class__:
-            return NotImplemented
-        return (self.type, self.destination, self.source, self.name) == (
-            other.type,
-            other.destination,
-            other.source,
-            other.name,
-        )
-
-    def __hash__(self) -> int:
-        return hash((self.type, self.destination, self.source, self.name))
 
 
 class Container(Frozen):
@@ -265,7 +238,7 @@ class Network(Frozen):
         return hash((self.name, self.id, self.containers))
 
 
-class EngineState:
+class EngineState(Record):
     """Everything the snapshot files told, merged."""
 
     containers: list[Container]
@@ -289,28 +262,6 @@ class EngineState:
         self.has_containers = has_containers
         self.has_networks = has_networks
         self.sources = [] if sources is None else sources
-
-    def __repr__(self) -> str:
-        return f"{self.__class__.__qualname__}(containers={self.containers!r}, networks={self.networks!r}, has_containers={self.has_containers!r}, has_networks={self.has_networks!r}, sources={self.sources!r})"
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, EngineState) or other.__class__ is not self.__class__:
-            return NotImplemented
-        return (
-            self.containers,
-            self.networks,
-            self.has_containers,
-            self.has_networks,
-            self.sources,
-        ) == (
-            other.containers,
-            other.networks,
-            other.has_containers,
-            other.has_networks,
-            other.sources,
-        )
-
-    __hash__ = None  # type: ignore[assignment]
 
     def network(self, name: str) -> Network | None:
         return next((n for n in self.networks if n.name == name), None)

@@ -37,6 +37,7 @@ from typing import Literal
 
 from composelint.model.findings import Severity
 from composelint.model.nodes import Mapping, Node, Scalar, ScalarValue, Sequence
+from composelint.model.record import Record
 from composelint.model.span import Span
 from composelint.regex import lazy_pattern
 
@@ -364,7 +365,7 @@ def _abs_context(p: str, working_dir: str, home: str) -> str:
 # --------------------------------------------------------------------------- machinery
 
 
-class _Ctx:
+class _Ctx(Record):
     working_dir: str
     home: str
     env: EnvLookup
@@ -381,22 +382,6 @@ class _Ctx:
         self.env = env
         self.errors = errors
         self.final = final
-
-    def __repr__(self) -> str:
-        return f"{self.__class__.__qualname__}(working_dir={self.working_dir!r}, home={self.home!r}, env={self.env!r}, errors={self.errors!r}, final={self.final!r})"
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, _Ctx) or other.__class__ is not self.__class__:
-            return NotImplemented
-        return (self.working_dir, self.home, self.env, self.errors, self.final) == (
-            other.working_dir,
-            other.home,
-            other.env,
-            other.errors,
-            other.final,
-        )
-
-    __hash__ = None  # type: ignore[assignment]
 
     def error(self, message: str, span: Span | None) -> None:
         self.errors.append(CanonicalError(message, span))

@@ -119,46 +119,6 @@ class Expression(Frozen):
         set_field(self, "default_offset", default_offset)
         set_field(self, "kind", kind)
 
-    def __repr__(self) -> str:
-        return f"{self.__class__.__qualname__}(text={self.text!r}, offset={self.offset!r}, end={self.end!r}, name={self.name!r}, operator={self.operator!r}, default={self.default!r}, default_offset={self.default_offset!r}, kind={self.kind!r})"
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Expression) or other.__class__ is not self.__class__:
-            return NotImplemented
-        return (
-            self.text,
-            self.offset,
-            self.end,
-            self.name,
-            self.operator,
-            self.default,
-            self.default_offset,
-            self.kind,
-        ) == (
-            other.text,
-            other.offset,
-            other.end,
-            other.name,
-            other.operator,
-            other.default,
-            other.default_offset,
-            other.kind,
-        )
-
-    def __hash__(self) -> int:
-        return hash(
-            (
-                self.text,
-                self.offset,
-                self.end,
-                self.name,
-                self.operator,
-                self.default,
-                self.default_offset,
-                self.kind,
-            )
-        )
-
 
 Locate = Callable[[int, int], Span | None]
 
@@ -413,22 +373,6 @@ class _Braced(Frozen):
         set_field(self, "op", op)
         set_field(self, "arg_start", arg_start)
         set_field(self, "end", end)
-
-    def __repr__(self) -> str:
-        return f"{self.__class__.__qualname__}(name={self.name!r}, op={self.op!r}, arg_start={self.arg_start!r}, end={self.end!r})"
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, _Braced) or other.__class__ is not self.__class__:
-            return NotImplemented
-        return (self.name, self.op, self.arg_start, self.end) == (
-            other.name,
-            other.op,
-            other.arg_start,
-            other.end,
-        )
-
-    def __hash__(self) -> int:
-        return hash((self.name, self.op, self.arg_start, self.end))
 
 
 def _brace_pairs(text: str) -> dict[int, int]:

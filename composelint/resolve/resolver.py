@@ -40,7 +40,7 @@ from composelint.model.project import (
     ShadowedEnv,
     SourceFile,
 )
-from composelint.model.record import Frozen, set_field
+from composelint.model.record import Frozen, Record, set_field
 from composelint.model.span import Span
 from composelint.resolve.canonical import (
     CanonicalError,
@@ -103,45 +103,8 @@ class ResolveOptions(Frozen):
         set_field(self, "overrides", {} if overrides is None else overrides)
         set_field(self, "parse_cache", parse_cache)
 
-    def __repr__(self) -> str:
-        return f"{self.__class__.__qualname__}(profiles={self.profiles!r}, all_profiles={self.all_profiles!r}, use_shell_env={self.use_shell_env!r}, shell_env={self.shell_env!r}, project_name={self.project_name!r}, overrides={self.overrides!r}, parse_cache={self.parse_cache!r})"
 
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, ResolveOptions) or other.__class__ is not self.__class__:
-            return NotImplemented
-        return (
-            self.profiles,
-            self.all_profiles,
-            self.use_shell_env,
-            self.shell_env,
-            self.project_name,
-            self.overrides,
-            self.parse_cache,
-        ) == (
-            other.profiles,
-            other.all_profiles,
-            other.use_shell_env,
-            other.shell_env,
-            other.project_name,
-            other.overrides,
-            other.parse_cache,
-        )
-
-    def __hash__(self) -> int:
-        return hash(
-            (
-                self.profiles,
-                self.all_profiles,
-                self.use_shell_env,
-                self.shell_env,
-                self.project_name,
-                self.overrides,
-                self.parse_cache,
-            )
-        )
-
-
-class _Doc:
+class _Doc(Record):
     """One interpolated YAML document and the directory its relative paths resolve against."""
 
     display: str
@@ -156,21 +119,6 @@ class _Doc:
         self.path = path
         self.root = root
         self.working_dir = working_dir
-
-    def __repr__(self) -> str:
-        return f"{self.__class__.__qualname__}(display={self.display!r}, path={self.path!r}, root={self.root!r}, working_dir={self.working_dir!r})"
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, _Doc) or other.__class__ is not self.__class__:
-            return NotImplemented
-        return (self.display, self.path, self.root, self.working_dir) == (
-            other.display,
-            other.path,
-            other.root,
-            other.working_dir,
-        )
-
-    __hash__ = None  # type: ignore[assignment]
 
 
 class _Resolver:

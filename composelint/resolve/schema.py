@@ -82,22 +82,6 @@ class SchemaError(Frozen):
         set_field(self, "path", path)
         set_field(self, "suggestion", suggestion)
 
-    def __repr__(self) -> str:
-        return f"{self.__class__.__qualname__}(message={self.message!r}, span={self.span!r}, path={self.path!r}, suggestion={self.suggestion!r})"
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, SchemaError) or other.__class__ is not self.__class__:
-            return NotImplemented
-        return (self.message, self.span, self.path, self.suggestion) == (
-            other.message,
-            other.span,
-            other.path,
-            other.suggestion,
-        )
-
-    def __hash__(self) -> int:
-        return hash((self.message, self.span, self.path, self.suggestion))
-
 
 class SchemaLoadError(Exception):
     """The shipped schema is missing, unreadable or uses an unsupported keyword."""

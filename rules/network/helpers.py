@@ -48,23 +48,6 @@ class _Written(Frozen):
         set_field(self, "key", key)
         set_field(self, "node", node)
 
-    def __repr__(self) -> str:
-        return f"{self.__class__.__qualname__}(path={self.path!r}, text={self.text!r}, lines={self.lines!r}, key={self.key!r}, node={self.node!r})"
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, _Written) or other.__class__ is not self.__class__:
-            return NotImplemented
-        return (self.path, self.text, self.lines, self.key, self.node) == (
-            other.path,
-            other.text,
-            other.lines,
-            other.key,
-            other.node,
-        )
-
-    def __hash__(self) -> int:
-        return hash((self.path, self.text, self.lines, self.key, self.node))
-
     def eol(self, line: int) -> str:
         return "\r\n" if self.lines[line - 1].endswith("\r") else "\n"
 

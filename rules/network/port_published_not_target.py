@@ -109,23 +109,6 @@ class _Dialed(Frozen):
         set_field(self, "edit", edit)
         set_field(self, "subs", subs)
 
-    def __repr__(self) -> str:
-        return f"{self.__class__.__qualname__}(text={self.text!r}, port={self.port!r}, span={self.span!r}, edit={self.edit!r}, subs={self.subs!r})"
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, _Dialed) or other.__class__ is not self.__class__:
-            return NotImplemented
-        return (self.text, self.port, self.span, self.edit, self.subs) == (
-            other.text,
-            other.port,
-            other.span,
-            other.edit,
-            other.subs,
-        )
-
-    def __hash__(self) -> int:
-        return hash((self.text, self.port, self.span, self.edit, self.subs))
-
 
 def check(project: RuleContext) -> Iterator[Violation]:
     for route, dialed in _dialed(project):

@@ -86,23 +86,6 @@ class BindMount(Frozen):
         set_field(self, "propagation", propagation)
         set_field(self, "entry", entry)
 
-    def __repr__(self) -> str:
-        return f"{self.__class__.__qualname__}(source={self.source!r}, target={self.target!r}, read_only={self.read_only!r}, propagation={self.propagation!r}, entry={self.entry!r})"
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, BindMount) or other.__class__ is not self.__class__:
-            return NotImplemented
-        return (self.source, self.target, self.read_only, self.propagation, self.entry) == (
-            other.source,
-            other.target,
-            other.read_only,
-            other.propagation,
-            other.entry,
-        )
-
-    def __hash__(self) -> int:
-        return hash((self.source, self.target, self.read_only, self.propagation, self.entry))
-
     @property
     def span(self) -> Span | None:
         return self.entry.span

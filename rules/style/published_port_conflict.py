@@ -96,43 +96,6 @@ class Binding(Frozen):
         set_field(self, "profiles", profiles)
         set_field(self, "span", span)
 
-    def __repr__(self) -> str:
-        return f"{self.__class__.__qualname__}(service={self.service!r}, host_ip={self.host_ip!r}, first={self.first!r}, last={self.last!r}, protocol={self.protocol!r}, profiles={self.profiles!r}, span={self.span!r})"
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Binding) or other.__class__ is not self.__class__:
-            return NotImplemented
-        return (
-            self.service,
-            self.host_ip,
-            self.first,
-            self.last,
-            self.protocol,
-            self.profiles,
-            self.span,
-        ) == (
-            other.service,
-            other.host_ip,
-            other.first,
-            other.last,
-            other.protocol,
-            other.profiles,
-            other.span,
-        )
-
-    def __hash__(self) -> int:
-        return hash(
-            (
-                self.service,
-                self.host_ip,
-                self.first,
-                self.last,
-                self.protocol,
-                self.profiles,
-                self.span,
-            )
-        )
-
 
 def _text(node: object) -> str:
     return str(node.value) if isinstance(node, Scalar) and node.value is not None else ""

@@ -108,21 +108,6 @@ class _Build(Frozen):
         set_field(self, "dockerfile", dockerfile)
         set_field(self, "inline", inline)
 
-    def __repr__(self) -> str:
-        return f"{self.__class__.__qualname__}(context={self.context!r}, dockerfile={self.dockerfile!r}, inline={self.inline!r})"
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, _Build) or other.__class__ is not self.__class__:
-            return NotImplemented
-        return (self.context, self.dockerfile, self.inline) == (
-            other.context,
-            other.dockerfile,
-            other.inline,
-        )
-
-    def __hash__(self) -> int:
-        return hash((self.context, self.dockerfile, self.inline))
-
     def bakes(self, path: Path) -> bool:
         """Does building this context put ``path`` into the image?
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from composelint.model.findings import Finding
 from composelint.model.project import SourceFile
+from composelint.model.record import Record
 from composelint.output.redact import mask_text
 
 if TYPE_CHECKING:
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 FORMATS = ("text", "concise", "json", "sarif", "github", "gitlab", "checkstyle", "junit", "rdjson")
 
 
-class Report:
+class Report(Record):
     findings: Sequence[Finding]
     files: Sequence[str]  # display paths of every file linted
     sources: Mapping[str, SourceFile]  # by display path
@@ -43,22 +44,6 @@ class Report:
         self.sources = {} if sources is None else sources
         self.color = color
         self.rules = {} if rules is None else rules
-
-    def __repr__(self) -> str:
-        return f"{self.__class__.__qualname__}(findings={self.findings!r}, files={self.files!r}, sources={self.sources!r}, color={self.color!r}, rules={self.rules!r})"
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Report) or other.__class__ is not self.__class__:
-            return NotImplemented
-        return (self.findings, self.files, self.sources, self.color, self.rules) == (
-            other.findings,
-            other.files,
-            other.sources,
-            other.color,
-            other.rules,
-        )
-
-    __hash__ = None  # type: ignore[assignment]
 
 
 def details(f: Finding, *, note: bool = True) -> list[str]:
