@@ -162,50 +162,7 @@ class Destination(Frozen):
         set_field(self, "port_length", port_length)
         set_field(self, "templated", templated)
 
-    def __repr__(self) -> str:
-        return f"{self.__class__.__qualname__}(host={self.host!r}, port={self.port!r}, default_port={self.default_port!r}, scheme={self.scheme!r}, raw_scheme={self.raw_scheme!r}, host_offset={self.host_offset!r}, host_length={self.host_length!r}, port_offset={self.port_offset!r}, user={self.user!r}, has_password={self.has_password!r}, password_offset={self.password_offset!r}, password_length={self.password_length!r}, database={self.database!r}, params={self.params!r}, kind={self.kind!r}, port_length={self.port_length!r}, templated={self.templated!r})"
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Destination) or other.__class__ is not self.__class__:
-            return NotImplemented
-        return (
-            self.host,
-            self.port,
-            self.default_port,
-            self.scheme,
-            self.raw_scheme,
-            self.host_offset,
-            self.host_length,
-            self.port_offset,
-            self.user,
-            self.has_password,
-            self.password_offset,
-            self.password_length,
-            self.database,
-            self.params,
-            self.kind,
-            self.port_length,
-            self.templated,
-        ) == (
-            other.host,
-            other.port,
-            other.default_port,
-            other.scheme,
-            other.raw_scheme,
-            other.host_offset,
-            other.host_length,
-            other.port_offset,
-            other.user,
-            other.has_password,
-            other.password_offset,
-            other.password_length,
-            other.database,
-            other.params,
-            other.kind,
-            other.port_length,
-            other.templated,
-        )
-
+    # written out: the dict field (params) stays out of the hash
     def __hash__(self) -> int:
         return hash(
             (

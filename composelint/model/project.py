@@ -158,7 +158,7 @@ class SourceFile(Record):
         self.text = text
 
 
-class Project:
+class Project(Record):
     name: str
     directory: Path
     compose_files: list[Path]
@@ -245,49 +245,9 @@ class Project:
         self.state = state
         self._views = {} if _views is None else _views
 
+    # written out: the lazy views (_views) stay out of the repr
     def __repr__(self) -> str:
         return f"{self.__class__.__qualname__}(name={self.name!r}, directory={self.directory!r}, compose_files={self.compose_files!r}, model={self.model!r}, env={self.env!r}, sources={self.sources!r}, documents={self.documents!r}, interpolated={self.interpolated!r}, disabled_services={self.disabled_services!r}, active_profiles={self.active_profiles!r}, problems={self.problems!r}, env_file_origins={self.env_file_origins!r}, env_files={self.env_files!r}, shadowed_env={self.shadowed_env!r}, state={self.state!r})"
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Project) or other.__class__ is not self.__class__:
-            return NotImplemented
-        return (
-            self.name,
-            self.directory,
-            self.compose_files,
-            self.model,
-            self.env,
-            self.sources,
-            self.documents,
-            self.interpolated,
-            self.disabled_services,
-            self.active_profiles,
-            self.problems,
-            self.env_file_origins,
-            self.env_files,
-            self.shadowed_env,
-            self.state,
-            self._views,
-        ) == (
-            other.name,
-            other.directory,
-            other.compose_files,
-            other.model,
-            other.env,
-            other.sources,
-            other.documents,
-            other.interpolated,
-            other.disabled_services,
-            other.active_profiles,
-            other.problems,
-            other.env_file_origins,
-            other.env_files,
-            other.shadowed_env,
-            other.state,
-            other._views,
-        )
-
-    __hash__ = None  # type: ignore[assignment]
 
     # -- convenient access -------------------------------------------------
     @property

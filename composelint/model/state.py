@@ -131,40 +131,11 @@ class Container(Frozen):
         set_field(self, "started_at", started_at)
         set_field(self, "origin", origin)
 
+    # written out: env (it may carry secrets) stays out of the repr
     def __repr__(self) -> str:
         return f"{self.__class__.__qualname__}(name={self.name!r}, id={self.id!r}, labels={self.labels!r}, endpoints={self.endpoints!r}, network_names={self.network_names!r}, image={self.image!r}, ports={self.ports!r}, mounts={self.mounts!r}, running={self.running!r}, started_at={self.started_at!r}, origin={self.origin!r})"
 
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Container) or other.__class__ is not self.__class__:
-            return NotImplemented
-        return (
-            self.name,
-            self.id,
-            self.labels,
-            self.endpoints,
-            self.network_names,
-            self.env,
-            self.image,
-            self.ports,
-            self.mounts,
-            self.running,
-            self.started_at,
-            self.origin,
-        ) == (
-            other.name,
-            other.id,
-            other.labels,
-            other.endpoints,
-            other.network_names,
-            other.env,
-            other.image,
-            other.ports,
-            other.mounts,
-            other.running,
-            other.started_at,
-            other.origin,
-        )
-
+    # written out: the dict fields (labels, env) stay out of the hash
     def __hash__(self) -> int:
         return hash(
             (
@@ -221,19 +192,7 @@ class Network(Frozen):
         set_field(self, "labels", {} if labels is None else labels)
         set_field(self, "containers", containers)
 
-    def __repr__(self) -> str:
-        return f"{self.__class__.__qualname__}(name={self.name!r}, id={self.id!r}, labels={self.labels!r}, containers={self.containers!r})"
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Network) or other.__class__ is not self.__class__:
-            return NotImplemented
-        return (self.name, self.id, self.labels, self.containers) == (
-            other.name,
-            other.id,
-            other.labels,
-            other.containers,
-        )
-
+    # written out: the dict field (labels) stays out of the hash
     def __hash__(self) -> int:
         return hash((self.name, self.id, self.containers))
 
