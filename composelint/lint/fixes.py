@@ -13,6 +13,7 @@ touches a user's file, and only when the user asked for ``--fix``.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
@@ -109,8 +110,15 @@ def offsets(span: Span, starts: Sequence[int], length: int) -> tuple[int, int]:
 def text_at(text: str, span: Span) -> str:
     """The text an edit of ``span`` replaces, as :func:`run` locates it: a rule checks
     it before it offers an edit, so that the edit replaces exactly what it names."""
-    start, end = offsets(span, line_starts(text), len(text))
+    start, end = offsets(span, _cached_line_starts(text), len(text))
     return text[start:end]
+
+
+@functools.lru_cache(maxsize=16)
+def _cached_line_starts(text: str) -> list[int]:
+    # rules ask for many spans of the same file: one scan per file, not per span
+    # (a str caches its hash, so a hit costs no pass over the text)
+    return line_starts(text)
 
 
 def is_bom_edit(edit: Edit) -> bool:

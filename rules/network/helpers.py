@@ -10,6 +10,7 @@ no fix, since inserting lines into it would not be valid YAML.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 
@@ -90,10 +91,16 @@ def _written(project: RuleContext, service: str) -> _Written | None:
         return None
     if text_at(source.text, key) not in (service, f'"{service}"', f"'{service}'"):
         return None
-    written = _Written(display, source.text, source.text.split("\n"), key, node)
+    written = _Written(display, source.text, _lines(source.text), key, node)
     if not written.key_alone(key) or not written.block(node, key):
         return None  # an anchor (other services share the mapping), an alias, flow style
     return written
+
+
+@functools.lru_cache(maxsize=16)
+def _lines(text: str) -> list[str]:
+    # every fix of a file reads its lines: split it once, not once per finding
+    return text.split("\n")
 
 
 def _name(service: str) -> str:
