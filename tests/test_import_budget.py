@@ -82,6 +82,11 @@ STDLIB = frozenset(
         "re._compiler",
         "re._constants",
         "re._parser",
+        # Python 3.10's re, before it became the re._compiler/_parser/_constants package
+        "_locale",
+        "sre_compile",
+        "sre_constants",
+        "sre_parse",
         "reprlib",
         "shlex",
         "stat",
