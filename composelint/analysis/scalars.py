@@ -1,7 +1,9 @@
 """One walk over every node of the compose documents as written, shared by the rules
 and analyses that look at every scalar (``secret-in-compose``, ``var-unescaped-dollar``,
 ``env_inventory.used_names``): each used to walk the whole tree itself, and on a large
-project those walks (and their ``in_model`` checks) were a good part of the lint.
+project those walks (and their ``in_model`` checks) were a good part of the lint. The
+same for the interpolated documents' scalars that hold a substitution
+(:func:`substituted`), which the variable rules follow.
 
 The walk keeps only what its users read, so that the view stays small next to the
 tree it describes: the scalars that hold a ``$``, the containers whose values
@@ -39,6 +41,21 @@ class DocumentScalars(NamedTuple):
     env_lists: list[Sequence]
     list_items: list[Scalar]
     passthrough: set[str]  # ``- VAR`` / ``VAR:`` under a service's environment
+
+
+def substituted(project: RuleContext) -> list[tuple[Path, Scalar]]:
+    """(path, scalar) of every interpolated scalar that holds a substitution, in
+    document order, walked once per project for the rules that follow variables."""
+    return project.view(_compute_substituted)
+
+
+def _compute_substituted(project: RuleContext) -> list[tuple[Path, Scalar]]:
+    return [
+        (path, node)
+        for doc in project.interpolated
+        for path, node in walk(doc.root)
+        if isinstance(node, Scalar) and node.subs
+    ]
 
 
 def document_scalars(project: RuleContext) -> DocumentScalars:

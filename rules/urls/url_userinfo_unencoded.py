@@ -73,10 +73,11 @@ from composelint.analysis.connections import (
 )
 from composelint.analysis.connectivity import Connection
 from composelint.analysis.env_inventory import ENV_FILE, env_files
+from composelint.analysis.scalars import substituted
 from composelint.load.sources import resolve_path
 from composelint.model.context import RuleContext
 from composelint.model.findings import Applicability, Edit, Fix, Related, Violation
-from composelint.model.nodes import Scalar, Substitution, walk
+from composelint.model.nodes import Substitution
 from composelint.model.span import Span
 
 code = "CMP301"
@@ -212,14 +213,12 @@ def _only_in_userinfo(project: RuleContext, sub: Substitution) -> bool:
     path = resolve_path(Path(sub.span.path)) if sub.span is not None else None
     if any(ef.path == path and ENV_FILE in ef.roles for ef in env_files(project)):
         return False
-    for doc in project.interpolated:
-        for _path, node in walk(doc.root):
-            if not isinstance(node, Scalar):
-                continue
-            for use in node.subs:
-                if use.name == sub.name and not _in_userinfo(node.raw or "", use.expression):
-                    return False
-    return True
+    return all(
+        _in_userinfo(node.raw or "", use.expression)
+        for _path, node in substituted(project)
+        for use in node.subs
+        if use.name == sub.name
+    )
 
 
 def _in_userinfo(raw: str, expression: str) -> bool:

@@ -39,10 +39,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from composelint.analysis.env_inventory import ENV_FILE, INTERPOLATION, EnvFile, env_files
+from composelint.analysis.scalars import substituted
 from composelint.load.dotenv import EnvEntry
 from composelint.model.context import RuleContext
 from composelint.model.findings import Related, Violation
-from composelint.model.nodes import Scalar, walk
 
 code = "CMP502"
 name = "var-only-in-env-file"
@@ -58,28 +58,25 @@ def check(project: RuleContext) -> Iterator[Violation]:
                 defined.setdefault(entry.key, (ef, entry))
     if not defined:
         return
-    for doc in project.interpolated:
-        for _path, node in walk(doc.root):
-            if not isinstance(node, Scalar):
+    for _path, node in substituted(project):
+        for sub in node.subs:
+            if sub.name not in defined or sub.name in project.env:
                 continue
-            for sub in node.subs:
-                if sub.name not in defined or sub.name in project.env:
-                    continue
-                if sub.source not in ("unset", "default", "error"):
-                    continue
-                ef, entry = defined[sub.name]
-                outcome = (
-                    "its default"
-                    if sub.source == "default"
-                    else "an empty string"
-                    if sub.source == "unset"
-                    else "an error"
-                )
-                yield Violation(
-                    f'"{sub.name}" is set only in {ef.display}, a service env_file',
-                    sub.expr_span or node.span,
-                    (Related(entry.key_span, f'"{sub.name}" is set here, for the container only'),),
-                    note=f"a service env_file never feeds interpolation: {sub.expression} becomes "
-                    f"{outcome}",
-                    help="define it in the project .env (or --env-file) instead",
-                )
+            if sub.source not in ("unset", "default", "error"):
+                continue
+            ef, entry = defined[sub.name]
+            outcome = (
+                "its default"
+                if sub.source == "default"
+                else "an empty string"
+                if sub.source == "unset"
+                else "an error"
+            )
+            yield Violation(
+                f'"{sub.name}" is set only in {ef.display}, a service env_file',
+                sub.expr_span or node.span,
+                (Related(entry.key_span, f'"{sub.name}" is set here, for the container only'),),
+                note=f"a service env_file never feeds interpolation: {sub.expression} becomes "
+                f"{outcome}",
+                help="define it in the project .env (or --env-file) instead",
+            )

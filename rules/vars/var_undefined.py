@@ -51,10 +51,10 @@ import re
 from collections.abc import Iterator
 
 from composelint.analysis.env_inventory import env_files, example_target
+from composelint.analysis.scalars import substituted
 from composelint.load.gitignore import is_ignored
 from composelint.model.context import RuleContext
 from composelint.model.findings import Severity, Violation
-from composelint.model.nodes import Scalar, walk
 from composelint.model.span import Span
 from composelint.output.redact import is_secret_key, mask_value
 
@@ -136,21 +136,20 @@ def _outcomes(project: RuleContext) -> dict[Span, tuple[str, str | None]]:
     by the span of each of its expressions; with the secret key whose literal value
     holds an unbraced ``$name`` (whose name must not be shown)."""
     out: dict[Span, tuple[str, str | None]] = {}
-    for doc in project.interpolated:
-        for path, node in walk(doc.root):
-            if not isinstance(node, Scalar) or not any(s.source == "unset" for s in node.subs):
-                continue
-            value = "" if node.value is None else str(node.value)
-            key = path[-1] if path and isinstance(path[-1], str) else ""
-            if not key and "=" in value:  # list form KEY=VALUE
-                key, _, value = value.partition("=")
-            shown = mask_value(key, value) if key else mask_value("", value)
-            if len(shown) > _MAX_SHOWN:
-                shown = shown[: _MAX_SHOWN - 1] + "…"
-            text = f'"{shown}"' if value else "an empty string"
-            secret = key if key and is_secret_key(key) else None
-            for sub in node.subs:
-                if sub.source == "unset" and (sub.expr_span or node.span) is not None:
-                    hidden = secret if not sub.expression.startswith("${") else None
-                    out.setdefault(sub.expr_span or node.span, (text, hidden))  # type: ignore[arg-type]
+    for path, node in substituted(project):
+        if not any(s.source == "unset" for s in node.subs):
+            continue
+        value = "" if node.value is None else str(node.value)
+        key = path[-1] if path and isinstance(path[-1], str) else ""
+        if not key and "=" in value:  # list form KEY=VALUE
+            key, _, value = value.partition("=")
+        shown = mask_value(key, value) if key else mask_value("", value)
+        if len(shown) > _MAX_SHOWN:
+            shown = shown[: _MAX_SHOWN - 1] + "…"
+        text = f'"{shown}"' if value else "an empty string"
+        secret = key if key and is_secret_key(key) else None
+        for sub in node.subs:
+            if sub.source == "unset" and (sub.expr_span or node.span) is not None:
+                hidden = secret if not sub.expression.startswith("${") else None
+                out.setdefault(sub.expr_span or node.span, (text, hidden))  # type: ignore[arg-type]
     return out
